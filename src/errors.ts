@@ -1,0 +1,42 @@
+/**
+ * The one error type every layer throws. A code is the Graph `error.code` the client sees; only the HTTP error
+ * handler (src/http/error-handler.ts) turns a code into a status and the Graph error body (spec §15).
+ * Every code is documented in docs/errors.md; test/errors-doc.test.ts keeps the two in step.
+ */
+export const ERROR_CODES = [
+  'BadRequest',
+  'invalidQueryOption',
+  'notSupported',
+  'invalidSkipToken',
+  'invalidJson',
+  'invalidRecord',
+  'unsupportedMediaType',
+  'requestEntityTooLarge',
+  'NotFound',
+  'MethodNotAllowed',
+  'serviceNotAvailable',
+  'generalException',
+] as const;
+
+/** A Graph `error.code` value this service can answer with. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One finding behind an error, e.g. one invalid field of one record; becomes an entry of `error.details`. */
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+/** An expected failure with a Graph error code and a message written for the client. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly ErrorDetail[] | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: readonly ErrorDetail[]) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
