@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from '../clock.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import { createGraphReaders } from '../service/graph-readers.js';
+import type { CallRecordStore } from '../storage/store.js';
+import { INGEST_MEDIA_TYPES, registerApiRoutes } from './api-routes.js';
+import { clientRequestId, installErrorHandler } from './error-handler.js';
+import { registerGraphRoutes } from './graph-routes.js';
+
+/** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
+export interface AppDeps {
+  store: CallRecordStore;
+  clock: Clock;
+  /** The public base URL (`https://callrecords.example.com`) used in @odata.context and next links; default: from each request. */
+  publicUrl?: string | undefined;
+  /** The largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Pino logger options, or false for none. */
+  logger: FastifyServerOptions['logger'];
+  /** TLS certificate and key (PEM): when given, the app serves HTTPS. */
+  https?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+/** The default request body limit: 32 MiB. */
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * Builds the HTTP app in one place: request ids, body parsing, the Graph routes, the service API and the one error
+ * handler, in that order (docs/request-lifecycle.md).
+ */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger,
+    bodyLimit: deps.bodyLimit,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(deps.https === undefined ? {} : { https: deps.https }),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
+  });
+
+  // Bodies are read as text and parsed by the ingest code, which reports errors with line numbers.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    [...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
+  );
+
+  installErrorHandler(app, deps.clock);
+  registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
+  registerApiRoutes(app, deps.store, new IngestService(deps.store, deps.clock));
+  return app;
+}

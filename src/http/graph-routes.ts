@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import type { AllowedOptions } from '../odata/query-options.js';
+import { parseQueryOptions } from '../odata/query-options.js';
+import { parseResourcePath } from '../odata/resource-path.js';
+import type { ReadContext, ReadResult } from '../service/read-context.js';
+import type { GraphReaders } from '../service/graph-readers.js';
+import { ALLOWED } from './allowed-options.js';
+import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type.js';
+import { parsePrefer } from './prefer.js';
+
+/** The API versions served, each under its own root like graph.microsoft.com (spec §2). */
+export const API_VERSIONS = ['v1.0', 'beta'] as const;
+
+/**
+ * The Graph read API: `/{version}/communications/callRecords…`. The path and the raw query string are parsed here
+ * with the OData parsers (never Fastify's query parser, which turns `+` into a space — dependencies.md, trap 1);
+ * every write method answers 405 because the Graph API is read-only (spec §6).
+ */
+export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders, publicUrl: string | undefined): void {
+  for (const version of API_VERSIONS) {
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: `/${version}/*`,
+      handler: async (request, reply) => {
+        const url = request.raw.url ?? '';
+        const queryStart = url.indexOf('?');
+        const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
+        const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new AppError(
+            'MethodNotAllowed',
+            `The callRecords API is read-only: ${request.method} is not allowed on ${path}. ` +
+              'Add records with POST /api/callRecords.',
+          );
+        }
+        const ctx = readContext(request, version, publicUrl);
+        const result = await dispatch(readers, ctx, path, rawQuery);
+        send(reply, result);
+      },
+    });
+  }
+}
+
+async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, rawQuery: string): Promise<ReadResult> {
+  const resource = parseResourcePath(path);
+  const options = (allowed: AllowedOptions) => parseQueryOptions(rawQuery, allowed);
+  const { records, contained } = readers;
+  switch (resource.kind) {
+    case 'callRecords':
+      return resource.count ? contained.count('callRecords') : records.list(ctx, options(ALLOWED.records));
+    case 'callRecord':
+      return records.get(ctx, resource.id, options(ALLOWED.record));
+    case 'sessions':
+      return resource.count
+        ? contained.count('sessions', resource.id)
+        : contained.sessions(ctx, resource.id, options(ALLOWED.sessions));
+    case 'session':
+      return contained.session(ctx, resource.id, resource.sessionId, options(ALLOWED.session));
+    case 'segments':
+      options(ALLOWED.none);
+      return resource.count
+        ? contained.count('segments', resource.id, resource.sessionId)
+        : contained.segments(ctx, resource.id, resource.sessionId);
+    case 'segment':
+      options(ALLOWED.none);
+      return contained.segment(ctx, resource.id, resource.sessionId, resource.segmentId);
+    case 'participants':
+      return resource.count
+        ? contained.count('participants', resource.id)
+        : contained.participants(ctx, resource.id, options(ALLOWED.participants));
+    case 'participant':
+      return contained.participant(ctx, resource.id, resource.participantId, options(ALLOWED.participant));
+    case 'organizer':
+      return contained.organizer(ctx, resource.id, options(ALLOWED.participant));
+    case 'function':
+      throw new AppError(
+        'notSupported',
+        `The function '${resource.name}' is not supported: this service archives call records, not PSTN, ` +
+          'direct-routing or SMS logs.',
+      );
+  }
+}
+
+function readContext(request: FastifyRequest, version: string, publicUrl: string | undefined): ReadContext {
+  const hostRoot = publicUrl ?? `${request.protocol}://${request.host}`;
+  return { hostRoot, serviceRoot: `${hostRoot}/${version}`, prefer: parsePrefer(request.headers.prefer) };
+}
+
+function send(reply: FastifyReply, result: ReadResult): void {
+  reply.header('content-type', result.contentType === 'json' ? GRAPH_JSON_CONTENT_TYPE : TEXT_CONTENT_TYPE);
+  if (result.applied.length > 0) reply.header('preference-applied', result.applied.join(','));
+  void reply.send(result.body);
+}

@@ -1,0 +1,86 @@
+import type { Clock } from '../clock.js';
+import { formatIssue, validateCallRecord } from '../domain/validate.js';
+import type { CallRecordStore, WriteStatus } from '../storage/store.js';
+import { toRecordWrite } from '../service/record-fragments.js';
+import type { RecordWrite } from '../storage/store.js';
+
+/** One record to ingest, already parsed, with where it came from. */
+export interface IngestItem {
+  value?: unknown;
+  /** Set when the item could not even be read (e.g. invalid JSON): it is rejected with this reason. */
+  error?: string | undefined;
+  /** 1-based line in the source file or body, when known. */
+  line?: number | undefined;
+}
+
+/** What happened to one item: the store's outcome, or `rejected` with the reason. */
+export interface ItemOutcome {
+  index: number;
+  line?: number | undefined;
+  id?: string | undefined;
+  status: WriteStatus | 'rejected';
+  /** The version now current for this id (after the write). */
+  version?: number | undefined;
+  reason?: string | undefined;
+  warnings?: string[] | undefined;
+}
+
+/** The most validation errors reported for one record. */
+const MAX_REASONS = 5;
+
+/**
+ * Validate → normalise → upsert-if-newer for a batch of records. Each record is validated on its own; the valid ones
+ * are written in one store call, each atomically, and every item gets an outcome. Nothing invalid reaches the store.
+ */
+export class IngestService {
+  constructor(
+    private readonly store: CallRecordStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
+    const outcomes: ItemOutcome[] = [];
+    const writes: RecordWrite[] = [];
+    const writeOutcomes: ItemOutcome[] = [];
+    items.forEach((item, i) => {
+      const index = firstIndex + i;
+      if (item.error !== undefined) {
+        outcomes.push({ index, line: item.line, status: 'rejected', reason: item.error });
+        return;
+      }
+      const result = validateCallRecord(item.value);
+      if (!result.ok) {
+        const reasons = result.errors.slice(0, MAX_REASONS).map(formatIssue);
+        const more = result.errors.length > MAX_REASONS ? ` (and ${result.errors.length - MAX_REASONS} more)` : '';
+        outcomes.push({
+          index,
+          line: item.line,
+          id: idOf(item.value),
+          status: 'rejected',
+          reason: reasons.join('; ') + more,
+        });
+        return;
+      }
+      const outcome: ItemOutcome = { index, line: item.line, id: result.record.id as string, status: 'inserted' };
+      if (result.warnings.length > 0) outcome.warnings = result.warnings.map(formatIssue);
+      writes.push(toRecordWrite(result.record, result.hasEvolvableMembers));
+      writeOutcomes.push(outcome);
+      outcomes.push(outcome);
+    });
+    if (writes.length > 0) {
+      const results = await this.store.write(writes, this.clock.now().toISOString());
+      results.forEach((r, i) => {
+        const outcome = writeOutcomes[i]!;
+        outcome.status = r.status;
+        outcome.version = r.currentVersion;
+      });
+    }
+    return outcomes;
+  }
+}
+
+function idOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const id = (value as Record<string, unknown>).id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,44 @@
+/**
+ * What a read needs to know about its request besides the query options: where the service lives (for
+ * `@odata.context` and absolute next links) and the client's `Prefer` preferences (spec §7, §9).
+ */
+export interface ReadContext {
+  /** The service root the client used or the configured public URL, with the version: `https://host/v1.0`. */
+  serviceRoot: string;
+  /** The same without the version segment: `https://host`. */
+  hostRoot: string;
+  prefer: Preferences;
+}
+
+/** The `Prefer` header values this service honours. */
+export interface Preferences {
+  /** `odata.maxpagesize=N`: lowers (never raises) the page size. */
+  maxPageSize?: number | undefined;
+  /** `include-unknown-enum-members`: return evolvable enum members instead of `unknownFutureValue` (spec §9). */
+  includeUnknownEnumMembers: boolean;
+  /** `omit-values=nulls`: leave out null values. */
+  omitNulls: boolean;
+}
+
+/** A response body, as JSON text, or plain text for `$count`. */
+export interface ReadResult {
+  body: string;
+  contentType: 'json' | 'text';
+  /** Preferences that shaped this response, for the `Preference-Applied` header. */
+  applied: string[];
+}
+
+/** An OData key literal: `'id'` with quotes doubled. */
+export function keyLiteral(id: string): string {
+  return `'${id.replaceAll("'", "''")}'`;
+}
+
+/** `{root}/$metadata#communications/callRecords('{id}')` — the prefix of every contained resource's context. */
+export function recordContextBase(root: string, id: string): string {
+  return `${root}/$metadata#communications/callRecords(${keyLiteral(id)})`;
+}
+
+/** The page size for a collection whose Graph maximum is `max` (spec §8). */
+export function pageSize(max: number, prefer: Preferences): number {
+  return prefer.maxPageSize !== undefined && prefer.maxPageSize < max ? prefer.maxPageSize : max;
+}

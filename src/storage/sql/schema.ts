@@ -1,0 +1,60 @@
+/**
+ * The tables as Kysely sees them. One schema for every dialect: text for JSON and for timestamps (sortable UTC,
+ * see src/domain/datetime.ts), integers for flags, so that the same statements run on SQLite and PostgreSQL.
+ * Every key of a record table starts with the record id (see storage/README.md).
+ */
+export interface Database {
+  call_records: CallRecordsTable;
+  sessions: SessionsTable;
+  participants: ParticipantsTable;
+  record_versions: RecordVersionsTable;
+  store_meta: StoreMetaTable;
+}
+
+/** The current version of each record: its top-level JSON (no sessions, no participants_v2) and index keys. */
+export interface CallRecordsTable {
+  id: string;
+  version: number;
+  start_key: string;
+  end_key: string;
+  last_modified_key: string;
+  record_json: string;
+  session_count: number;
+  participant_count: number;
+  content_hash: string;
+  has_evolvable: number;
+  received_at: string;
+}
+
+/** The sessions of the current version, in the order received; segments kept apart so they are served only on $expand. */
+export interface SessionsTable {
+  record_id: string;
+  ordinal: number;
+  session_id: string;
+  session_json: string;
+  segments_json: string;
+}
+
+/** The participants_v2 of the current version, in the order received. */
+export interface ParticipantsTable {
+  record_id: string;
+  ordinal: number;
+  participant_id: string;
+  participant_json: string;
+}
+
+/** Every distinct version ever received, as received (after normalisation). */
+export interface RecordVersionsTable {
+  record_id: string;
+  content_hash: string;
+  version: number;
+  last_modified: string;
+  received_at: string;
+  raw_json: string;
+}
+
+/** Store-wide settings, e.g. the key that signs skip tokens (shared by every instance on one database). */
+export interface StoreMetaTable {
+  key: string;
+  value: string;
+}

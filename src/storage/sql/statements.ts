@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { compileTemplate, param, type SqlTemplate } from './template.js';
+
+/**
+ * Every fixed statement of the store, written once with Kysely and compiled for the store's dialect. The stores
+ * execute them as prepared statements, so the query builder costs nothing per request or per row.
+ */
+export function buildStatements(db: Kysely<Database>) {
+  const recordId = param('id');
+  return {
+    currentHead: compileTemplate<{ id: string }>(
+      db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
+    ),
+    versionExists: compileTemplate<{ id: string; hash: string }>(
+      db
+        .selectFrom('record_versions')
+        .select('version')
+        .where('record_id', '=', recordId)
+        .where('content_hash', '=', param('hash')),
+    ),
+    insertVersion: compileTemplate<{
+      id: string;
+      hash: string;
+      version: number;
+      lastModified: string;
+      receivedAt: string;
+      rawJson: string;
+    }>(
+      db
+        .insertInto('record_versions')
+        .values({
+          record_id: recordId,
+          content_hash: param('hash'),
+          version: param<number>('version'),
+          last_modified: param('lastModified'),
+          received_at: param('receivedAt'),
+          raw_json: param('rawJson'),
+        })
+        .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
+    ),
+    upsertRecord: compileTemplate<{
+      id: string;
+      version: number;
+      startKey: string;
+      endKey: string;
+      lastModifiedKey: string;
+      recordJson: string;
+      sessionCount: number;
+      participantCount: number;
+      hash: string;
+      hasEvolvable: number;
+      receivedAt: string;
+    }>(
+      db
+        .insertInto('call_records')
+        .values({
+          id: recordId,
+          version: param<number>('version'),
+          start_key: param('startKey'),
+          end_key: param('endKey'),
+          last_modified_key: param('lastModifiedKey'),
+          record_json: param('recordJson'),
+          session_count: param<number>('sessionCount'),
+          participant_count: param<number>('participantCount'),
+          content_hash: param('hash'),
+          has_evolvable: param<number>('hasEvolvable'),
+          received_at: param('receivedAt'),
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            start_key: eb.ref('excluded.start_key'),
+            end_key: eb.ref('excluded.end_key'),
+            last_modified_key: eb.ref('excluded.last_modified_key'),
+            record_json: eb.ref('excluded.record_json'),
+            session_count: eb.ref('excluded.session_count'),
+            participant_count: eb.ref('excluded.participant_count'),
+            content_hash: eb.ref('excluded.content_hash'),
+            has_evolvable: eb.ref('excluded.has_evolvable'),
+            received_at: eb.ref('excluded.received_at'),
+          })),
+        ),
+    ),
+    deleteSessions: compileTemplate<{ id: string }>(db.deleteFrom('sessions').where('record_id', '=', recordId)),
+    deleteParticipants: compileTemplate<{ id: string }>(
+      db.deleteFrom('participants').where('record_id', '=', recordId),
+    ),
+    insertSession: compileTemplate<{
+      id: string;
+      ordinal: number;
+      sessionId: string;
+      json: string;
+      segmentsJson: string;
+    }>(
+      db.insertInto('sessions').values({
+        record_id: recordId,
+        ordinal: param<number>('ordinal'),
+        session_id: param('sessionId'),
+        session_json: param('json'),
+        segments_json: param('segmentsJson'),
+      }),
+    ),
+    insertParticipant: compileTemplate<{ id: string; ordinal: number; participantId: string; json: string }>(
+      db.insertInto('participants').values({
+        record_id: recordId,
+        ordinal: param<number>('ordinal'),
+        participant_id: param('participantId'),
+        participant_json: param('json'),
+      }),
+    ),
+    getRecord: compileTemplate<{ id: string }>(
+      db
+        .selectFrom('call_records')
+        .select(['record_json', 'version', 'session_count', 'participant_count', 'has_evolvable'])
+        .where('id', '=', recordId),
+    ),
+    sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+      db
+        .selectFrom('sessions')
+        .select(['ordinal', 'session_json', 'segments_json'])
+        .where('record_id', '=', recordId)
+        .where('ordinal', '>=', param<number>('from'))
+        .orderBy('ordinal')
+        .limit(param<number>('limit')),
+    ),
+    sessionById: compileTemplate<{ id: string; sessionId: string }>(
+      db
+        .selectFrom('sessions')
+        .select(['ordinal', 'session_json', 'segments_json'])
+        .where('record_id', '=', recordId)
+        .where('session_id', '=', param('sessionId'))
+        .orderBy('ordinal')
+        .limit(1),
+    ),
+    participantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+      db
+        .selectFrom('participants')
+        .select(['ordinal', 'participant_json'])
+        .where('record_id', '=', recordId)
+        .where('ordinal', '>=', param<number>('from'))
+        .orderBy('ordinal')
+        .limit(param<number>('limit')),
+    ),
+    participantById: compileTemplate<{ id: string; participantId: string }>(
+      db
+        .selectFrom('participants')
+        .select(['ordinal', 'participant_json'])
+        .where('record_id', '=', recordId)
+        .where('participant_id', '=', param('participantId'))
+        .orderBy('ordinal')
+        .limit(1),
+    ),
+    listVersions: compileTemplate<{ id: string }>(
+      db
+        .selectFrom('record_versions')
+        .select(['version', 'last_modified', 'received_at', 'content_hash'])
+        .where('record_id', '=', recordId)
+        .orderBy('version')
+        .orderBy('received_at'),
+    ),
+    getVersion: compileTemplate<{ id: string; version: number }>(
+      db
+        .selectFrom('record_versions')
+        .select('raw_json')
+        .where('record_id', '=', recordId)
+        .where('version', '=', param<number>('version'))
+        .orderBy('received_at', 'desc')
+        .limit(1),
+    ),
+    countRecords: compileTemplate<Record<string, never>>(
+      db.selectFrom('call_records').select((eb) => eb.fn.countAll<number>().as('n')),
+    ),
+    exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>(
+      db
+        .selectFrom('call_records as c')
+        .innerJoin('record_versions as v', (join) =>
+          join.onRef('v.record_id', '=', 'c.id').onRef('v.content_hash', '=', 'c.content_hash'),
+        )
+        .select(['c.id', 'c.start_key', 'v.raw_json'])
+        .where('c.start_key', '>=', param('from'))
+        .where('c.start_key', '<', param('to'))
+        .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>', eb.tuple(param('afterStart'), param('afterId'))))
+        .orderBy('c.start_key')
+        .orderBy('c.id')
+        .limit(param<number>('limit')),
+    ),
+    getMeta: compileTemplate<{ key: string }>(
+      db.selectFrom('store_meta').select('value').where('key', '=', param('key')),
+    ),
+    putMetaIfAbsent: compileTemplate<{ key: string; value: string }>(
+      db
+        .insertInto('store_meta')
+        .values({ key: param('key'), value: param('value') })
+        .onConflict((oc) => oc.column('key').doNothing()),
+    ),
+  } satisfies Record<string, SqlTemplate<never>>;
+}
+
+/** The statements a store executes, typed by their parameters. */
+export type Statements = ReturnType<typeof buildStatements>;

@@ -1,0 +1,257 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { compareVersions } from '../../domain/version-order.js';
+import { migrateToLatest } from '../migrate.js';
+import type { Database } from '../sql/schema.js';
+import { ListQueryBuilder } from '../sql/list-query.js';
+import { buildStatements, type Statements } from '../sql/statements.js';
+import type { SqlTemplate } from '../sql/template.js';
+import type {
+  CallRecordStore,
+  ExportRange,
+  ExportedRecord,
+  ListedRecord,
+  RecordQuery,
+  RecordWrite,
+  StoreHealth,
+  StoredParticipant,
+  StoredRecord,
+  StoredSession,
+  VersionInfo,
+  WriteResult,
+} from '../store.js';
+import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
+ * Kysely definitions and run as prepared statements; a batch of records is written in one transaction.
+ */
+export class SqliteStore implements CallRecordStore {
+  readonly kind = 'sqlite';
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+  private readonly writeBatch: (records: readonly RecordWrite[], receivedAt: string) => WriteResult[];
+
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly kysely: Kysely<Database>,
+    private readonly sql: Statements,
+    private readonly listQueries: ListQueryBuilder,
+  ) {
+    this.writeBatch = db.transaction((records: readonly RecordWrite[], receivedAt: string) =>
+      records.map((record) => this.writeOne(record, receivedAt)),
+    );
+  }
+
+  /** Opens (creating if needed) the database at `path` and migrates it. `:memory:` gives a private in-memory store. */
+  static async open(path: string): Promise<SqliteStore> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new BetterSqlite3(path);
+    // Durable on commit with WAL (dependencies.md, trap 5); readers never block the writer.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('journal_size_limit = 67108864');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+    await migrateToLatest(kysely as Kysely<unknown>);
+    return new SqliteStore(db, kysely, buildStatements(kysely), new ListQueryBuilder(kysely));
+  }
+
+  write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
+    return Promise.resolve(this.writeBatch(records, receivedAt));
+  }
+
+  getRecord(id: string): Promise<StoredRecord | undefined> {
+    const row = this.get(this.sql.getRecord, { id });
+    return Promise.resolve(
+      row && {
+        json: row.record_json as string,
+        version: row.version as number,
+        sessionCount: row.session_count as number,
+        participantCount: row.participant_count as number,
+        hasEvolvable: row.has_evolvable === 1,
+      },
+    );
+  }
+
+  listRecords(query: RecordQuery): Promise<ListedRecord[]> {
+    const { sql, parameters } = this.listQueries.build(query);
+    const rows = this.statement(sql).all(...parameters) as Row[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        id: r.id as string,
+        startKey: r.start_key as string,
+        json: r.record_json as string,
+        hasEvolvable: r.has_evolvable === 1,
+      })),
+    );
+  }
+
+  sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]> {
+    return Promise.resolve(this.all(this.sql.sessionsPage, { id, from: fromOrdinal, limit }).map(toSession));
+  }
+
+  sessionById(id: string, sessionId: string): Promise<StoredSession | undefined> {
+    const row = this.get(this.sql.sessionById, { id, sessionId });
+    return Promise.resolve(row && toSession(row));
+  }
+
+  participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]> {
+    return Promise.resolve(this.all(this.sql.participantsPage, { id, from: fromOrdinal, limit }).map(toParticipant));
+  }
+
+  participantById(id: string, participantId: string): Promise<StoredParticipant | undefined> {
+    const row = this.get(this.sql.participantById, { id, participantId });
+    return Promise.resolve(row && toParticipant(row));
+  }
+
+  listVersions(id: string): Promise<VersionInfo[]> {
+    const current = this.get(this.sql.currentHead, { id });
+    return Promise.resolve(
+      this.all(this.sql.listVersions, { id }).map((r) => ({
+        version: r.version as number,
+        lastModifiedDateTime: r.last_modified as string,
+        receivedDateTime: r.received_at as string,
+        current: current?.content_hash === r.content_hash,
+      })),
+    );
+  }
+
+  getVersion(id: string, version: number): Promise<string | undefined> {
+    return Promise.resolve(this.get(this.sql.getVersion, { id, version })?.raw_json as string | undefined);
+  }
+
+  exportRecords(
+    range: ExportRange,
+    after: { startKey: string; id: string } | undefined,
+    limit: number,
+  ): Promise<ExportedRecord[]> {
+    const rows = this.all(this.sql.exportPage, {
+      from: range.fromKey ?? EXPORT_MIN_KEY,
+      to: range.toKey ?? EXPORT_MAX_KEY,
+      afterStart: after?.startKey ?? '',
+      afterId: after?.id ?? '',
+      limit,
+    });
+    return Promise.resolve(
+      rows.map((r) => ({ id: r.id as string, startKey: r.start_key as string, rawJson: r.raw_json as string })),
+    );
+  }
+
+  sharedSecret(key: string, create: () => string): Promise<string> {
+    const existing = this.get(this.sql.getMeta, { key });
+    if (existing) return Promise.resolve(existing.value as string);
+    this.run(this.sql.putMetaIfAbsent, { key, value: create() });
+    return Promise.resolve(this.get(this.sql.getMeta, { key })!.value as string);
+  }
+
+  health(): Promise<StoreHealth> {
+    const row = this.get(this.sql.countRecords, {});
+    return Promise.resolve({ kind: this.kind, records: Number(row?.n ?? 0) });
+  }
+
+  /** Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). */
+  optimize(): Promise<void> {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.pragma('optimize');
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.db.pragma('optimize');
+    await this.kysely.destroy();
+    if (this.db.open) this.db.close();
+  }
+
+  /** The query plan SQLite would use for a list query (tests assert that filters use an index). */
+  explainList(query: RecordQuery): string[] {
+    const { sql, parameters } = this.listQueries.build(query);
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Row[];
+    return rows.map((r) => String(r.detail));
+  }
+
+  private writeOne(record: RecordWrite, receivedAt: string): WriteResult {
+    const { id, contentHash: hash } = record;
+    const current = this.get(this.sql.currentHead, { id });
+    if (this.get(this.sql.versionExists, { id, hash })) {
+      return { status: 'unchanged', currentVersion: (current?.version as number | undefined) ?? record.version };
+    }
+    this.run(this.sql.insertVersion, {
+      id,
+      hash,
+      version: record.version,
+      lastModified: record.lastModified,
+      receivedAt,
+      rawJson: record.rawJson,
+    });
+    if (current) {
+      const order = compareVersions(record, {
+        version: current.version as number,
+        lastModifiedKey: current.last_modified_key as string,
+        contentHash: current.content_hash as string,
+      });
+      if (order <= 0) return { status: order < 0 ? 'stale' : 'unchanged', currentVersion: current.version as number };
+    }
+    this.replaceCurrent(record, receivedAt);
+    return { status: current ? 'updated' : 'inserted', currentVersion: record.version };
+  }
+
+  private replaceCurrent(record: RecordWrite, receivedAt: string): void {
+    const { id } = record;
+    this.run(this.sql.upsertRecord, {
+      id,
+      version: record.version,
+      startKey: record.startKey,
+      endKey: record.endKey,
+      lastModifiedKey: record.lastModifiedKey,
+      recordJson: record.recordJson,
+      sessionCount: record.sessions.length,
+      participantCount: record.participants.length,
+      hash: record.contentHash,
+      hasEvolvable: record.hasEvolvable ? 1 : 0,
+      receivedAt,
+    });
+    this.run(this.sql.deleteSessions, { id });
+    this.run(this.sql.deleteParticipants, { id });
+    record.sessions.forEach((s, ordinal) =>
+      this.run(this.sql.insertSession, { id, ordinal, sessionId: s.id, json: s.json, segmentsJson: s.segmentsJson }),
+    );
+    record.participants.forEach((p, ordinal) =>
+      this.run(this.sql.insertParticipant, { id, ordinal, participantId: p.id, json: p.json }),
+    );
+  }
+
+  private statement(sql: string): BetterSqlite3.Statement {
+    let stmt = this.prepared.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.prepared.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private get<P>(template: SqlTemplate<P>, values: P): Row | undefined {
+    return this.statement(template.sql).get(...template.bind(values)) as Row | undefined;
+  }
+
+  private all<P>(template: SqlTemplate<P>, values: P): Row[] {
+    return this.statement(template.sql).all(...template.bind(values)) as Row[];
+  }
+
+  private run<P>(template: SqlTemplate<P>, values: P): void {
+    this.statement(template.sql).run(...template.bind(values));
+  }
+}
+
+function toSession(r: Row): StoredSession {
+  return { ordinal: r.ordinal as number, json: r.session_json as string, segmentsJson: r.segments_json as string };
+}
+
+function toParticipant(r: Row): StoredParticipant {
+  return { ordinal: r.ordinal as number, json: r.participant_json as string };
+}

@@ -1,0 +1,145 @@
+/**
+ * The store interface: persistence only. It never sees an HTTP request, never knows a status code, and holds no
+ * Graph rules beyond the version order it must apply atomically (decided by src/domain/version-order.ts).
+ * Implementations: SqliteStore (src/storage/sqlite/) and, later, a PostgreSQL store; one contract suite tests both.
+ */
+
+/** One validated record cut into the fragments the store keeps (built by src/service/record-fragments.ts). */
+export interface RecordWrite {
+  id: string;
+  version: number;
+  startKey: string;
+  endKey: string;
+  lastModifiedKey: string;
+  /** The lastModifiedDateTime as received, kept in the history list. */
+  lastModified: string;
+  /** The callRecord without `sessions` and `participants_v2`, as a JSON object text. */
+  recordJson: string;
+  sessions: readonly SessionWrite[];
+  participants: readonly ParticipantWrite[];
+  /** The whole normalised record as a JSON text: what history and export return. */
+  rawJson: string;
+  contentHash: string;
+  hasEvolvable: boolean;
+}
+
+/** A session without `segments`, and its segments as a JSON array text. */
+export interface SessionWrite {
+  id: string;
+  json: string;
+  segmentsJson: string;
+}
+
+/** One participants_v2 entry. */
+export interface ParticipantWrite {
+  id: string;
+  json: string;
+}
+
+/** What a write did: see docs/ingest.md for the version rules. */
+export type WriteStatus = 'inserted' | 'updated' | 'unchanged' | 'stale';
+
+/** The outcome of one record's write, with the version that is current afterwards. */
+export interface WriteResult {
+  status: WriteStatus;
+  currentVersion: number;
+}
+
+/** The current version of one record, as stored. */
+export interface StoredRecord {
+  json: string;
+  version: number;
+  sessionCount: number;
+  participantCount: number;
+  hasEvolvable: boolean;
+}
+
+/** A row of the record list. */
+export interface ListedRecord {
+  id: string;
+  startKey: string;
+  json: string;
+  hasEvolvable: boolean;
+}
+
+/** A session fragment with its position in the record. */
+export interface StoredSession {
+  ordinal: number;
+  json: string;
+  segmentsJson: string;
+}
+
+/** A participant fragment with its position in the record. */
+export interface StoredParticipant {
+  ordinal: number;
+  json: string;
+}
+
+/** One entry of a record's history. */
+export interface VersionInfo {
+  version: number;
+  lastModifiedDateTime: string;
+  receivedDateTime: string;
+  current: boolean;
+}
+
+/** A startDateTime bound, on the sortable UTC form. */
+export interface StartBound {
+  op: 'lt' | 'le' | 'gt' | 'ge';
+  value: string;
+}
+
+/** A page request over the record list, ordered by (startDateTime, id). */
+export interface RecordQuery {
+  start: readonly StartBound[];
+  participantId?: string | undefined;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { startKey: string; id: string } | undefined;
+  limit: number;
+}
+
+/** A startDateTime window for export; both ends optional, `to` exclusive. */
+export interface ExportRange {
+  fromKey?: string | undefined;
+  toKey?: string | undefined;
+}
+
+/** A record as exported: its whole JSON text. */
+export interface ExportedRecord {
+  id: string;
+  startKey: string;
+  rawJson: string;
+}
+
+/** Health facts about the database. */
+export interface StoreHealth {
+  kind: string;
+  records: number;
+}
+
+/** The persistence contract shared by every backend. */
+export interface CallRecordStore {
+  /** A short name of the backend: `sqlite` or `postgres`. */
+  readonly kind: string;
+  /** Writes each record atomically under the version rules; all results are durable when the promise resolves. */
+  write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]>;
+  getRecord(id: string): Promise<StoredRecord | undefined>;
+  listRecords(query: RecordQuery): Promise<ListedRecord[]>;
+  sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]>;
+  sessionById(id: string, sessionId: string): Promise<StoredSession | undefined>;
+  participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]>;
+  participantById(id: string, participantId: string): Promise<StoredParticipant | undefined>;
+  listVersions(id: string): Promise<VersionInfo[]>;
+  getVersion(id: string, version: number): Promise<string | undefined>;
+  exportRecords(
+    range: ExportRange,
+    after: { startKey: string; id: string } | undefined,
+    limit: number,
+  ): Promise<ExportedRecord[]>;
+  /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
+  sharedSecret(key: string, create: () => string): Promise<string>;
+  health(): Promise<StoreHealth>;
+  /** Housekeeping after a bulk import (e.g. folding SQLite's write-ahead log back into the database). */
+  optimize(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../src/clock.js';
+import { createApp } from '../../src/http/create-app.js';
+import type { CallRecordStore } from '../../src/storage/store.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+
+/** The instant every test app believes it is. */
+export const FIXED_NOW = new Date('2026-11-26T12:00:00.000Z');
+export const fixedClock: Clock = { now: () => FIXED_NOW };
+
+/** A backend a contract test runs against. */
+export interface StoreUnderTest {
+  name: string;
+  open(): Promise<CallRecordStore>;
+}
+
+/** Every store the contract suite runs on. */
+export const STORES: StoreUnderTest[] = [{ name: 'sqlite', open: () => SqliteStore.open(':memory:') }];
+
+/** An app on a fresh in-memory store; `inject` requests see `http://localhost:80` as the service's base URL. */
+export async function createTestApp(
+  options: { store?: CallRecordStore; bodyLimit?: number } = {},
+): Promise<{ app: FastifyInstance; store: CallRecordStore; close(): Promise<void> }> {
+  const store = options.store ?? (await SqliteStore.open(':memory:'));
+  const app = await createApp({ store, clock: fixedClock, bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false });
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** The base URL `inject` requests are served under. */
+export const INJECT_BASE = 'http://localhost:80';
+
+/** POSTs records to the ingest API and returns the parsed answer. */
+export async function ingest(app: FastifyInstance, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/callRecords',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  return { status: res.statusCode, json: res.json() };
+}
