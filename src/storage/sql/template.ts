@@ -22,7 +22,7 @@ export interface SqlTemplate<P> {
  */
 export function compileTemplate<P extends object>(query: Compilable): SqlTemplate<P> {
   const compiled = query.compile();
-  const slots = compiled.parameters.map((value) =>
+  const slots = compiled.parameters.map((value): { name: keyof P } | { constant: unknown } =>
     typeof value === 'string' && value.startsWith(MARKER)
       ? { name: value.slice(MARKER.length) as keyof P }
       : { constant: value },

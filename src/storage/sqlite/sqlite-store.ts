@@ -61,71 +61,67 @@ export class SqliteStore implements CallRecordStore {
     return new SqliteStore(db, kysely, buildStatements(kysely), new ListQueryBuilder(kysely));
   }
 
-  write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
-    return Promise.resolve(this.writeBatch(records, receivedAt));
+  async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
+    return this.writeBatch(records, receivedAt);
   }
 
-  getRecord(id: string): Promise<StoredRecord | undefined> {
+  async getRecord(id: string): Promise<StoredRecord | undefined> {
     const row = this.get(this.sql.getRecord, { id });
-    return Promise.resolve(
+    return (
       row && {
         json: row.record_json as string,
         version: row.version as number,
         sessionCount: row.session_count as number,
         participantCount: row.participant_count as number,
         hasEvolvable: row.has_evolvable === 1,
-      },
+      }
     );
   }
 
-  listRecords(query: RecordQuery): Promise<ListedRecord[]> {
+  async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
     const { sql, parameters } = this.listQueries.build(query);
     const rows = this.statement(sql).all(...parameters) as Row[];
-    return Promise.resolve(
-      rows.map((r) => ({
-        id: r.id as string,
-        startKey: r.start_key as string,
-        json: r.record_json as string,
-        hasEvolvable: r.has_evolvable === 1,
-      })),
-    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      startKey: r.start_key as string,
+      json: r.record_json as string,
+      hasEvolvable: r.has_evolvable === 1,
+    }));
   }
 
-  sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]> {
-    return Promise.resolve(this.all(this.sql.sessionsPage, { id, from: fromOrdinal, limit }).map(toSession));
+  async sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]> {
+    return this.all(this.sql.sessionsPage, { id, from: fromOrdinal, limit }).map(toSession);
   }
 
-  sessionById(id: string, sessionId: string): Promise<StoredSession | undefined> {
+  async sessionById(id: string, sessionId: string): Promise<StoredSession | undefined> {
     const row = this.get(this.sql.sessionById, { id, sessionId });
-    return Promise.resolve(row && toSession(row));
+    return row && toSession(row);
   }
 
-  participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]> {
-    return Promise.resolve(this.all(this.sql.participantsPage, { id, from: fromOrdinal, limit }).map(toParticipant));
+  async participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]> {
+    return this.all(this.sql.participantsPage, { id, from: fromOrdinal, limit }).map(toParticipant);
   }
 
-  participantById(id: string, participantId: string): Promise<StoredParticipant | undefined> {
+  async participantById(id: string, participantId: string): Promise<StoredParticipant | undefined> {
     const row = this.get(this.sql.participantById, { id, participantId });
-    return Promise.resolve(row && toParticipant(row));
+    return row && toParticipant(row);
   }
 
-  listVersions(id: string): Promise<VersionInfo[]> {
+  async listVersions(id: string): Promise<VersionInfo[]> {
     const current = this.get(this.sql.currentHead, { id });
-    return Promise.resolve(
-      this.all(this.sql.listVersions, { id }).map((r) => ({
-        version: r.version as number,
-        lastModifiedDateTime: r.last_modified as string,
-        receivedDateTime: r.received_at as string,
-        current: current?.content_hash === r.content_hash,
-      })),
-    );
+    return this.all(this.sql.listVersions, { id }).map((r) => ({
+      version: r.version as number,
+      lastModifiedDateTime: r.last_modified as string,
+      receivedDateTime: r.received_at as string,
+      current: current?.content_hash === r.content_hash,
+    }));
   }
 
-  getVersion(id: string, version: number): Promise<string | undefined> {
-    return Promise.resolve(this.get(this.sql.getVersion, { id, version })?.raw_json as string | undefined);
+  async getVersion(id: string, version: number): Promise<string | undefined> {
+    return this.get(this.sql.getVersion, { id, version })?.raw_json as string | undefined;
   }
 
-  exportRecords(
+  async exportRecords(
     range: ExportRange,
     after: { startKey: string; id: string } | undefined,
     limit: number,
@@ -137,28 +133,25 @@ export class SqliteStore implements CallRecordStore {
       afterId: after?.id ?? '',
       limit,
     });
-    return Promise.resolve(
-      rows.map((r) => ({ id: r.id as string, startKey: r.start_key as string, rawJson: r.raw_json as string })),
-    );
+    return rows.map((r) => ({ id: r.id as string, startKey: r.start_key as string, rawJson: r.raw_json as string }));
   }
 
-  sharedSecret(key: string, create: () => string): Promise<string> {
+  async sharedSecret(key: string, create: () => string): Promise<string> {
     const existing = this.get(this.sql.getMeta, { key });
-    if (existing) return Promise.resolve(existing.value as string);
+    if (existing) return existing.value as string;
     this.run(this.sql.putMetaIfAbsent, { key, value: create() });
-    return Promise.resolve(this.get(this.sql.getMeta, { key })!.value as string);
+    return this.get(this.sql.getMeta, { key })!.value as string;
   }
 
-  health(): Promise<StoreHealth> {
+  async health(): Promise<StoreHealth> {
     const row = this.get(this.sql.countRecords, {});
-    return Promise.resolve({ kind: this.kind, records: Number(row?.n ?? 0) });
+    return { kind: this.kind, records: Number(row?.n ?? 0) };
   }
 
   /** Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). */
-  optimize(): Promise<void> {
+  async optimize(): Promise<void> {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.pragma('optimize');
-    return Promise.resolve();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,141 @@
+/**
+ * The store contract: every backend in STORES must pass these cases. They go through the service layer's own
+ * record cutting (toRecordWrite), as ingest does.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateCallRecord } from '../src/domain/validate.js';
+import { toRecordWrite } from '../src/service/record-fragments.js';
+import type { CallRecordStore, RecordWrite } from '../src/storage/store.js';
+import { makeRecord, type RecordSpec } from './helpers/records.js';
+import { STORES } from './helpers/test-app.js';
+
+function writeOf(spec: RecordSpec, edit?: (record: Record<string, any>) => void): RecordWrite {
+  const record = makeRecord(spec);
+  edit?.(record);
+  const result = validateCallRecord(record);
+  assert.ok(result.ok, JSON.stringify(result));
+  return toRecordWrite(result.record, result.hasEvolvableMembers);
+}
+
+for (const backend of STORES) {
+  describe(`store contract: ${backend.name}`, () => {
+    let store: CallRecordStore;
+    before(async () => (store = await backend.open()));
+    after(() => store.close());
+
+    test('a higher version replaces the current one; a lower one is kept in history only', async () => {
+      const v2 = writeOf({ id: 'order-a', version: 2, sessions: 3 });
+      const v1 = writeOf({ id: 'order-a', version: 1, sessions: 1 });
+      assert.deepEqual(await store.write([v2], '2026-01-01T00:00:00.000Z'), [
+        { status: 'inserted', currentVersion: 2 },
+      ]);
+      assert.deepEqual(await store.write([v1], '2026-01-01T00:00:01.000Z'), [{ status: 'stale', currentVersion: 2 }]);
+      const current = await store.getRecord('order-a');
+      assert.equal(current?.version, 2);
+      assert.equal(current?.sessionCount, 3);
+      const history = await store.listVersions('order-a');
+      assert.deepEqual(
+        history.map((h) => [h.version, h.current]),
+        [
+          [1, false],
+          [2, true],
+        ],
+      );
+      assert.equal(JSON.parse((await store.getVersion('order-a', 1))!).sessions.length, 1);
+    });
+
+    test('v1, v2, v2 again: two versions stored, v2 current, the repeat unchanged', async () => {
+      const v1 = writeOf({ id: 'order-b', version: 1 });
+      const v2 = writeOf({ id: 'order-b', version: 2, sessions: 2 });
+      const statuses = [];
+      for (const w of [v1, v2, v2]) statuses.push((await store.write([w], '2026-01-01T00:00:00.000Z'))[0]!.status);
+      assert.deepEqual(statuses, ['inserted', 'updated', 'unchanged']);
+      assert.equal((await store.listVersions('order-b')).length, 2);
+      assert.equal((await store.getRecord('order-b'))?.version, 2);
+      assert.equal((await store.sessionsPage('order-b', 0, 100)).length, 2);
+    });
+
+    test('equal versions with different content end in the same state whatever the arrival order', async () => {
+      const a = writeOf({ id: 'tie-1', version: 3 }, (r) => (r.joinWebUrl = 'https://a.example'));
+      const b = writeOf({ id: 'tie-1', version: 3 }, (r) => (r.joinWebUrl = 'https://b.example'));
+      const a2 = { ...a, id: 'tie-2', contentHash: a.contentHash };
+      const b2 = { ...b, id: 'tie-2', contentHash: b.contentHash };
+      await store.write([a], 't');
+      await store.write([b], 't');
+      await store.write([b2], 't');
+      await store.write([a2], 't');
+      assert.equal((await store.getRecord('tie-1'))?.json, (await store.getRecord('tie-2'))?.json);
+    });
+
+    test('a replaced version leaves no sessions or participants of the old one', async () => {
+      await store.write([writeOf({ id: 'shrink', version: 1, sessions: 5, participants: 7 })], 't');
+      await store.write([writeOf({ id: 'shrink', version: 2, sessions: 2, participants: 1 })], 't');
+      assert.equal((await store.sessionsPage('shrink', 0, 100)).length, 2);
+      assert.equal((await store.participantsPage('shrink', 0, 100)).length, 1);
+    });
+
+    test('lists by startDateTime with bounds, participant and keyset cursor', async () => {
+      const starts = ['2025-05-01T10:00:00Z', '2025-05-01T11:00:00Z', '2025-05-01T12:00:00Z', '2025-05-01T13:00:00Z'];
+      const writes = starts.map((start, i) =>
+        writeOf({ id: `list-${i}`, start, participantIds: i % 2 === 0 ? ['even', `p${i}`] : [`p${i}`] }),
+      );
+      await store.write(writes, 't');
+      const window = [
+        { op: 'ge' as const, value: '2025-05-01T11:00:00.0000000Z' },
+        { op: 'lt' as const, value: '2025-05-01T13:00:00.0000000Z' },
+      ];
+      const ids = async (q: Parameters<CallRecordStore['listRecords']>[0]) =>
+        (await store.listRecords(q)).map((r) => r.id);
+      assert.deepEqual(await ids({ start: window, limit: 10 }), ['list-1', 'list-2']);
+      assert.deepEqual(await ids({ start: [], participantId: 'even', limit: 10 }), ['list-0', 'list-2']);
+      const first = await store.listRecords({ start: [{ op: 'ge', value: '2025-05-01T00:00:00.0000000Z' }], limit: 2 });
+      const last = first.at(-1)!;
+      const rest = await ids({
+        start: [{ op: 'ge', value: '2025-05-01T00:00:00.0000000Z' }],
+        after: { startKey: last.startKey, id: last.id },
+        limit: 10,
+      });
+      assert.deepEqual(
+        [...first.map((r) => r.id), ...rest].filter((id) => id.startsWith('list-')),
+        ['list-0', 'list-1', 'list-2', 'list-3'],
+      );
+    });
+
+    test('a failing batch leaves nothing behind', async () => {
+      const good = writeOf({ id: 'atomic-good' });
+      const broken = { ...writeOf({ id: 'atomic-bad' }), recordJson: null as unknown as string };
+      await assert.rejects(store.write([good, broken], 't'));
+      assert.equal(await store.getRecord('atomic-good'), undefined);
+      assert.deepEqual(await store.listVersions('atomic-good'), []);
+    });
+
+    test('exports whole records in startDateTime order within a range', async () => {
+      await store.write(
+        [
+          writeOf({ id: 'exp-b', start: '2030-01-02T00:00:00Z' }),
+          writeOf({ id: 'exp-a', start: '2030-01-01T00:00:00Z', sessions: 2 }),
+          writeOf({ id: 'exp-c', start: '2030-01-03T00:00:00Z' }),
+        ],
+        't',
+      );
+      const page = await store.exportRecords(
+        { fromKey: '2030-01-01T00:00:00.0000000Z', toKey: '2030-01-03T00:00:00.0000000Z' },
+        undefined,
+        10,
+      );
+      assert.deepEqual(
+        page.map((r) => r.id),
+        ['exp-a', 'exp-b'],
+      );
+      assert.equal(JSON.parse(page[0]!.rawJson).sessions.length, 2);
+    });
+
+    test('a shared secret is created once and then kept', async () => {
+      const first = await store.sharedSecret('k', () => 'one');
+      const second = await store.sharedSecret('k', () => 'two');
+      assert.equal(first, 'one');
+      assert.equal(second, 'one');
+    });
+  });
+}
