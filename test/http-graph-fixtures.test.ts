@@ -50,7 +50,10 @@ const CASES = [
     name: 'get example 2: $expand=sessions($expand=segments)',
     records: [fixtureJson('callrecords-callrecord-get.v1.example2.response.json')],
     request: 'callrecords-callrecord-get.v1.example2.request.txt',
-    expected: withoutKeys(fixtureJson('callrecords-callrecord-get.v1.example2.response.json'), 'sessions@odata.nextLink'),
+    expected: withoutKeys(
+      fixtureJson('callrecords-callrecord-get.v1.example2.response.json'),
+      'sessions@odata.nextLink',
+    ),
   },
   {
     name: 'get example 3: $expand=participants_v2',
