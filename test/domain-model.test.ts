@@ -220,8 +220,8 @@ test('propertyNames lists declared, inherited and navigation properties', () => 
   }
   assert.equal(propertyNames('directRoutingLogRow', 'v1.0').size, 21);
   assert.equal(propertyNames('directRoutingLogRow', 'beta').size, 25);
-  assert.ok(propertyNames('pstnCallLogRow', 'beta').has('administrativeUnitInfos'));
-  assert.ok(!propertyNames('pstnCallLogRow', 'v1.0').has('administrativeUnitInfos'));
+  assert.ok(propertyNames('pstnCallLogRow', 'beta').has('administrativeUnitInfos'), 'beta inherits from callLogRow');
+  assert.ok(!propertyNames('pstnCallLogRow', 'v1.0').has('administrativeUnitInfos'), 'v1.0 has no callLogRow');
   assert.throws(() => propertyNames('noSuchType'), /noSuchType/);
 });
 
@@ -253,5 +253,5 @@ test('every property type of every version resolves to a primitive or a type of 
 test('evolvable enum members are exactly productFamily.azureCommunicationServices (spec §9)', () => {
   assert.deepEqual(EVOLVABLE_ENUM_MEMBERS, { productFamily: ['azureCommunicationServices'] });
   assert.deepEqual(EVOLVABLE_ENUM_PROPERTIES, { productFamily: ['azureCommunicationServices'] });
-  assert.ok(Object.isFrozen(EVOLVABLE_ENUM_MEMBERS));
+  assert.ok(Object.isFrozen(EVOLVABLE_ENUM_MEMBERS), 'a constant');
 });

@@ -57,7 +57,7 @@ function baseRecord(): Json {
   const record = fixture('callrecords-callrecord-get.v1.example3.response.json');
   record.sessions = fixture('callrecords-callrecord-list-sessions.v1.example2.response.json').value;
   record.organizer = at(fixture('cloudcommunications-list-callrecords.v1.example1.response.json'), 'value.0.organizer');
-  record.participants = [record.organizer];
+  record.participants = [structuredClone(record.organizer)];
   return record;
 }
 
@@ -87,7 +87,7 @@ test('every documented call record validates without errors or warnings and keep
     const expected = withoutAnnotations(structuredClone(record));
     const result = validateCallRecord(record);
     assert.deepEqual(issues(result), { warnings: [] }, name);
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'accepted');
     assert.deepEqual(result.record, expected, name);
     assert.equal(result.hasEvolvableMembers, false, name);
   }
@@ -95,13 +95,13 @@ test('every documented call record validates without errors or warnings and keep
 
 test('open-type properties of the documented records survive', () => {
   const get3 = validateCallRecord(fixture('callrecords-callrecord-get.v1.example3.response.json'));
-  assert.ok(get3.ok);
+  assert.ok(get3.ok, 'accepted');
   assert.equal(at(get3.record, 'participants_v2.1.identity.user').userPrincipalName, 'owen.franklin@contoso.com');
   assert.equal(at(get3.record, 'organizer_v2.identity.user').tenantId, 'dc368399-474c-4d40-900c-6265431fd81f');
 
   const list1 = fixture('cloudcommunications-list-callrecords.v1.example1.response.json').value as Json[];
   const phone = validateCallRecord(list1[1]);
-  assert.ok(phone.ok);
+  assert.ok(phone.ok, 'accepted');
   assert.deepEqual(at(phone.record, 'organizer_v2.identity'), {
     user: null,
     acsUser: null,
@@ -110,7 +110,7 @@ test('open-type properties of the documented records survive', () => {
   });
 
   const sessions = validateCallRecord(sessionsRecord('callrecords-callrecord-list-sessions.v1.example2.response.json'));
-  assert.ok(sessions.ok);
+  assert.ok(sessions.ok, 'accepted');
   assert.equal(at(sessions.record, 'sessions.0.callee.feedback.tokens').Noisy, true);
   assert.equal(at(sessions.record, 'sessions.0.caller.identity')['@odata.type'], '#microsoft.graph.identitySet');
 });
@@ -375,7 +375,7 @@ const INVALID: { name: string; input: unknown; expected: string[] }[] = [
 ];
 
 test(`${INVALID.length} invalid inputs are rejected with the expected path and rule`, () => {
-  assert.ok(INVALID.length >= 25);
+  assert.ok(INVALID.length >= 25, 'at least 25 cases');
   for (const { name, input, expected } of INVALID) {
     assert.deepEqual(issues(validateCallRecord(input)), { errors: expected }, name);
   }
@@ -384,7 +384,7 @@ test(`${INVALID.length} invalid inputs are rejected with the expected path and r
 test(`errors are capped at ${MAX_VALIDATION_ISSUES}`, () => {
   const record = edit((r) => (r.sessions = Array.from({ length: 80 }, () => ({ modalities: ['audio'] }))));
   const result = validateCallRecord(record);
-  assert.ok(!result.ok);
+  assert.ok(!result.ok, 'rejected');
   assert.equal(result.errors.length, MAX_VALIDATION_ISSUES);
   assert.equal(formatIssue(result.errors[0]!), 'sessions[0].id: required property is missing');
 });
@@ -412,7 +412,7 @@ test('an enum string that is not a member is a warning and is kept', () => {
     assert.deepEqual(issues(result), { warnings: expected }, name);
   }
   const kept = validateCallRecord(edit((r) => (at(r, 'sessions.0.caller.userAgent').platform = 'beos')));
-  assert.ok(kept.ok);
+  assert.ok(kept.ok, 'accepted');
   assert.equal(at(kept.record, 'sessions.0.caller.userAgent').platform, 'beos');
 });
 
@@ -451,7 +451,7 @@ test('response annotations are dropped everywhere, @odata.type is kept, the inpu
     at(r, 'sessions.0')['segments@odata.context'] = 'https://graph.microsoft.com/v1.0/$metadata#x';
   });
   const result = validateCallRecord(input);
-  assert.ok(result.ok);
+  assert.ok(result.ok, 'accepted');
   assert.equal(result.record, input);
   const annotations: string[] = [];
   const collect = (value: unknown, path: string): void => {
@@ -462,7 +462,7 @@ test('response annotations are dropped everywhere, @odata.type is kept, the inpu
     }
   };
   collect(result.record, '');
-  assert.ok(annotations.length > 10);
+  assert.equal(annotations.length, 9, 'the @odata.type annotations of the documented sessions');
   assert.deepEqual(
     annotations.filter((a) => !a.endsWith('/@odata.type')),
     [],
@@ -525,14 +525,14 @@ test('unknown properties survive untouched and are not validated', () => {
   const input = edit((r) => {
     r.customerField = { nested: [1, { '@odata.etag': 'kept: not part of the model' }] };
     at(r, 'sessions.0.segments.0.media.0.streams.0').futureMetric = 'PT-garbage';
-    at(r, 'sessions.0.caller.associatedIdentity').customClaim = { a: 1 };
+    at(r, 'sessions.0.caller.identity.user').customClaim = { a: 1 };
   });
   const result = validateCallRecord(input);
   assert.deepEqual(issues(result), { warnings: [] });
-  assert.ok(result.ok);
+  assert.ok(result.ok, 'accepted');
   assert.deepEqual(result.record.customerField, { nested: [1, { '@odata.etag': 'kept: not part of the model' }] });
   assert.equal(at(result.record, 'sessions.0.segments.0.media.0.streams.0').futureMetric, 'PT-garbage');
-  assert.deepEqual(at(result.record, 'sessions.0.caller.associatedIdentity').customClaim, { a: 1 });
+  assert.deepEqual(at(result.record, 'sessions.0.caller.identity.user').customClaim, { a: 1 });
 });
 
 test('hasEvolvableMembers flags productFamily azureCommunicationServices (spec §9)', () => {

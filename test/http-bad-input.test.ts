@@ -2,6 +2,7 @@
  * Malformed records and requests: each gets a Graph-shaped 4xx naming the problem, changes nothing in the database,
  * and the server keeps serving.
  */
+import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CallRecordStore } from '../src/storage/store.js';
@@ -11,8 +12,8 @@ import { makeRecord } from './helpers/records.js';
 const BODY_LIMIT = 64 * 1024;
 const SEED_ID = 'seed-record';
 
-type Edit = (r: Record<string, any>) => void;
-const stream = (r: Record<string, any>) => r.sessions[0].segments[0].media[0].streams[0];
+type Edit = (r: Record<string, Json>) => void;
+const stream = (r: Record<string, Json>) => r.sessions[0].segments[0].media[0].streams[0];
 
 function record(edit: Edit): string {
   const r = makeRecord({ id: 'bad-record' });

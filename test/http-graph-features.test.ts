@@ -1,4 +1,5 @@
 /** Graph behaviours beyond the documented examples: headers, preferences, $select, key forms, contained paths. */
+import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ingest, INJECT_BASE } from './helpers/test-app.js';
@@ -154,7 +155,7 @@ describe('history API', () => {
     );
     const versions = (await t.app.inject({ method: 'GET', url: '/api/callRecords/hist/versions' })).json();
     assert.deepEqual(
-      versions.value.map((v: any) => [v.version, v.current, v.receivedDateTime]),
+      versions.value.map((v: Json) => [v.version, v.current, v.receivedDateTime]),
       [
         [1, false, '2026-11-26T12:00:00.000Z'],
         [2, true, '2026-11-26T12:00:00.000Z'],
@@ -175,7 +176,7 @@ describe('history API', () => {
     assert.deepEqual(statuses, ['inserted', 'updated', 'unchanged']);
     const versions = (await t.app.inject({ method: 'GET', url: '/api/callRecords/again/versions' })).json().value;
     assert.equal(versions.length, 2);
-    assert.equal(versions.filter((v: any) => v.current).length, 1);
+    assert.equal(versions.filter((v: Json) => v.current).length, 1);
   });
 
   test('a batch reports each item, rejected ones with their reason, and stores the rest', async () => {

@@ -1,3 +1,4 @@
+import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -7,12 +8,16 @@ import { makeRecord } from './helpers/records.js';
 const ID = 'big-meeting';
 
 /** Follows absolute next links (as Graph clients do) from a first URL; returns every page's body. */
-async function follow(app: FastifyInstance, firstUrl: string, linkKey: string, headers = {}): Promise<any[]> {
-  const pages: any[] = [];
+async function follow(app: FastifyInstance, firstUrl: string, linkKey: string, headers = {}): Promise<Json[]> {
+  const pages: Json[] = [];
   let url: string | undefined = firstUrl;
   while (url !== undefined) {
     assert.ok(url.startsWith('/') || url.startsWith(INJECT_BASE), `next link is absolute: ${url}`);
-    const res = await app.inject({ method: 'GET', url: url.replace(INJECT_BASE, ''), headers });
+    const res: { statusCode: number; body: string; json(): Json } = await app.inject({
+      method: 'GET',
+      url: url.replace(INJECT_BASE, ''),
+      headers,
+    });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     pages.push(body);
@@ -46,10 +51,10 @@ describe('paging of a record with 150 sessions and 300 participants', () => {
       first['sessions@odata.nextLink'],
       /^http:\/\/localhost:80\/v1\.0\/communications\/callRecords\('big-meeting'\)\/sessions\?\$expand=segments&\$skiptoken=/,
     );
-    const ids = [...first.sessions, ...rest.flatMap((p) => p.value)].map((s: any) => s.id);
+    const ids = [...first.sessions, ...rest.flatMap((p) => p.value)].map((s: Json) => s.id);
     assert.deepEqual(ids, expectedSessions);
     assert.ok(
-      rest.flatMap((p) => p.value).every((s: any) => s.segments.length === 1),
+      rest.flatMap((p) => p.value).every((s: Json) => s.segments.length === 1),
       'later pages keep $expand=segments',
     );
     assert.deepEqual(
@@ -66,17 +71,17 @@ describe('paging of a record with 150 sessions and 300 participants', () => {
     );
     const [first, ...rest] = pages;
     assert.equal(first.participants_v2.length, 130);
-    const ids = [...first.participants_v2, ...rest.flatMap((p) => p.value)].map((p: any) => p.id);
+    const ids = [...first.participants_v2, ...rest.flatMap((p) => p.value)].map((p: Json) => p.id);
     assert.deepEqual(ids, expectedParticipants);
   });
 
   test('…/sessions pages of 60 with @odata.nextLink yield all 150 once', async () => {
     const pages = await follow(t.app, `/v1.0/communications/callRecords/${ID}/sessions`, '@odata.nextLink');
     assert.deepEqual(
-      pages.flatMap((p) => p.value).map((s: any) => s.id),
+      pages.flatMap((p) => p.value).map((s: Json) => s.id),
       expectedSessions,
     );
-    assert.ok(pages.flatMap((p) => p.value).every((s: any) => s.segments === undefined));
+    assert.ok(pages.flatMap((p) => p.value).every((s: Json) => s.segments === undefined));
   });
 
   test('…/participants_v2 pages of 130 yield all 300 once', async () => {
@@ -86,7 +91,7 @@ describe('paging of a record with 150 sessions and 300 participants', () => {
       [130, 130, 40],
     );
     assert.deepEqual(
-      pages.flatMap((p) => p.value).map((p: any) => p.id),
+      pages.flatMap((p) => p.value).map((p: Json) => p.id),
       expectedParticipants,
     );
   });
@@ -136,7 +141,7 @@ describe('list paging over 200 records', () => {
       pages.map((p) => p.value.length),
       [60, 60, 60, 20],
     );
-    const ids = pages.flatMap((p) => p.value).map((r: any) => r.id);
+    const ids = pages.flatMap((p) => p.value).map((r: Json) => r.id);
     assert.deepEqual(
       ids,
       Array.from({ length: 200 }, (_, i) => `rec-${String(i).padStart(3, '0')}`),
@@ -151,7 +156,7 @@ describe('list paging over 200 records', () => {
       makeRecord({ id: 'late-later', start: '2024-03-01T20:00:00Z' }),
     ]);
     const rest = await follow(t.app, first['@odata.nextLink'], '@odata.nextLink');
-    const ids = [...first.value, ...rest.flatMap((p) => p.value)].map((r: any) => r.id);
+    const ids = [...first.value, ...rest.flatMap((p) => p.value)].map((r: Json) => r.id);
     assert.equal(new Set(ids).size, ids.length, 'no record twice');
     assert.ok(!ids.includes('late-early'));
     assert.equal(ids.at(-1), 'late-later');

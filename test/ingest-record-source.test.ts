@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readRecordTexts, type ReadRecordOptions, type SourceItem } from '../src/ingest/record-source.js';
+import {
+  readRecordBatches,
+  readRecordTexts,
+  type ReadRecordOptions,
+  type SourceItem,
+} from '../src/ingest/record-source.js';
 
 async function* fromChunks<T>(chunks: readonly T[]): AsyncGenerator<T> {
   for (const chunk of chunks) yield chunk;
@@ -83,6 +88,11 @@ const cases: { name: string; input: string; expected: SourceItem[] }[] = [
     name: 'strings with brackets and multi-byte characters in an array',
     input: '["]", "Zoë 😀 {", {"x":"\\\\"}, "[\\"]"]',
     expected: [value(1, '"]"'), value(1, '"Zoë 😀 {"'), value(1, '{"x":"\\\\"}'), value(1, '"[\\"]"')],
+  },
+  {
+    name: 'a backslash before a line break inside an array element still counts the line',
+    input: '["a\\\nb",\n1]',
+    expected: [value(1, '"a\\\nb"'), value(3, '1')],
   },
   {
     name: 'truncated last line',
@@ -177,10 +187,23 @@ test('readRecordTexts: a value over maxValueBytes is an error item and reading g
   const input = '{"id":"a"}\n{"id":"big","pad":"0123456789"}\n[\n1,\n2]\nstray text here\n{"id":"b"}\n';
   assert.deepEqual(await readEverySplit(input, { maxValueBytes: 12 }), [
     value(1, '{"id":"a"}'),
-    error(2, 'JSON value starting on line 2 is larger than 12 bytes'),
+    error(2, 'JSON value starting on line 2 is over 12 bytes'),
     value(3, '[\n1,\n2]'),
-    error(6, 'JSON value starting on line 6 is larger than 12 bytes'),
+    error(6, 'JSON value starting on line 6 is over 12 bytes'),
     value(7, '{"id":"b"}'),
+  ]);
+});
+
+test('readRecordBatches: the same items, grouped by the chunk that completes them, never an empty group', async () => {
+  const batches: SourceItem[][] = [];
+  for await (const batch of readRecordBatches(fromChunks(['{"a":1}\n{"b"', ':2}\n', '  ', '{"c":3}{"d":4}\n', 'x']))) {
+    batches.push(batch);
+  }
+  assert.deepEqual(batches, [
+    [value(1, '{"a":1}')],
+    [value(2, '{"b":2}')],
+    [value(3, '{"c":3}'), value(3, '{"d":4}')],
+    [value(4, 'x')],
   ]);
 });
 

@@ -2,6 +2,7 @@
  * The store contract: every backend in STORES must pass these cases. They go through the service layer's own
  * record cutting (toRecordWrite), as ingest does.
  */
+import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCallRecord } from '../src/domain/validate.js';
@@ -10,7 +11,7 @@ import type { CallRecordStore, RecordWrite } from '../src/storage/store.js';
 import { makeRecord, type RecordSpec } from './helpers/records.js';
 import { STORES } from './helpers/test-app.js';
 
-function writeOf(spec: RecordSpec, edit?: (record: Record<string, any>) => void): RecordWrite {
+function writeOf(spec: RecordSpec, edit?: (record: Record<string, Json>) => void): RecordWrite {
   const record = makeRecord(spec);
   edit?.(record);
   const result = validateCallRecord(record);

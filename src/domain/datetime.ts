@@ -7,7 +7,8 @@
  */
 
 // OData ABNF dateTimeOffsetValue: seconds and fraction optional, "Z" or a ±hh:mm offset.
-const DATE_TIME_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?([Zz]|[+-]\d{2}:\d{2})$/;
+const DATE_TIME_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 // OData/XML Schema duration: [-]P[nY][nM][nW][nD][T[nH][nM][n[.n]S]], at least one component.
 const DURATION = /^-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/;

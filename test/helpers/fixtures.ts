@@ -1,3 +1,4 @@
+import type { Json } from './json.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 export const FIXTURES_DIR = join(import.meta.dirname, '../../../shared/fixtures/graph-docs');
 
 /** A documented response body, parsed. */
-export function fixtureJson(name: string): any {
+export function fixtureJson(name: string): Json {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8'));
 }
 

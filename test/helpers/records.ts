@@ -1,3 +1,5 @@
+import type { Json } from './json.js';
+
 /** Builds valid callRecord JSON for tests: `makeRecord({ id: 'r1', sessions: 150 })`. */
 export interface RecordSpec {
   id: string;
@@ -10,7 +12,7 @@ export interface RecordSpec {
 }
 
 /** A Graph-shaped call record with the given number of sessions (one segment each) and participants. */
-export function makeRecord(spec: RecordSpec): Record<string, any> {
+export function makeRecord(spec: RecordSpec): Record<string, Json> {
   const start = spec.start ?? '2024-03-01T10:00:00Z';
   const end = new Date(Date.parse(start) + 30 * 60_000).toISOString();
   const version = spec.version ?? 1;
@@ -34,7 +36,7 @@ export function makeRecord(spec: RecordSpec): Record<string, any> {
   };
 }
 
-function makeSession(id: string, start: string, end: string): Record<string, any> {
+function makeSession(id: string, start: string, end: string): Record<string, Json> {
   return {
     id,
     modalities: ['audio'],

@@ -1,3 +1,4 @@
+import type { Json } from './json.js';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../src/clock.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -37,7 +38,7 @@ export async function createTestApp(
 export const INJECT_BASE = 'http://localhost:80';
 
 /** POSTs records to the ingest API and returns the parsed answer. */
-export async function ingest(app: FastifyInstance, body: unknown): Promise<{ status: number; json: any }> {
+export async function ingest(app: FastifyInstance, body: unknown): Promise<{ status: number; json: Json }> {
   const res = await app.inject({
     method: 'POST',
     url: '/api/callRecords',

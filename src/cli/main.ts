@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../errors.js';
+import { CliError } from './cli-error.js';
+import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
+import { optionsFor } from './options.js';
+import { serveCommand } from './serve-command.js';
+
+/** Runs the `callrecords` command line and resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('callrecords')
+    .description('A self-hosted, Microsoft Graph-compatible archive of Teams call records.')
+    .exitOverride()
+    .showHelpAfterError();
+  let exitCode = 0;
+
+  const serve = program.command('serve').description('serve the Graph API and the ingest API');
+  optionsFor('serve').forEach((o) => serve.addOption(o));
+  serve.action(async (opts) => {
+    exitCode = await serveCommand(opts);
+  });
+
+  const load = program
+    .command('import')
+    .description('load call records from an NDJSON or JSON file (- for stdin)')
+    .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page; - reads stdin');
+  optionsFor('import').forEach((o) => load.addOption(o));
+  load.action(async (file: string, opts) => {
+    exitCode = await importCommand(file, opts);
+  });
+
+  const dump = program.command('export').description('write the current version of each record as NDJSON to stdout');
+  optionsFor('export').forEach((o) => dump.addOption(o));
+  dump.action(async (opts) => {
+    exitCode = await exportCommand(opts);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliError || error instanceof AppError) {
+      process.stderr.write(`callrecords: ${error.message}\n`);
+      return error instanceof CliError ? error.exitCode : 2;
+    }
+    process.stderr.write(`callrecords: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
