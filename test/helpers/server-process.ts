@@ -17,7 +17,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `callrecords serve --port 0 …args` and resolves once it is listening. */
+/**
+ * Starts `callrecords serve --port 0 …args` and resolves once it is listening: it learns the port from the server's
+ * "Server listening at" log line, so the log level must be info or lower.
+ */
 export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
@@ -27,7 +30,10 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): 
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${stderr}`));
+    }, 20_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(line);
