@@ -89,7 +89,9 @@ export class SampleRecords {
       startDateTime: graphTime(rng, startMs),
       endDateTime: graphTime(rng, endMs),
       id: rng.guid(),
-      joinWebUrl: group ? `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${rng.digits(12)}%40thread.v2/0` : null,
+      joinWebUrl: group
+        ? `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${rng.digits(12)}%40thread.v2/0`
+        : null,
       organizer_v2: participant(organizer),
       participants_v2: distinct.map(participant),
       sessions,

@@ -27,7 +27,7 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
 /**
  * Builds the HTTP app in one place: request ids, body parsing, the Graph routes, the service API and the one error
- * handler, in that order (docs/request-lifecycle.md).
+ * handler, in that order (ARCHITECTURE.md, "A request").
  */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({

@@ -36,7 +36,7 @@ export interface ParticipantWrite {
   json: string;
 }
 
-/** What a write did: see docs/ingest.md for the version rules. */
+/** What a write did: see docs/api.md, "Version rules". */
 export type WriteStatus = 'inserted' | 'updated' | 'unchanged' | 'stale';
 
 /** The outcome of one record's write, with the version that is current afterwards. */

@@ -1,0 +1,185 @@
+/**
+ * The read benchmark: `GET /v1.0/communications/callRecords/{id}?$expand=sessions($expand=segments)` against the
+ * real server, and the same bytes served by a plain `node:http` server — the floor for any Node HTTP service sending
+ * that response. Both run as child processes; autocannon drives each with a fixed number of connections.
+ */
+import autocannon from 'autocannon';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, runCli, startHttpChild, startService, type ServerChild } from './child.js';
+import { summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
+import { SampleRecords, writeNdjson, type JsonObject } from './sample-data.js';
+
+/** How to run the read benchmark. */
+export interface GetBenchOptions {
+  /** Records in the database (one of them has LARGE_SESSIONS sessions). */
+  records: number;
+  /** Seconds of each measured load run (after a 1 s warm-up). */
+  duration: number;
+  connections: number;
+  workDir: string;
+  /** Seconds of load on the profiled server; 0 for no profile. */
+  profileSeconds: number;
+}
+
+/** What autocannon measured against one server. */
+export interface LoadFigures {
+  requestsPerSecond: number;
+  /** Latency percentiles in milliseconds. */
+  p50: number;
+  p99: number;
+  /** Response bytes (headers included) per second, in MB/s. */
+  mbPerSecond: number;
+  requests: number;
+}
+
+/** One record fetched with full expand, against both servers. */
+export interface GetCase {
+  name: string;
+  sessions: number;
+  /** Sessions in the response (a page holds at most 60). */
+  sessionsInResponse: number;
+  responseBytes: number;
+  service: LoadFigures;
+  plain: LoadFigures;
+  /** service.requestsPerSecond / plain.requestsPerSecond. */
+  ratio: number;
+}
+
+/** The figures of the read benchmark. */
+export interface GetBenchResult {
+  cases: GetCase[];
+  profile?: { seconds: number; caseName: string; summary: ProfileSummary } | undefined;
+}
+
+/** The session count of the large record: over Graph's page of 60, so the response is one page with a next link. */
+export const LARGE_SESSIONS = 200;
+const TYPICAL_SESSIONS = 10;
+const EXPAND = '?$expand=sessions($expand=segments)';
+const STATIC_SERVER = join(import.meta.dirname, 'static-server.ts');
+
+/** Imports the data set, starts the servers, and measures both cases. */
+export async function runGetBench(options: GetBenchOptions): Promise<GetBenchResult> {
+  const { workDir } = options;
+  const generator = new SampleRecords();
+  const records: JsonObject[] = Array.from({ length: options.records - 1 }, () => generator.next());
+  records.push(generator.next({ sessions: LARGE_SESSIONS }));
+  const typical = closestGroupCall(records, TYPICAL_SESSIONS);
+  const large = records.at(-1)!;
+
+  const file = await writeNdjson(join(workDir, 'get-records.ndjson'), records);
+  const db = join(workDir, 'get.db');
+  const imported = await runCli(['import', file.path, '--db', `sqlite:${db}`, '--no-progress']);
+  if (imported.code !== 0 || !imported.stdout.includes('rejected 0')) {
+    throw new Error(`import for the GET benchmark failed:\n${imported.stdout}${imported.stderr}`);
+  }
+
+  const cases: GetCase[] = [];
+  const service = await startService(db);
+  try {
+    for (const [name, record] of [
+      [`GET full expand, typical group call`, typical],
+      [`GET full expand, ${LARGE_SESSIONS} sessions (1st page of 60)`, large],
+    ] as const) {
+      cases.push(await measureCase(options, service, name, record));
+    }
+  } finally {
+    await service.stop();
+  }
+
+  let profile: GetBenchResult['profile'];
+  const first = cases[0]!;
+  if (options.profileSeconds > 0 && cases.some((c) => c.ratio < 0.5)) {
+    const dir = join(workDir, 'serve-profile');
+    mkdirSync(dir, { recursive: true });
+    const profiled = await startService(db, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    try {
+      await load(recordUrl(profiled, typical), { ...options, duration: options.profileSeconds });
+    } finally {
+      await profiled.stop();
+    }
+    profile = { seconds: options.profileSeconds, caseName: first.name, summary: summariseProfileDir(dir) };
+  }
+  return { cases, profile };
+}
+
+async function measureCase(
+  options: GetBenchOptions,
+  service: ServerChild,
+  name: string,
+  record: JsonObject,
+): Promise<GetCase> {
+  const url = recordUrl(service, record);
+  service.assertRunning();
+  const response = await fetch(url);
+  const body = Buffer.from(await response.arrayBuffer());
+  const contentType = response.headers.get('content-type') ?? '';
+  const sessions = (record.sessions as unknown[]).length;
+  const served = JSON.parse(body.toString('utf8')) as { sessions?: unknown[]; 'sessions@odata.nextLink'?: string };
+  const sessionsInResponse = served.sessions?.length ?? 0;
+  if (response.status !== 200 || sessionsInResponse !== Math.min(sessions, 60)) {
+    throw new Error(`GET ${url}: status ${response.status}, ${sessionsInResponse} sessions of ${sessions}`);
+  }
+  if (sessions > 60 && served['sessions@odata.nextLink'] === undefined) throw new Error(`GET ${url}: no next link`);
+
+  const bodyFile = join(options.workDir, `body-${String(record.id)}.json`);
+  writeFileSync(bodyFile, body);
+  const port = await freePort();
+  const plain = await startHttpChild({
+    nodeArgs: ['--import', import.meta.resolve('tsx')],
+    script: STATIC_SERVER,
+    args: [bodyFile, contentType, String(port)],
+    url: `http://127.0.0.1:${port}`,
+    readyPath: '/',
+  });
+  try {
+    const same = Buffer.from(await (await fetch(plain.url)).arrayBuffer());
+    if (!same.equals(body)) throw new Error('the plain server does not send the same bytes');
+    const serviceFigures = await load(url, options);
+    service.assertRunning();
+    const plainFigures = await load(`${plain.url}${new URL(url).pathname}${EXPAND}`, options);
+    return {
+      name: `${name} (${sessions} sessions)`,
+      sessions,
+      sessionsInResponse,
+      responseBytes: body.length,
+      service: serviceFigures,
+      plain: plainFigures,
+      ratio: serviceFigures.requestsPerSecond / plainFigures.requestsPerSecond,
+    };
+  } finally {
+    await plain.stop();
+  }
+}
+
+/** A 1 s warm-up, then the measured run; any error or non-2xx answer fails the benchmark. */
+async function load(url: string, options: Pick<GetBenchOptions, 'duration' | 'connections'>): Promise<LoadFigures> {
+  await autocannon({ url, connections: options.connections, duration: 1 });
+  const result = await autocannon({ url, connections: options.connections, duration: options.duration });
+  if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
+    throw new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  }
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mbPerSecond: result.throughput.total / 1e6 / result.duration,
+    requests: result.requests.total,
+  };
+}
+
+function recordUrl(server: ServerChild, record: JsonObject): string {
+  return `${server.url}/v1.0/communications/callRecords/${String(record.id)}${EXPAND}`;
+}
+
+/** The group call whose session count is closest to `sessions` (the first such record). */
+function closestGroupCall(records: readonly JsonObject[], sessions: number): JsonObject {
+  const groupCalls = records.slice(0, -1).filter((r) => r.type === 'groupCall');
+  const distance = (r: JsonObject) => Math.abs((r.sessions as unknown[]).length - sessions);
+  const best = groupCalls.reduce<JsonObject | undefined>(
+    (a, r) => (a === undefined || distance(r) < distance(a) ? r : a),
+    undefined,
+  );
+  if (best === undefined) throw new Error('the data set has no group call');
+  return best;
+}

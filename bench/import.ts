@@ -1,0 +1,148 @@
+/**
+ * The import benchmark: `callrecords import` of a generated NDJSON file into an empty SQLite database, against the
+ * floor any NDJSON importer has to pay in Node — reading the same file line by line and JSON.parse-ing each line.
+ * Each measurement runs several times (interleaved) and the best run counts.
+ */
+import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { runCli } from './child.js';
+import { summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
+import { writeSampleNdjson, type NdjsonFile } from './sample-data.js';
+
+/** How to run the import benchmark. */
+export interface ImportBenchOptions {
+  /** Records in the generated file. */
+  records: number;
+  /** Runs of each measurement; the best counts. */
+  runs: number;
+  /** Where the file and the databases go (a fresh temporary folder). */
+  workDir: string;
+  /** Records of the profiled import (a prefix of the same data); 0 for no profile. */
+  profileRecords: number;
+}
+
+/** One measured pass over the file. */
+export interface Pass {
+  seconds: number;
+  recordsPerSecond: number;
+  mbPerSecond: number;
+}
+
+/** The figures of the import benchmark. */
+export interface ImportBenchResult {
+  file: NdjsonFile;
+  generateSeconds: number;
+  /** Best parse-only pass (in this process, after a warm-up pass). */
+  parse: Pass;
+  /** Best `callrecords import` run, timed from spawn to exit. */
+  importRun: Pass;
+  /** The records/s the CLI printed for the same run (it leaves out start-up and opening the database). */
+  importReportedRate: number;
+  /** Best wall time of importing an empty file: process start-up, opening and migrating the database. */
+  fixedSeconds: number;
+  /** importRun.recordsPerSecond / parse.recordsPerSecond. */
+  ratio: number;
+  allRuns: { parse: number[]; importRun: number[] };
+  profile?: { records: number; summary: ProfileSummary } | undefined;
+}
+
+/** Below this import/parse ratio the import is profiled (when profileRecords > 0). */
+export const PROFILE_BELOW_RATIO = 0.5;
+
+/** Generates the data set, measures parse-only and import runs, and profiles the import when it is far off the floor. */
+export async function runImportBench(options: ImportBenchOptions): Promise<ImportBenchResult> {
+  const { workDir, records, runs } = options;
+  const path = join(workDir, `records-${records}.ndjson`);
+  const generated = performance.now();
+  const file = await writeSampleNdjson(path, records);
+  const generateSeconds = (performance.now() - generated) / 1000;
+
+  await parseOnly(file); // warm-up: JIT and the page cache
+  const parseRuns: number[] = [];
+  const importRuns: { seconds: number; reported: number }[] = [];
+  for (let run = 0; run < runs; run++) {
+    parseRuns.push(await parseOnly(file));
+    importRuns.push(await importOnce(file, join(workDir, `import-${run}.db`)));
+  }
+  const emptyFile = join(workDir, 'empty.ndjson');
+  writeFileSync(emptyFile, '');
+  const fixed: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    fixed.push((await importOnce({ path: emptyFile, records: 0, bytes: 0 }, join(workDir, `empty-${run}.db`))).seconds);
+  }
+
+  const bestImport = importRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const parse = pass(file, Math.min(...parseRuns));
+  const importRun = pass(file, bestImport.seconds);
+  const ratio = importRun.recordsPerSecond / parse.recordsPerSecond;
+  let profile: ImportBenchResult['profile'];
+  if (options.profileRecords > 0 && ratio < PROFILE_BELOW_RATIO) {
+    profile = await profileImport(workDir, Math.min(options.profileRecords, records));
+  }
+  return {
+    file,
+    generateSeconds,
+    parse,
+    importRun,
+    importReportedRate: bestImport.reported,
+    fixedSeconds: Math.min(...fixed),
+    ratio,
+    allRuns: { parse: parseRuns, importRun: importRuns.map((r) => r.seconds) },
+    profile,
+  };
+}
+
+/** Reads the file line by line and parses every line; resolves to the seconds it took. */
+async function parseOnly(file: NdjsonFile): Promise<number> {
+  const started = performance.now();
+  const lines = createInterface({
+    input: createReadStream(file.path, { highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
+  let objects = 0;
+  for await (const line of lines) {
+    if (line === '') continue;
+    const value: unknown = JSON.parse(line);
+    if (typeof value === 'object' && value !== null) objects++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (objects !== file.records) throw new Error(`parse-only read ${objects} objects, expected ${file.records}`);
+  return seconds;
+}
+
+/** Runs `callrecords import` into a new database; checks that every record was inserted and none rejected. */
+async function importOnce(
+  file: NdjsonFile,
+  db: string,
+  nodeArgs: readonly string[] = [],
+): Promise<{ seconds: number; reported: number }> {
+  removeDatabase(db);
+  const run = await runCli(['import', file.path, '--db', `sqlite:${db}`, '--no-progress'], nodeArgs);
+  removeDatabase(db);
+  const inserted = /inserted (\d+)/.exec(run.stdout)?.[1];
+  const rejected = /rejected (\d+)/.exec(run.stdout)?.[1];
+  if (run.code !== 0 || rejected !== '0' || inserted !== String(file.records)) {
+    const errors = run.stderr.split('\n').slice(0, 5).join('\n');
+    throw new Error(`import of ${file.path} failed (exit ${run.code}):\n${run.stdout}${errors}`);
+  }
+  const reported = Number(/\((\d+) records\/s\)/.exec(run.stdout)?.[1] ?? NaN);
+  return { seconds: run.seconds, reported };
+}
+
+/** Imports a prefix of the same data under `node --cpu-prof` and summarises the profile. */
+async function profileImport(workDir: string, records: number): Promise<ImportBenchResult['profile']> {
+  const file = await writeSampleNdjson(join(workDir, `profile-${records}.ndjson`), records);
+  const dir = join(workDir, 'import-profile');
+  mkdirSync(dir, { recursive: true });
+  await importOnce(file, join(workDir, 'profile.db'), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  return { records, summary: summariseProfileDir(dir) };
+}
+
+function pass(file: NdjsonFile, seconds: number): Pass {
+  return { seconds, recordsPerSecond: file.records / seconds, mbPerSecond: file.bytes / 1e6 / seconds };
+}
+
+function removeDatabase(db: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench`: the two figures the project tracks — import throughput and full-expand GET throughput — each
+ * against its floor, printed as one table and written to bench/RESULTS.md with the machine and the profiles.
+ * `BENCH_QUICK=1 npm run bench` runs a smaller, shorter version (under a minute) and writes bench/out/ instead.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGetBench } from './get-expand.js';
+import { runImportBench } from './import.js';
+import { resultsMarkdown, resultsTable, type BenchResults } from './report.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const QUICK = process.env.BENCH_QUICK === '1';
+
+const SETTINGS = QUICK
+  ? { importRecords: 2_000, runs: 2, profileRecords: 0, getRecords: 200, duration: 3, profileSeconds: 0 }
+  : { importRecords: 10_000, runs: 2, profileRecords: 2_000, getRecords: 200, duration: 10, profileSeconds: 5 };
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
+    log('dist/ is missing: npm run build');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'callrecords-bench-'));
+  try {
+    log(`import: ${SETTINGS.importRecords} records, ${SETTINGS.runs} runs each (work dir ${workDir})`);
+    const importBench = await runImportBench({
+      records: SETTINGS.importRecords,
+      runs: SETTINGS.runs,
+      workDir,
+      profileRecords: SETTINGS.profileRecords,
+    });
+    log(`GET: ${SETTINGS.getRecords} records, ${SETTINGS.duration} s per load run`);
+    const getBench = await runGetBench({
+      records: SETTINGS.getRecords,
+      duration: SETTINGS.duration,
+      connections: 10,
+      workDir,
+      profileSeconds: SETTINGS.profileSeconds,
+    });
+    const results: BenchResults = {
+      date: new Date(),
+      command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
+      commit: gitDescribe(),
+      quick: QUICK,
+      importBench,
+      getBench,
+      totalSeconds: (performance.now() - started) / 1000,
+    };
+    const target = QUICK ? join(ROOT, 'bench/out/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md');
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, resultsMarkdown(results));
+    process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function gitDescribe(): string {
+  const git = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8' });
+  return git.status === 0 ? git.stdout.trim() : 'unknown';
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+await main();
