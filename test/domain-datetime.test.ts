@@ -18,6 +18,8 @@ test('toSortableUtc normalises offsets and fractions to 7-digit UTC', () => {
     ['2023-01-01T00:00:00', undefined],
     ['yesterday', undefined],
     ['0001-01-01T00:00:00+01:00', undefined],
+    ['0000-06-01T00:00:00Z', undefined],
+    ['2023-09-25T09:28:38z', '2023-09-25T09:28:38.0000000Z'],
   ];
   for (const [input, expected] of cases) assert.equal(toSortableUtc(input), expected, input);
 });

@@ -29,22 +29,22 @@ export function toSortableUtc(value: string): string | undefined {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMinutes = 0;
-  if (zone !== 'Z' && zone !== 'z') {
-    const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(4, 6));
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
-  }
+  const fraction = frac.slice(0, 7).padEnd(7, '0');
+  // Already UTC (what Graph sends): no arithmetic needed.
+  if (zone === 'Z' || zone === 'z') return `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction}Z`;
+  const oh = Number(zone.slice(1, 3));
+  const om = Number(zone.slice(4, 6));
+  if (oh > 23 || om > 59) return undefined;
+  const offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   const local = new Date(0);
   local.setUTCFullYear(year, month - 1, day);
   local.setUTCHours(hour, minute, second, 0);
   const utc = new Date(local.getTime() - offsetMinutes * MS_PER_MINUTE);
   const utcYear = utc.getUTCFullYear();
   if (utcYear < 1 || utcYear > 9999) return undefined;
-  return `${utc.toISOString().slice(0, 19)}.${frac.slice(0, 7).padEnd(7, '0')}Z`;
+  return `${utc.toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
 /** True when the value is an Edm.DateTimeOffset literal that names a real instant. */

@@ -190,11 +190,11 @@ export class SqliteStore implements CallRecordStore {
       });
       if (order <= 0) return { status: order < 0 ? 'stale' : 'unchanged', currentVersion: current.version as number };
     }
-    this.replaceCurrent(record, receivedAt);
+    this.replaceCurrent(record, receivedAt, current !== undefined);
     return { status: current ? 'updated' : 'inserted', currentVersion: record.version };
   }
 
-  private replaceCurrent(record: RecordWrite, receivedAt: string): void {
+  private replaceCurrent(record: RecordWrite, receivedAt: string, hadCurrent: boolean): void {
     const { id } = record;
     this.run(this.sql.upsertRecord, {
       id,
@@ -209,8 +209,10 @@ export class SqliteStore implements CallRecordStore {
       hasEvolvable: record.hasEvolvable ? 1 : 0,
       receivedAt,
     });
-    this.run(this.sql.deleteSessions, { id });
-    this.run(this.sql.deleteParticipants, { id });
+    if (hadCurrent) {
+      this.run(this.sql.deleteSessions, { id });
+      this.run(this.sql.deleteParticipants, { id });
+    }
     record.sessions.forEach((s, ordinal) =>
       this.run(this.sql.insertSession, { id, ordinal, sessionId: s.id, json: s.json, segmentsJson: s.segmentsJson }),
     );
