@@ -58,6 +58,8 @@ function baseRecord(): Json {
   record.sessions = fixture('callrecords-callrecord-list-sessions.v1.example2.response.json').value;
   record.organizer = at(fixture('cloudcommunications-list-callrecords.v1.example1.response.json'), 'value.0.organizer');
   record.participants = [structuredClone(record.organizer)];
+  // The docs' illustrative next link marks the example as cut short; the base record stands for a complete one.
+  delete record['participants_v2@odata.nextLink'];
   return record;
 }
 
@@ -85,8 +87,12 @@ test('every documented call record validates without errors or warnings and keep
   assert.equal(records.length, 9);
   for (const { name, record } of records) {
     const expected = withoutAnnotations(structuredClone(record));
+    // The docs cut get examples 2 and 3 short with an illustrative next link: that, and only that, is warned about.
+    const cutShort = Object.keys(record)
+      .filter((key) => key.endsWith('@odata.nextLink'))
+      .map((key) => `${key}: the source cut this collection short; only the items present are stored`);
     const result = validateCallRecord(record);
-    assert.deepEqual(issues(result), { warnings: [] }, name);
+    assert.deepEqual(issues(result), { warnings: cutShort }, name);
     assert.ok(result.ok, 'accepted');
     assert.deepEqual(result.record, expected, name);
     assert.equal(result.hasEvolvableMembers, false, name);

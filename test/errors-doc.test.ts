@@ -8,7 +8,7 @@ import { ERROR_STATUS } from '../src/http/error-response.js';
 
 const rows = readFileSync(join(import.meta.dirname, '../docs/errors.md'), 'utf8')
   .split('\n')
-  .map((line) => /^\| `(\w+)` \| (\d{3}) \|/.exec(line))
+  .map((line) => /^\|\s*`(\w+)`\s*\|\s*(\d{3})\s*\|/.exec(line))
   .filter((m) => m !== null)
   .map((m) => [m[1]!, Number(m[2])] as const);
 

@@ -114,6 +114,26 @@ describe('Graph API features', () => {
     assert.equal((await get(`${base}/participants_v2/$count`)).body, '3');
   });
 
+  test('$count on the list honours $filter', async () => {
+    const all = await get('/v1.0/communications/callRecords/$count');
+    assert.equal(all.body, '1');
+    assert.match(String(all.headers['content-type']), /^text\/plain/);
+    const none = await get('/v1.0/communications/callRecords/$count?$filter=startDateTime%20gt%202030-01-01T00:00:00Z');
+    assert.equal(none.body, '0');
+  });
+
+  test('a write on a Graph path is 405 with Allow, whatever its body', async () => {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/v1.0/communications/callRecords/${encodeURIComponent(ID)}`,
+      headers: { 'content-type': 'application/xml' },
+      payload: '<x/>',
+    });
+    assert.equal(res.statusCode, 405);
+    assert.equal(res.headers.allow, 'GET, HEAD');
+    assert.equal(res.json().error.code, 'MethodNotAllowed');
+  });
+
   test('the participants_v2 collection context has no version segment, as documented', async () => {
     const res = (await get(`/beta/communications/callRecords/${encodeURIComponent(ID)}/participants_v2`)).json();
     assert.equal(
@@ -192,6 +212,15 @@ describe('history API', () => {
     );
   });
 
+  test('a record its source cut short is stored with a warning', async () => {
+    const record = makeRecord({ id: 'cut-short', sessions: 1 });
+    record['sessions@odata.nextLink'] =
+      'https://graph.microsoft.com/v1.0/communications/callRecords/x/sessions?$skiptoken=1';
+    const res = await ingest(t.app, [record]);
+    assert.equal(res.json.value[0].status, 'inserted');
+    assert.match(res.json.value[0].warnings[0], /sessions@odata\.nextLink: the source cut this collection short/);
+  });
+
   test('NDJSON bodies are accepted line by line', async () => {
     const body = [makeRecord({ id: 'nd-a' }), makeRecord({ id: 'nd-b' })].map((r) => JSON.stringify(r)).join('\n');
     const res = await t.app.inject({
@@ -206,6 +235,6 @@ describe('history API', () => {
   test('health reports the database and the record count', async () => {
     const res = (await t.app.inject({ method: 'GET', url: '/api/health' })).json();
     assert.deepEqual(res.database, { kind: 'sqlite', status: 'ok' });
-    assert.equal(res.records, 5);
+    assert.equal(res.records, 6);
   });
 });

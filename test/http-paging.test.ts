@@ -111,13 +111,14 @@ describe('paging of a record with 150 sessions and 300 participants', () => {
     assert.equal(pages.flatMap((p) => p.value).length, 150);
   });
 
-  test('a page size above the Graph maximum is not raised', async () => {
+  test('a page size above the Graph maximum is not raised, and the size used is echoed', async () => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/v1.0/communications/callRecords/${ID}/sessions`,
       headers: { prefer: 'odata.maxpagesize=500' },
     });
     assert.equal(res.json().value.length, 60);
+    assert.equal(res.headers['preference-applied'], 'odata.maxpagesize=60');
   });
 });
 
@@ -174,5 +175,45 @@ describe('list paging over 200 records', () => {
     assert.equal(items.length, 120);
     assert.deepEqual(Object.keys(items[0]), ['id', 'startDateTime']);
     assert.match(pages[0]['@odata.context'], /callRecords\(id,startDateTime\)$/);
+  });
+});
+
+describe('next links for awkward ids, and records that change while paging', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  before(async () => (t = await createTestApp()));
+  after(() => t.close());
+
+  test("an id with spaces, '%', '#', '?', '&', '/' and a quote pages through its links", async () => {
+    const id = "rec 50%#?&x/y'z";
+    await ingest(t.app, makeRecord({ id, sessions: 3, participants: 3 }));
+    const prefer = { prefer: 'odata.maxpagesize=1' };
+    const sessions = await follow(
+      t.app,
+      `/v1.0/communications/callRecords/${encodeURIComponent(id)}?$expand=sessions`,
+      'sessions@odata.nextLink',
+      prefer,
+    );
+    assert.deepEqual(
+      [sessions[0].sessions, ...sessions.slice(1).map((p) => p.value)].flat().map((s: Json) => s.id),
+      [0, 1, 2].map((i) => `${id}-s${i}`),
+    );
+    const participants = await follow(
+      t.app,
+      `/v1.0/communications/callRecords/${encodeURIComponent(id)}/participants_v2`,
+      '@odata.nextLink',
+      prefer,
+    );
+    assert.equal(participants.flatMap((p) => p.value).length, 3);
+  });
+
+  test('a sessions page link of a record that changed since is refused, not mixed', async () => {
+    await ingest(t.app, makeRecord({ id: 'moving', version: 1, sessions: 5 }));
+    const url = '/v1.0/communications/callRecords/moving/sessions';
+    const first = (await t.app.inject({ method: 'GET', url, headers: { prefer: 'odata.maxpagesize=2' } })).json();
+    await ingest(t.app, makeRecord({ id: 'moving', version: 2, sessions: 3 }));
+    const next = await t.app.inject({ method: 'GET', url: first['@odata.nextLink'].replace(INJECT_BASE, '') });
+    assert.equal(next.statusCode, 400);
+    assert.equal(next.json().error.code, 'invalidSkipToken');
+    assert.match(next.json().error.message, /changed since this paging began/);
   });
 });

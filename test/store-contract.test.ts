@@ -103,6 +103,40 @@ for (const backend of STORES) {
       );
     });
 
+    test('a participant listed twice in a record finds it once; counts follow the filter', async () => {
+      await store.write(
+        [
+          writeOf({ id: 'dup-1', start: '2026-02-01T00:00:00Z', participantIds: ['twice', 'twice', 'other'] }),
+          writeOf({ id: 'dup-2', start: '2026-02-02T00:00:00Z', participantIds: ['twice'] }),
+          writeOf({ id: 'dup-3', start: '2026-02-03T00:00:00Z', participantIds: ['other'] }),
+        ],
+        't',
+      );
+      const first = await store.listRecords({ start: [], participantId: 'twice', limit: 1 });
+      assert.deepEqual(
+        first.map((r) => r.id),
+        ['dup-1'],
+      );
+      const rest = await store.listRecords({
+        start: [],
+        participantId: 'twice',
+        after: { startKey: first[0]!.startKey, id: first[0]!.id },
+        limit: 10,
+      });
+      assert.deepEqual(
+        rest.map((r) => r.id),
+        ['dup-2'],
+      );
+      assert.equal(await store.countRecords({ start: [], participantId: 'twice' }), 2);
+      assert.equal(
+        await store.countRecords({
+          start: [{ op: 'ge', value: '2026-02-02T00:00:00.0000000Z' }],
+          participantId: 'other',
+        }),
+        1,
+      );
+    });
+
     test('a failing batch leaves nothing behind', async () => {
       const good = writeOf({ id: 'atomic-good' });
       const broken = { ...writeOf({ id: 'atomic-bad' }), recordJson: null as unknown as string };

@@ -26,7 +26,19 @@ test('the next page seeks past the cursor on the same index', () => {
   assert.doesNotMatch(plan, /SCAN call_records|TEMP B-TREE/);
 });
 
-test('a participant filter looks the participant up in its index', () => {
-  const plan = store.explainList({ start: [], participantId: 'user-1', limit: 61 }).join('\n');
-  assert.match(plan, /participants USING COVERING INDEX participants_by_participant \(participant_id=\?\)/);
+test('a participant filter pages along the participant index, without sorting', () => {
+  const plan = store
+    .explainList({
+      start: WINDOW,
+      participantId: 'user-1',
+      after: { startKey: '2024-01-05T00:00:00.0000000Z', id: 'x' },
+      limit: 61,
+    })
+    .join('\n');
+  assert.match(
+    plan,
+    /SEARCH participants USING COVERING INDEX participants_by_participant \(participant_id=\? AND start_key>\? AND start_key<\?\)/,
+  );
+  assert.match(plan, /SEARCH c USING INDEX sqlite_autoindex_call_records_1 \(id=\?\)/);
+  assert.doesNotMatch(plan, /TEMP B-TREE|SCAN call_records|SCAN participants/);
 });

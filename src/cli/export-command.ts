@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { openStore } from '../storage/open-store.js';
 import { dateOption } from './date-option.js';
 
@@ -19,13 +18,19 @@ const EXPORT_PAGE = 500;
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
   const store = await openStore(opts.db);
+  // A reader that stops early (`export | head`) is not an error: stop writing quietly.
+  let closed = false;
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
   try {
     let after: { startKey: string; id: string } | undefined;
-    for (;;) {
+    while (!closed) {
       const page = await store.exportRecords(range, after, EXPORT_PAGE);
       if (page.length === 0) break;
       const chunk = page.map((r) => `${r.rawJson}\n`).join('');
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (!out.write(chunk)) await drained(out);
       const last = page.at(-1)!;
       after = { startKey: last.startKey, id: last.id };
     }
@@ -33,4 +38,17 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
     await store.close();
   }
   return 0;
+}
+
+// Resolves when the stream can take more, or when it failed (the 'error' listener above decides what that means).
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+  });
 }

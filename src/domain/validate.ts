@@ -25,6 +25,15 @@ export type ValidationResult =
 /** The most errors (and, separately, warnings) one validation reports. */
 export const MAX_VALIDATION_ISSUES = 50;
 
+/**
+ * How deep an unknown or dynamic property's value may nest. JSON.parse accepts any depth, but storing the record
+ * (JSON.stringify) recurses, so a pathological value must be refused here rather than crash the write.
+ */
+export const MAX_UNKNOWN_DEPTH = 64;
+
+// A lone UTF-16 surrogate: such a string cannot be written in a URL, so it cannot be an addressable id.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 type JsonObject = Record<string, unknown>;
 
 interface Walk {
@@ -59,6 +68,9 @@ function visitObject(value: unknown, declared: TypePlan, walk: Walk): void {
     if (walk.errors.length >= MAX_VALIDATION_ISSUES) return;
     if (key.includes('@')) {
       // Instance and property annotations describe one response, not the record (spec §2).
+      if (key.endsWith('@odata.nextLink') && key !== '@odata.nextLink') {
+        reportAt(walk.warnings, walk, key, 'the source cut this collection short; only the items present are stored');
+      }
       if (key !== ODATA_TYPE) delete value[key];
       continue;
     }
@@ -70,7 +82,12 @@ function visitObject(value: unknown, declared: TypePlan, walk: Walk): void {
       walk.path.pop();
     } else if (type.dynamicObjects && item !== null && !isObject(item)) {
       reportAt(walk.errors, walk, key, 'expected an object');
+    } else if (nestsDeeperThan(item, MAX_UNKNOWN_DEPTH)) {
+      reportAt(walk.errors, walk, key, `nested deeper than ${MAX_UNKNOWN_DEPTH} levels`);
     }
+  }
+  if (typeof value.id === 'string' && LONE_SURROGATE.test(value.id)) {
+    reportAt(walk.errors, walk, 'id', 'not well-formed Unicode (a lone surrogate)');
   }
   for (const name of type.required) {
     if (value[name] === undefined) reportAt(walk.errors, walk, name, 'required property is missing');
@@ -144,6 +161,14 @@ function setTypeFirst(value: JsonObject, odataType: string): void {
   for (const [key] of entries) delete value[key];
   value[ODATA_TYPE] = odataType;
   for (const [key, item] of entries) value[key] = item;
+}
+
+// Recursion is bounded by `limit`, so this is safe on any input.
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  for (const item of Object.values(value)) if (nestsDeeperThan(item, limit - 1)) return true;
+  return false;
 }
 
 function isObject(value: unknown): value is JsonObject {

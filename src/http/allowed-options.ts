@@ -13,6 +13,7 @@ const PARTICIPANT_SELECT = propertyNames('participant');
 /** The query options each Graph resource accepts (spec §10, query-option support matrix). */
 export const ALLOWED = {
   records: { filter: true, select: RECORD_SELECT, skipToken: true },
+  recordCount: { filter: true },
   record: {
     select: RECORD_SELECT,
     expand: { sessions: { select: SESSION_SELECT, expand: { segments: {} } }, participants_v2: {} },

@@ -83,9 +83,8 @@ function ndjsonItems(body: string): IngestItem[] {
 }
 
 function rejection(outcome: ItemOutcome): AppError {
-  const details = (outcome.reason ?? '')
-    .split('; ')
-    .map((message) => ({ code: 'invalidValue', message, target: outcome.id ?? '' }));
+  const findings = outcome.errors ?? [outcome.reason ?? 'invalid'];
+  const details = findings.map((message) => ({ code: 'invalidValue', message, target: outcome.id ?? '' }));
   return new AppError('invalidRecord', `The call record was rejected: ${outcome.reason ?? 'invalid'}`, details);
 }
 

@@ -5,7 +5,7 @@ import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
 import { INGEST_MEDIA_TYPES, registerApiRoutes } from './api-routes.js';
-import { clientRequestId, installErrorHandler } from './error-handler.js';
+import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
 
 /** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
@@ -34,7 +34,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     bodyLimit: deps.bodyLimit,
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    return503OnClosing: false,
+    // Record ids are long opaque strings; Fastify's default of 100 characters would cut them off.
+    maxParamLength: 2048,
+    // Errors Fastify raises before routing (a malformed URL) get the Graph shape and the request headers too.
+    frameworkErrors: (error, request, reply) => {
+      void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
+      const message = error.code === 'FST_ERR_BAD_URL' ? `The URL is not valid: ${request.url}` : error.message;
+      sendError(request, reply, deps.clock, 'BadRequest', message);
+    },
     forceCloseConnections: 'idle',
     ...(deps.https === undefined ? {} : { https: deps.https }),
   }) as unknown as FastifyInstance;

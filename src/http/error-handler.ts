@@ -9,6 +9,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupportedMediaType',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BadRequest',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalidJson',
+  FST_ERR_BAD_URL: 'BadRequest',
 };
 
 /**
@@ -37,12 +38,22 @@ export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
     sendError(request, reply, clock, code, message, error instanceof AppError ? error.details : undefined);
   });
 
+  // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new AppError('serviceNotAvailable', 'The server is shutting down; retry shortly.');
+  });
+
   app.setNotFoundHandler((request, reply) => {
     sendError(request, reply, clock, 'NotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`);
   });
 }
 
-function sendError(
+/** Sends a Graph error body for a code; used by the error handler and by Fastify's own framework errors. */
+export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
   clock: Clock,

@@ -18,6 +18,16 @@ export const API_VERSIONS = ['v1.0', 'beta'] as const;
  * every write method answers 405 because the Graph API is read-only (spec §6).
  */
 export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders, publicUrl: string | undefined): void {
+  // Writes are refused before any body is read, so a write gets 405 whatever its body or content type.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || !isGraphPath(request.url)) return;
+    void reply.header('allow', 'GET, HEAD');
+    throw new AppError(
+      'MethodNotAllowed',
+      `The callRecords API is read-only: ${request.method} is not allowed on ${request.url.split('?')[0]}. ` +
+        'Add records with POST /api/callRecords.',
+    );
+  });
   for (const version of API_VERSIONS) {
     app.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -27,19 +37,15 @@ export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders,
         const queryStart = url.indexOf('?');
         const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
         const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
-        if (request.method !== 'GET' && request.method !== 'HEAD') {
-          throw new AppError(
-            'MethodNotAllowed',
-            `The callRecords API is read-only: ${request.method} is not allowed on ${path}. ` +
-              'Add records with POST /api/callRecords.',
-          );
-        }
         const ctx = readContext(request, version, publicUrl);
-        const result = await dispatch(readers, ctx, path, rawQuery);
-        send(reply, result);
+        send(reply, await dispatch(readers, ctx, path, rawQuery));
       },
     });
   }
+}
+
+function isGraphPath(url: string): boolean {
+  return API_VERSIONS.some((version) => url.startsWith(`/${version}/`));
 }
 
 async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, rawQuery: string): Promise<ReadResult> {
@@ -48,26 +54,28 @@ async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, r
   const { records, contained } = readers;
   switch (resource.kind) {
     case 'callRecords':
-      return resource.count ? contained.count('callRecords') : records.list(ctx, options(ALLOWED.records));
+      return resource.count
+        ? contained.count({ kind: 'callRecords', filter: options(ALLOWED.recordCount).filter })
+        : records.list(ctx, options(ALLOWED.records));
     case 'callRecord':
       return records.get(ctx, resource.id, options(ALLOWED.record));
     case 'sessions':
       return resource.count
-        ? contained.count('sessions', resource.id)
+        ? (options(ALLOWED.none), contained.count({ kind: 'sessions', id: resource.id }))
         : contained.sessions(ctx, resource.id, options(ALLOWED.sessions));
     case 'session':
       return contained.session(ctx, resource.id, resource.sessionId, options(ALLOWED.session));
     case 'segments':
       options(ALLOWED.none);
       return resource.count
-        ? contained.count('segments', resource.id, resource.sessionId)
+        ? contained.count({ kind: 'segments', id: resource.id, sessionId: resource.sessionId })
         : contained.segments(ctx, resource.id, resource.sessionId);
     case 'segment':
       options(ALLOWED.none);
       return contained.segment(ctx, resource.id, resource.sessionId, resource.segmentId);
     case 'participants':
       return resource.count
-        ? contained.count('participants', resource.id)
+        ? (options(ALLOWED.none), contained.count({ kind: 'participants', id: resource.id }))
         : contained.participants(ctx, resource.id, options(ALLOWED.participants));
     case 'participant':
       return contained.participant(ctx, resource.id, resource.participantId, options(ALLOWED.participant));

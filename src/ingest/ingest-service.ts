@@ -22,10 +22,12 @@ export interface ItemOutcome {
   /** The version now current for this id (after the write). */
   version?: number | undefined;
   reason?: string | undefined;
+  /** Every finding behind a rejection (up to the validator's limit); `reason` summarises the first few. */
+  errors?: string[] | undefined;
   warnings?: string[] | undefined;
 }
 
-/** The most validation errors reported for one record. */
+/** The most validation errors summarised in one outcome's `reason`. */
 const MAX_REASONS = 5;
 
 /**
@@ -50,20 +52,23 @@ export class IngestService {
       }
       const result = validateCallRecord(item.value);
       if (!result.ok) {
-        const reasons = result.errors.slice(0, MAX_REASONS).map(formatIssue);
-        const more = result.errors.length > MAX_REASONS ? ` (and ${result.errors.length - MAX_REASONS} more)` : '';
-        outcomes.push({
-          index,
-          line: item.line,
-          id: idOf(item.value),
-          status: 'rejected',
-          reason: reasons.join('; ') + more,
-        });
+        const errors = result.errors.map(formatIssue);
+        const more = errors.length > MAX_REASONS ? ` (and ${errors.length - MAX_REASONS} more)` : '';
+        const reason = errors.slice(0, MAX_REASONS).join('; ') + more;
+        outcomes.push({ index, line: item.line, id: idOf(item.value), status: 'rejected', reason, errors });
         return;
       }
       const outcome: ItemOutcome = { index, line: item.line, id: result.record.id as string, status: 'inserted' };
       if (result.warnings.length > 0) outcome.warnings = result.warnings.map(formatIssue);
-      writes.push(toRecordWrite(result.record, result.hasEvolvableMembers));
+      let write: RecordWrite;
+      try {
+        write = toRecordWrite(result.record, result.hasEvolvableMembers);
+      } catch (error) {
+        // A record the validator let through but that cannot be serialised is this item's failure, not the batch's.
+        outcomes.push({ ...outcome, status: 'rejected', reason: `cannot be stored: ${(error as Error).message}` });
+        return;
+      }
+      writes.push(write);
       writeOutcomes.push(outcome);
       outcomes.push(outcome);
     });

@@ -1,11 +1,12 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
-import type { QueryOptions } from '../odata/query-options.js';
-import type { CallRecordStore, StoredSession } from '../storage/store.js';
+import type { QueryOptions, RecordFilter } from '../odata/query-options.js';
+import type { CallRecordStore, RecordHead, StoredSession } from '../storage/store.js';
+import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText } from './graph-links.js';
 import { appendMembers, arrayOf, prependMembers, projectObject } from './json-text.js';
 import { keyLiteral, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
-import { requireRecord, type RecordReader } from './record-reader.js';
+import { requireHead, requireRecord, type RecordReader } from './record-reader.js';
 import { finishJson } from './response-finish.js';
 import { sessionText } from './session-text.js';
 import type { SkipTokenCodec } from './skip-token.js';
@@ -25,10 +26,10 @@ export class ContainedReader {
 
   /** GET …/callRecords/{id}/sessions */
   async sessions(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireRecord(this.store, id);
+    const record = await requireHead(this.store, id);
     const limit = pageSize(MAX_SESSIONS_PAGE, ctx.prefer);
     const queryKey = `${q.select?.join(',') ?? ''}|${expandText(q.expand) ?? ''}`;
-    const from = q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'sessions', id, queryKey);
+    const from = q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'sessions', id, record, queryKey);
     const rows = await this.store.sessionsPage(id, from, limit + 1);
     const withSegments = q.expand?.some((e) => e.name === 'segments') ?? false;
     const members: [string, string][] = [
@@ -37,9 +38,9 @@ export class ContainedReader {
     ];
     const next = rows[limit];
     if (next !== undefined) {
-      members.push(['@odata.nextLink', JSON.stringify(this.records.sessionsLink(ctx, id, next.ordinal, q))]);
+      members.push(['@odata.nextLink', JSON.stringify(this.records.sessionsLink(ctx, record, id, next.ordinal, q))]);
     }
-    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, true);
+    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, limit);
   }
 
   /** GET …/callRecords/{id}/sessions/{sessionId} */
@@ -78,10 +79,10 @@ export class ContainedReader {
 
   /** GET …/callRecords/{id}/participants_v2 */
   async participants(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireRecord(this.store, id);
+    const record = await requireHead(this.store, id);
     const limit = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
     const from =
-      q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'participants', id, q.select?.join(',') ?? '');
+      q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'participants', id, record, q.select?.join(',') ?? '');
     const rows = await this.store.participantsPage(id, from, limit + 1);
     // The documented context of this collection has no version segment (spec §2).
     const members: [string, string][] = [
@@ -90,14 +91,17 @@ export class ContainedReader {
     ];
     const next = rows[limit];
     if (next !== undefined) {
-      members.push(['@odata.nextLink', JSON.stringify(this.records.participantsLink(ctx, id, next.ordinal, q.select))]);
+      members.push([
+        '@odata.nextLink',
+        JSON.stringify(this.records.participantsLink(ctx, record, id, next.ordinal, q.select)),
+      ]);
     }
-    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, true);
+    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, limit);
   }
 
   /** GET …/callRecords/{id}/participants_v2/{participantId} */
   async participant(ctx: ReadContext, id: string, participantId: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireRecord(this.store, id);
+    const record = await requireHead(this.store, id);
     const participant = await this.store.participantById(id, participantId);
     if (participant === undefined) {
       throw new AppError('NotFound', `Participant '${participantId}' was not found in call record '${id}'.`);
@@ -117,37 +121,49 @@ export class ContainedReader {
     return finishJson(withContext(project(JSON.stringify(organizer), q.select), context), record.hasEvolvable, ctx);
   }
 
-  /** GET …/{collection}/$count: the number of items, as plain text. */
+  /** GET …/{collection}/$count: the number of items, as plain text; for call records, those the $filter selects. */
   async count(
-    kind: 'callRecords' | 'sessions' | 'participants' | 'segments',
-    id?: string,
-    sessionId?: string,
+    target:
+      | { kind: 'callRecords'; filter: RecordFilter | undefined }
+      | { kind: 'sessions' | 'participants'; id: string }
+      | { kind: 'segments'; id: string; sessionId: string },
   ): Promise<ReadResult> {
     let n: number;
-    if (kind === 'callRecords') n = (await this.store.health()).records;
-    else if (kind === 'segments')
-      n = (JSON.parse((await this.requireSession(id!, sessionId!)).session.segmentsJson) as unknown[]).length;
-    else {
-      const record = await requireRecord(this.store, id!);
-      n = kind === 'sessions' ? record.sessionCount : record.participantCount;
+    if (target.kind === 'callRecords') {
+      n = await this.store.countRecords(tightenFilter(target.filter) ?? { start: [] });
+    } else if (target.kind === 'segments') {
+      const { session } = await this.requireSession(target.id, target.sessionId);
+      n = (JSON.parse(session.segmentsJson) as unknown[]).length;
+    } else {
+      const head = await requireHead(this.store, target.id);
+      n = target.kind === 'sessions' ? head.sessionCount : head.participantCount;
     }
     return { body: String(n), contentType: 'text', applied: [] };
   }
 
-  private async requireSession(
-    id: string,
-    sessionId: string,
-  ): Promise<{ record: { hasEvolvable: boolean }; session: StoredSession }> {
-    const record = await requireRecord(this.store, id);
+  private async requireSession(id: string, sessionId: string): Promise<{ record: RecordHead; session: StoredSession }> {
+    const record = await requireHead(this.store, id);
     const session = await this.store.sessionById(id, sessionId);
     if (session === undefined)
       throw new AppError('NotFound', `Session '${sessionId}' was not found in call record '${id}'.`);
     return { record, session };
   }
 
-  private tokenFor(token: string, kind: 'sessions' | 'participants', id: string, queryKey: string): number {
+  private tokenFor(
+    token: string,
+    kind: 'sessions' | 'participants',
+    id: string,
+    head: RecordHead,
+    queryKey: string,
+  ): number {
     const state = this.tokens.decode(token, kind, queryKey);
     if (state.recordId !== id) throw new AppError('invalidSkipToken', 'The $skiptoken belongs to another call record.');
+    if (state.version !== head.contentHash) {
+      throw new AppError(
+        'invalidSkipToken',
+        `Call record '${id}' changed since this paging began; request the first page again.`,
+      );
+    }
     return state.ordinal;
   }
 }

@@ -38,6 +38,11 @@ export function recordContextBase(root: string, id: string): string {
   return `${root}/$metadata#communications/callRecords(${keyLiteral(id)})`;
 }
 
+/** An OData key literal as it stands in a URL path: `('id')`, percent-encoded where a URL needs it. */
+export function keyPath(id: string): string {
+  return `(${encodeURIComponent(keyLiteral(id))})`;
+}
+
 /** The page size for a collection whose Graph maximum is `max` (spec §8). */
 export function pageSize(max: number, prefer: Preferences): number {
   return prefer.maxPageSize !== undefined && prefer.maxPageSize < max ? prefer.maxPageSize : max;

@@ -1,10 +1,11 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_RECORDS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { ExpandItem, QueryOptions } from '../odata/query-options.js';
-import type { CallRecordStore, StoredRecord } from '../storage/store.js';
+import type { CallRecordStore, RecordHead, StoredRecord } from '../storage/store.js';
+import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText, filterText, linkWithQuery } from './graph-links.js';
 import { appendMembers, arrayOf, hasMember, prependMembers, projectObject } from './json-text.js';
-import { keyLiteral, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
+import { keyPath, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
 import { finishJson } from './response-finish.js';
 import { sessionText } from './session-text.js';
 import type { SkipTokenCodec } from './skip-token.js';
@@ -23,13 +24,14 @@ export class RecordReader {
   /** GET /communications/callRecords */
   async list(ctx: ReadContext, q: QueryOptions): Promise<ReadResult> {
     const limit = pageSize(MAX_RECORDS_PAGE, ctx.prefer);
-    const filter = filterText(q.filter);
+    const tight = tightenFilter(q.filter);
+    const filter = filterText(tight);
     const select = q.select?.join(',');
     const queryKey = `${filter ?? ''}|${select ?? ''}`;
     const after = q.skipToken === undefined ? undefined : this.tokens.decode(q.skipToken, 'records', queryKey);
     const rows = await this.store.listRecords({
-      start: q.filter?.start ?? [],
-      participantId: q.filter?.participantId,
+      start: tight?.start ?? [],
+      participantId: tight?.participantId,
       after,
       limit: limit + 1,
     });
@@ -57,7 +59,7 @@ export class RecordReader {
       appendMembers('{}', members),
       page.some((r) => r.hasEvolvable),
       ctx,
-      true,
+      limit,
     );
   }
 
@@ -78,13 +80,24 @@ export class RecordReader {
       ]);
     }
     const expand = q.expand?.[0];
-    if (expand?.name === 'sessions') body = appendMembers(body, await this.expandSessions(ctx, id, expand));
-    if (expand?.name === 'participants_v2') body = appendMembers(body, await this.expandParticipants(ctx, id));
-    return finishJson(body, record.hasEvolvable, ctx, expand !== undefined);
+    let size: number | undefined;
+    if (expand?.name === 'sessions') {
+      size = pageSize(MAX_SESSIONS_PAGE, ctx.prefer);
+      body = appendMembers(body, await this.expandSessions(ctx, record, id, expand, size));
+    } else if (expand?.name === 'participants_v2') {
+      size = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
+      body = appendMembers(body, await this.expandParticipants(ctx, record, id, size));
+    }
+    return finishJson(body, record.hasEvolvable, ctx, size);
   }
 
-  private async expandSessions(ctx: ReadContext, id: string, expand: ExpandItem): Promise<[string, string][]> {
-    const limit = pageSize(MAX_SESSIONS_PAGE, ctx.prefer);
+  private async expandSessions(
+    ctx: ReadContext,
+    head: RecordHead,
+    id: string,
+    expand: ExpandItem,
+    limit: number,
+  ): Promise<[string, string][]> {
     const rows = await this.store.sessionsPage(id, 0, limit + 1);
     const withSegments = expand.expand?.some((e) => e.name === 'segments') ?? false;
     const members: [string, string][] = [
@@ -93,48 +106,64 @@ export class RecordReader {
     const next = rows[limit];
     if (next !== undefined) {
       const inner = { select: expand.select, expand: withSegments ? [{ name: 'segments' }] : undefined };
-      members.push(['sessions@odata.nextLink', JSON.stringify(this.sessionsLink(ctx, id, next.ordinal, inner))]);
+      members.push(['sessions@odata.nextLink', JSON.stringify(this.sessionsLink(ctx, head, id, next.ordinal, inner))]);
     }
     return members;
   }
 
-  private async expandParticipants(ctx: ReadContext, id: string): Promise<[string, string][]> {
-    const limit = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
+  private async expandParticipants(
+    ctx: ReadContext,
+    head: RecordHead,
+    id: string,
+    limit: number,
+  ): Promise<[string, string][]> {
     const rows = await this.store.participantsPage(id, 0, limit + 1);
     const members: [string, string][] = [['participants_v2', arrayOf(rows.slice(0, limit).map((p) => p.json))]];
     const next = rows[limit];
     if (next !== undefined) {
       members.push([
         'participants_v2@odata.nextLink',
-        JSON.stringify(this.participantsLink(ctx, id, next.ordinal, undefined)),
+        JSON.stringify(this.participantsLink(ctx, head, id, next.ordinal, undefined)),
       ]);
     }
     return members;
   }
 
-  /** The absolute link to the sessions page that starts at `ordinal`, keeping the inner $select/$expand. */
-  sessionsLink(ctx: ReadContext, id: string, ordinal: number, q: Pick<QueryOptions, 'select' | 'expand'>): string {
+  /**
+   * The absolute link to the sessions page that starts at `ordinal`, keeping the inner $select/$expand. Its token
+   * names the record's current version: if the record changes while a client pages, the next page is refused
+   * rather than mixing two versions.
+   */
+  sessionsLink(
+    ctx: ReadContext,
+    head: RecordHead,
+    id: string,
+    ordinal: number,
+    q: Pick<QueryOptions, 'select' | 'expand'>,
+  ): string {
     const select = q.select?.join(',');
     const expand = expandText(q.expand);
-    const token = this.tokens.encode({
-      kind: 'sessions',
-      recordId: id,
-      ordinal,
-      query: `${select ?? ''}|${expand ?? ''}`,
-    });
-    return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords(${keyLiteral(id)})/sessions`, [
+    const query = `${select ?? ''}|${expand ?? ''}`;
+    const token = this.tokens.encode({ kind: 'sessions', recordId: id, version: head.contentHash, ordinal, query });
+    return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords${keyPath(id)}/sessions`, [
       ['$select', select],
       ['$expand', expand],
       ['$skiptoken', token],
     ]);
   }
 
-  /** The absolute link to the participants page that starts at `ordinal`. */
-  participantsLink(ctx: ReadContext, id: string, ordinal: number, select: readonly string[] | undefined): string {
-    const selectText = select?.join(',');
-    const token = this.tokens.encode({ kind: 'participants', recordId: id, ordinal, query: selectText ?? '' });
-    return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords(${keyLiteral(id)})/participants_v2`, [
-      ['$select', selectText],
+  /** The absolute link to the participants page that starts at `ordinal` (bound to the version like sessions). */
+  participantsLink(
+    ctx: ReadContext,
+    head: RecordHead,
+    id: string,
+    ordinal: number,
+    select: readonly string[] | undefined,
+  ): string {
+    const query = select?.join(',') ?? '';
+    const token = this.tokens.encode({ kind: 'participants', recordId: id, version: head.contentHash, ordinal, query });
+    return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords${keyPath(id)}/participants_v2`, [
+      ['$select', select?.join(',')],
       ['$skiptoken', token],
     ]);
   }
@@ -142,9 +171,16 @@ export class RecordReader {
 
 /** The stored record, or the 404 Graph answers for an unknown id (spec §7.2). */
 export async function requireRecord(store: CallRecordStore, id: string): Promise<StoredRecord> {
-  const record = await store.getRecord(id);
-  if (record === undefined) throw new AppError('NotFound', `Could not find the requested call record '${id}'.`);
-  return record;
+  return (await store.getRecord(id)) ?? notFound(id);
+}
+
+/** What is known of a stored record without its JSON, or the same 404. */
+export async function requireHead(store: CallRecordStore, id: string): Promise<RecordHead> {
+  return (await store.recordHead(id)) ?? notFound(id);
+}
+
+function notFound(id: string): never {
+  throw new AppError('NotFound', `Could not find the requested call record '${id}'.`);
 }
 
 // organizer_v2 is auto-expanded (CSDL Core.AutoExpand, spec §5.1) and annotated with its own context.

@@ -13,18 +13,19 @@ const EVOLVABLE_REWRITES = Object.entries(EVOLVABLE_ENUM_PROPERTIES).flatMap(([p
  * unless `Prefer: include-unknown-enum-members` (spec §9), and nulls go with `Prefer: omit-values=nulls`.
  * `mayHaveEvolvable` comes from ingest, so the common case is a plain pass-through.
  */
-export function finishJson(body: string, mayHaveEvolvable: boolean, ctx: ReadContext, pageSized = false): ReadResult {
+export function finishJson(body: string, mayHaveEvolvable: boolean, ctx: ReadContext, pageSize?: number): ReadResult {
   let text = body;
   if (mayHaveEvolvable && !ctx.prefer.includeUnknownEnumMembers) {
     for (const [from, to] of EVOLVABLE_REWRITES) text = text.replaceAll(from, to);
   }
   if (ctx.prefer.omitNulls) text = JSON.stringify(withoutNulls(JSON.parse(text)));
-  return { body: text, contentType: 'json', applied: appliedPreferences(ctx, pageSized) };
+  return { body: text, contentType: 'json', applied: appliedPreferences(ctx, pageSize) };
 }
 
-function appliedPreferences(ctx: ReadContext, pageSized: boolean): string[] {
+// A page size is echoed as the size used, which may be below what the client asked for (Graph's maximum, spec §8).
+function appliedPreferences(ctx: ReadContext, pageSize: number | undefined): string[] {
   const applied: string[] = [];
-  if (pageSized && ctx.prefer.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${ctx.prefer.maxPageSize}`);
+  if (pageSize !== undefined && ctx.prefer.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${pageSize}`);
   if (ctx.prefer.includeUnknownEnumMembers) applied.push('include-unknown-enum-members');
   if (ctx.prefer.omitNulls) applied.push('omit-values=nulls');
   return applied;

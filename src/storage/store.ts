@@ -45,13 +45,18 @@ export interface WriteResult {
   currentVersion: number;
 }
 
-/** The current version of one record, as stored. */
-export interface StoredRecord {
-  json: string;
+/** What is known of a record's current version without reading its JSON. */
+export interface RecordHead {
   version: number;
+  contentHash: string;
   sessionCount: number;
   participantCount: number;
   hasEvolvable: boolean;
+}
+
+/** The current version of one record, as stored. */
+export interface StoredRecord extends RecordHead {
+  json: string;
 }
 
 /** A row of the record list. */
@@ -89,10 +94,14 @@ export interface StartBound {
   value: string;
 }
 
-/** A page request over the record list, ordered by (startDateTime, id). */
-export interface RecordQuery {
+/** Which records a list or count covers: startDateTime bounds (at most one lower, one upper) and a participant. */
+export interface RecordFilterQuery {
   start: readonly StartBound[];
   participantId?: string | undefined;
+}
+
+/** A page request over the record list, ordered by (startDateTime, id). */
+export interface RecordQuery extends RecordFilterQuery {
   /** Keyset cursor: the last row of the previous page. */
   after?: { startKey: string; id: string } | undefined;
   limit: number;
@@ -124,7 +133,9 @@ export interface CallRecordStore {
   /** Writes each record atomically under the version rules; all results are durable when the promise resolves. */
   write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]>;
   getRecord(id: string): Promise<StoredRecord | undefined>;
+  recordHead(id: string): Promise<RecordHead | undefined>;
   listRecords(query: RecordQuery): Promise<ListedRecord[]>;
+  countRecords(filter: RecordFilterQuery): Promise<number>;
   sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]>;
   sessionById(id: string, sessionId: string): Promise<StoredSession | undefined>;
   participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]>;

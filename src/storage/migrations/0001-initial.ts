@@ -35,14 +35,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('record_id', 'text', (c) => c.notNull())
     .addColumn('ordinal', 'integer', (c) => c.notNull())
     .addColumn('participant_id', 'text', (c) => c.notNull())
+    .addColumn('start_key', 'text', (c) => c.notNull())
     .addColumn('participant_json', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('participants_pk', ['record_id', 'ordinal'])
     .execute();
-  // participants_v2/any(p:p/id eq '…') (spec §7.1) is a lookup on this index.
+  // participants_v2/any(p:p/id eq '…') (spec §7.1), with a startDateTime window and the keyset cursor, is one range
+  // scan of this index.
   await db.schema
     .createIndex('participants_by_participant')
     .on('participants')
-    .columns(['participant_id', 'record_id'])
+    .columns(['participant_id', 'start_key', 'record_id'])
     .execute();
 
   await db.schema

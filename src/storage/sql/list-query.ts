@@ -1,62 +1,127 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import type { RecordQuery } from '../store.js';
+import type { RecordFilterQuery, RecordQuery, StartBound } from '../store.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
 
 type ListValues = Record<string, string | number>;
+type Statement = { sql: string; parameters: unknown[] };
+
+const OPS = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+type BoundOp = StartBound['op'];
 
 /**
- * Builds the record-list statement for a query's shape (which bounds, participant or not, cursor or not), once per
- * shape: a page is an index range scan on (start_key, id), or on (participant_id, record_id) when filtered by
- * participant, never a table scan.
+ * Builds the record-list and record-count statements for a query's shape (which bounds, participant or not, cursor
+ * or not), once per shape. A page is one range scan of an index: (start_key, id) on call_records, or
+ * (participant_id, start_key, record_id) on participants when filtered by participant — never a scan and sort of
+ * all matches. The service hands at most one lower and one upper bound, so there are few shapes.
  */
 export class ListQueryBuilder {
   private readonly cache = new Map<string, SqlTemplate<ListValues>>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Returns the SQL and its parameters for one page request. */
-  build(query: RecordQuery): { sql: string; parameters: unknown[] } {
+  /** The statement for one page of records. */
+  list(query: RecordQuery): Statement {
+    return this.statement('list', query, () => this.compileList(query));
+  }
+
+  /** The statement that counts every record matching the filter (column `n`). */
+  count(filter: RecordFilterQuery): Statement {
+    return this.statement('count', filter, () => this.compileCount(filter));
+  }
+
+  private statement(
+    kind: string,
+    query: RecordQuery | RecordFilterQuery,
+    compile: () => SqlTemplate<ListValues>,
+  ): Statement {
+    const after = 'after' in query && query.after !== undefined;
     const shape = [
+      kind,
       query.start.map((b) => b.op).join(','),
       query.participantId === undefined ? '' : 'p',
-      query.after === undefined ? '' : 'a',
+      after ? 'a' : '',
     ].join('|');
     let template = this.cache.get(shape);
     if (template === undefined) {
-      template = this.compile(query);
+      template = compile();
       this.cache.set(shape, template);
     }
-    const values: ListValues = { limit: query.limit };
+    const values: ListValues = {};
     query.start.forEach((bound, i) => (values[`start${i}`] = bound.value));
     if (query.participantId !== undefined) values.participantId = query.participantId;
-    if (query.after !== undefined) {
+    if ('limit' in query) values.limit = query.limit;
+    if ('after' in query && query.after !== undefined) {
       values.afterStart = query.after.startKey;
       values.afterId = query.after.id;
     }
     return { sql: template.sql, parameters: template.bind(values) };
   }
 
-  private compile(query: RecordQuery): SqlTemplate<ListValues> {
-    const ops = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
-    let q = this.db
-      .selectFrom('call_records')
-      .select(['id', 'start_key', 'record_json', 'has_evolvable'])
+  private compileList(query: RecordQuery): SqlTemplate<ListValues> {
+    const after = query.after !== undefined;
+    const ops = query.start.map((b) => b.op);
+    if (query.participantId === undefined) {
+      const q = this.db
+        .selectFrom('call_records')
+        .where(boundsCondition(ops, 'id', after))
+        .select(['id', 'start_key', 'record_json', 'has_evolvable'])
+        .orderBy('start_key')
+        .orderBy('id')
+        .limit(param<number>('limit'));
+      return compileTemplate<ListValues>(q);
+    }
+    // A participant listed twice in one record must not take two places on a page: distinct (start_key, record_id).
+    const matches = this.byParticipant()
+      .where(boundsCondition(ops, 'record_id', after))
+      .select(['start_key', 'record_id'])
+      .distinct()
       .orderBy('start_key')
-      .orderBy('id')
-      .limit(param<number>('limit'));
-    query.start.forEach((bound, i) => {
-      q = q.where('start_key', ops[bound.op], param(`start${i}`));
-    });
-    if (query.participantId !== undefined) {
-      const participantId = param('participantId');
-      q = q.where('id', 'in', (eb) =>
-        eb.selectFrom('participants').select('record_id').where('participant_id', '=', participantId),
-      );
-    }
-    if (query.after !== undefined) {
-      q = q.where((eb) => eb(eb.refTuple('start_key', 'id'), '>', eb.tuple(param('afterStart'), param('afterId'))));
-    }
+      .orderBy('record_id')
+      .limit(param<number>('limit'))
+      .as('p');
+    const q = this.db
+      .selectFrom(matches)
+      .innerJoin('call_records as c', 'c.id', 'p.record_id')
+      .select(['c.id', 'c.start_key', 'c.record_json', 'c.has_evolvable'])
+      .orderBy('p.start_key')
+      .orderBy('p.record_id');
     return compileTemplate<ListValues>(q);
   }
+
+  private compileCount(filter: RecordFilterQuery): SqlTemplate<ListValues> {
+    const ops = filter.start.map((b) => b.op);
+    if (filter.participantId === undefined) {
+      const q = this.db
+        .selectFrom('call_records')
+        .where(boundsCondition(ops, 'id', false))
+        .select((eb) => eb.fn.countAll<number>().as('n'));
+      return compileTemplate<ListValues>(q);
+    }
+    const q = this.byParticipant()
+      .where(boundsCondition(ops, 'record_id', false))
+      .select((eb) => eb.fn.count<number>('record_id').distinct().as('n'));
+    return compileTemplate<ListValues>(q);
+  }
+
+  private byParticipant() {
+    return this.db.selectFrom('participants').where('participant_id', '=', param('participantId'));
+  }
+}
+
+/**
+ * The startDateTime bounds (`start0`, `start1`, … in order) and, for a next page, the keyset cursor
+ * (`afterStart`, `afterId`), as one condition on whichever table carries start_key.
+ */
+function boundsCondition(ops: readonly BoundOp[], idColumn: 'id' | 'record_id', after: boolean) {
+  return (eb: ExpressionBuilder<Database, 'call_records' | 'participants'>) => {
+    const startKey = sql.ref<string>('start_key');
+    const conditions: Expression<SqlBool>[] = ops.map((op, i) => eb(startKey, OPS[op], param(`start${i}`)));
+    if (after) {
+      conditions.push(
+        eb(eb.tuple(startKey, sql.ref<string>(idColumn)), '>', eb.tuple(param('afterStart'), param('afterId'))),
+      );
+    }
+    return eb.and(conditions);
+  };
 }

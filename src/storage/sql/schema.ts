@@ -35,11 +35,15 @@ export interface SessionsTable {
   segments_json: string;
 }
 
-/** The participants_v2 of the current version, in the order received. */
+/**
+ * The participants_v2 of the current version, in the order received. The record's start key is repeated here so that
+ * the participant filter pages along one index: (participant_id, start_key, record_id).
+ */
 export interface ParticipantsTable {
   record_id: string;
   ordinal: number;
   participant_id: string;
+  start_key: string;
   participant_json: string;
 }
 

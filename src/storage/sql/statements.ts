@@ -101,18 +101,31 @@ export function buildStatements(db: Kysely<Database>) {
         segments_json: param('segmentsJson'),
       }),
     ),
-    insertParticipant: compileTemplate<{ id: string; ordinal: number; participantId: string; json: string }>(
+    insertParticipant: compileTemplate<{
+      id: string;
+      ordinal: number;
+      participantId: string;
+      startKey: string;
+      json: string;
+    }>(
       db.insertInto('participants').values({
         record_id: recordId,
         ordinal: param<number>('ordinal'),
         participant_id: param('participantId'),
+        start_key: param('startKey'),
         participant_json: param('json'),
       }),
     ),
     getRecord: compileTemplate<{ id: string }>(
       db
         .selectFrom('call_records')
-        .select(['record_json', 'version', 'session_count', 'participant_count', 'has_evolvable'])
+        .select(['record_json', 'version', 'content_hash', 'session_count', 'participant_count', 'has_evolvable'])
+        .where('id', '=', recordId),
+    ),
+    recordHead: compileTemplate<{ id: string }>(
+      db
+        .selectFrom('call_records')
+        .select(['version', 'content_hash', 'session_count', 'participant_count', 'has_evolvable'])
         .where('id', '=', recordId),
     ),
     sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
@@ -167,9 +180,6 @@ export function buildStatements(db: Kysely<Database>) {
         .where('version', '=', param<number>('version'))
         .orderBy('received_at', 'desc')
         .limit(1),
-    ),
-    countRecords: compileTemplate<Record<string, never>>(
-      db.selectFrom('call_records').select((eb) => eb.fn.countAll<number>().as('n')),
     ),
     exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>(
       db

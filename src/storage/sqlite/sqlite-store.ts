@@ -13,6 +13,8 @@ import type {
   ExportRange,
   ExportedRecord,
   ListedRecord,
+  RecordFilterQuery,
+  RecordHead,
   RecordQuery,
   RecordWrite,
   StoreHealth,
@@ -67,19 +69,16 @@ export class SqliteStore implements CallRecordStore {
 
   async getRecord(id: string): Promise<StoredRecord | undefined> {
     const row = this.get(this.sql.getRecord, { id });
-    return (
-      row && {
-        json: row.record_json as string,
-        version: row.version as number,
-        sessionCount: row.session_count as number,
-        participantCount: row.participant_count as number,
-        hasEvolvable: row.has_evolvable === 1,
-      }
-    );
+    return row && { ...toHead(row), json: row.record_json as string };
+  }
+
+  async recordHead(id: string): Promise<RecordHead | undefined> {
+    const row = this.get(this.sql.recordHead, { id });
+    return row && toHead(row);
   }
 
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
-    const { sql, parameters } = this.listQueries.build(query);
+    const { sql, parameters } = this.listQueries.list(query);
     const rows = this.statement(sql).all(...parameters) as Row[];
     return rows.map((r) => ({
       id: r.id as string,
@@ -87,6 +86,11 @@ export class SqliteStore implements CallRecordStore {
       json: r.record_json as string,
       hasEvolvable: r.has_evolvable === 1,
     }));
+  }
+
+  async countRecords(filter: RecordFilterQuery): Promise<number> {
+    const { sql, parameters } = this.listQueries.count(filter);
+    return Number((this.statement(sql).get(...parameters) as Row).n);
   }
 
   async sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]> {
@@ -144,8 +148,7 @@ export class SqliteStore implements CallRecordStore {
   }
 
   async health(): Promise<StoreHealth> {
-    const row = this.get(this.sql.countRecords, {});
-    return { kind: this.kind, records: Number(row?.n ?? 0) };
+    return { kind: this.kind, records: await this.countRecords({ start: [] }) };
   }
 
   /** Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). */
@@ -163,7 +166,7 @@ export class SqliteStore implements CallRecordStore {
 
   /** The query plan SQLite would use for a list query (tests assert that filters use an index). */
   explainList(query: RecordQuery): string[] {
-    const { sql, parameters } = this.listQueries.build(query);
+    const { sql, parameters } = this.listQueries.list(query);
     const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Row[];
     return rows.map((r) => String(r.detail));
   }
@@ -217,7 +220,13 @@ export class SqliteStore implements CallRecordStore {
       this.run(this.sql.insertSession, { id, ordinal, sessionId: s.id, json: s.json, segmentsJson: s.segmentsJson }),
     );
     record.participants.forEach((p, ordinal) =>
-      this.run(this.sql.insertParticipant, { id, ordinal, participantId: p.id, json: p.json }),
+      this.run(this.sql.insertParticipant, {
+        id,
+        ordinal,
+        participantId: p.id,
+        startKey: record.startKey,
+        json: p.json,
+      }),
     );
   }
 
@@ -241,6 +250,16 @@ export class SqliteStore implements CallRecordStore {
   private run<P>(template: SqlTemplate<P>, values: P): void {
     this.statement(template.sql).run(...template.bind(values));
   }
+}
+
+function toHead(r: Row): RecordHead {
+  return {
+    version: r.version as number,
+    contentHash: r.content_hash as string,
+    sessionCount: r.session_count as number,
+    participantCount: r.participant_count as number,
+    hasEvolvable: r.has_evolvable === 1,
+  };
 }
 
 function toSession(r: Row): StoredSession {
