@@ -31,27 +31,36 @@ export interface ProfileSummary {
   /** Profiled time without `(idle)`, in milliseconds. */
   busyMs: number;
   idleMs: number;
-  /** Functions by self time, highest first. */
+  /** Every function by self time, highest first. */
   self: ProfileEntry[];
-  /** Project functions (compiled `dist/`) by inclusive time, highest first. */
+  /** Every project function (compiled `dist/`) by inclusive time, highest first. */
   inclusive: ProfileEntry[];
   /** Self time by area: `project`, `npm:<package>`, `node`, `native`, `gc`, `program`. */
   areas: ProfileEntry[];
 }
 
+/** Below this ratio to its floor, a benchmark profiles the path it measured (when profiling is on). */
+export const PROFILE_BELOW_RATIO = 0.5;
+
 const PROJECT_MARKER = '/dist/';
 
 /** Summarises the one `.cpuprofile` in `dir` (node writes one per process). */
-export function summariseProfileDir(dir: string, top = 12): ProfileSummary {
+export function summariseProfileDir(dir: string): ProfileSummary {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`no .cpuprofile in ${dir}`);
-  return summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, top);
+  return summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
 }
 
-function summariseProfile(profile: CpuProfile, top: number): ProfileSummary {
+/** The summed share of the entries whose name matches `pattern` (0–1). */
+export function shareOf(entries: readonly ProfileEntry[], pattern: RegExp): number {
+  return entries.filter((e) => pattern.test(e.name)).reduce((sum, e) => sum + e.share, 0);
+}
+
+function summariseProfile(profile: CpuProfile): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const callerOf = (node: ProfileNode) => byId.get(parent.get(node.id) ?? -1);
 
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -69,28 +78,27 @@ function summariseProfile(profile: CpuProfile, top: number): ProfileSummary {
       continue;
     }
     busyUs += us;
-    add(self, label(node), us);
+    add(self, label(node, callerOf), us);
     add(areas, area(node), us);
     const seen = new Set<string>();
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
       const frame = byId.get(id)!;
       if (!frame.callFrame.url.includes(PROJECT_MARKER)) continue;
-      const name = label(frame);
+      const name = label(frame, callerOf);
       if (!seen.has(name)) add(inclusive, name, us);
       seen.add(name);
     }
   }
-  const rank = (m: Map<string, number>, n: number): ProfileEntry[] =>
+  const rank = (m: Map<string, number>): ProfileEntry[] =>
     [...m]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
       .map(([name, us]) => ({ name, ms: us / 1000, share: busyUs > 0 ? us / busyUs : 0 }));
   return {
     busyMs: busyUs / 1000,
     idleMs: idleUs / 1000,
-    self: rank(self, top),
-    inclusive: rank(inclusive, top),
-    areas: rank(areas, 20),
+    self: rank(self),
+    inclusive: rank(inclusive),
+    areas: rank(areas),
   };
 }
 
@@ -98,9 +106,16 @@ function add(map: Map<string, number>, key: string, us: number): void {
   map.set(key, (map.get(key) ?? 0) + us);
 }
 
-/** `functionName file:line`, with paths cut to what a reader recognises (`dist/…`, `pkg/…`, `node:…`). */
-function label(node: ProfileNode): string {
+/**
+ * `functionName file:line`, with paths cut to what a reader recognises (`dist/…`, `pkg/…`, `node:…`). A native frame
+ * without a name is labelled by its caller (`(native) in byteLength node:buffer:770`), or it says nothing.
+ */
+function label(node: ProfileNode, callerOf: (node: ProfileNode) => ProfileNode | undefined): string {
   const { functionName, url, lineNumber } = node.callFrame;
+  if (functionName === '' && url === '') {
+    const caller = callerOf(node);
+    return caller === undefined ? '(native)' : `(native) in ${label(caller, callerOf)}`;
+  }
   const name = functionName === '' ? '(anonymous)' : functionName;
   if (url === '') return name.startsWith('(') ? name : `${name} (native)`;
   return `${name} ${shortUrl(url)}:${lineNumber + 1}`;

@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, runCli, startHttpChild, startService, type ServerChild } from './child.js';
-import { summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
+import { PROFILE_BELOW_RATIO, summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
 import { SampleRecords, writeNdjson, type JsonObject } from './sample-data.js';
 
 /** How to run the read benchmark. */
@@ -49,7 +49,15 @@ export interface GetCase {
 /** The figures of the read benchmark. */
 export interface GetBenchResult {
   cases: GetCase[];
-  profile?: { seconds: number; caseName: string; summary: ProfileSummary } | undefined;
+  /** One profile per case whose ratio is under PROFILE_BELOW_RATIO (none when profiling is off). */
+  profiles: GetProfile[];
+}
+
+/** A CPU profile of the server under one case's load (the load run includes its 1 s warm-up). */
+export interface GetProfile {
+  seconds: number;
+  caseName: string;
+  summary: ProfileSummary;
 }
 
 /** The session count of the large record: over Graph's page of 60, so the response is one page with a next link. */
@@ -74,33 +82,33 @@ export async function runGetBench(options: GetBenchOptions): Promise<GetBenchRes
     throw new Error(`import for the GET benchmark failed:\n${imported.stdout}${imported.stderr}`);
   }
 
-  const cases: GetCase[] = [];
+  const measured: [GetCase, JsonObject][] = [];
   const service = await startService(db);
   try {
     for (const [name, record] of [
-      [`GET full expand, typical group call`, typical],
-      [`GET full expand, ${LARGE_SESSIONS} sessions (1st page of 60)`, large],
+      ['typical group call', typical],
+      ['large call', large],
     ] as const) {
-      cases.push(await measureCase(options, service, name, record));
+      measured.push([await measureCase(options, service, name, record), record]);
     }
   } finally {
     await service.stop();
   }
 
-  let profile: GetBenchResult['profile'];
-  const first = cases[0]!;
-  if (options.profileSeconds > 0 && cases.some((c) => c.ratio < 0.5)) {
-    const dir = join(workDir, 'serve-profile');
+  const profiles: GetProfile[] = [];
+  for (const [getCase, record] of measured) {
+    if (options.profileSeconds <= 0 || getCase.ratio >= PROFILE_BELOW_RATIO) continue;
+    const dir = join(workDir, `serve-profile-${profiles.length}`);
     mkdirSync(dir, { recursive: true });
     const profiled = await startService(db, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
     try {
-      await load(recordUrl(profiled, typical), { ...options, duration: options.profileSeconds });
+      await load(recordUrl(profiled, record), { ...options, duration: options.profileSeconds });
     } finally {
       await profiled.stop();
     }
-    profile = { seconds: options.profileSeconds, caseName: first.name, summary: summariseProfileDir(dir) };
+    profiles.push({ seconds: options.profileSeconds, caseName: getCase.name, summary: summariseProfileDir(dir) });
   }
-  return { cases, profile };
+  return { cases: measured.map(([c]) => c), profiles };
 }
 
 async function measureCase(
@@ -139,7 +147,7 @@ async function measureCase(
     service.assertRunning();
     const plainFigures = await load(`${plain.url}${new URL(url).pathname}${EXPAND}`, options);
     return {
-      name: `${name} (${sessions} sessions)`,
+      name: `GET full expand, ${name}: ${sessions} sessions${sessions > 60 ? ', first page of 60' : ''}`,
       sessions,
       sessionsInResponse,
       responseBytes: body.length,

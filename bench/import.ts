@@ -7,7 +7,7 @@ import { createReadStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { runCli } from './child.js';
-import { summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
+import { PROFILE_BELOW_RATIO, summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
 import { writeSampleNdjson, type NdjsonFile } from './sample-data.js';
 
 /** How to run the import benchmark. */
@@ -46,9 +46,6 @@ export interface ImportBenchResult {
   allRuns: { parse: number[]; importRun: number[] };
   profile?: { records: number; summary: ProfileSummary } | undefined;
 }
-
-/** Below this import/parse ratio the import is profiled (when profileRecords > 0). */
-export const PROFILE_BELOW_RATIO = 0.5;
 
 /** Generates the data set, measures parse-only and import runs, and profiles the import when it is far off the floor. */
 export async function runImportBench(options: ImportBenchOptions): Promise<ImportBenchResult> {

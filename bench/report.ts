@@ -3,7 +3,7 @@
  * to the floor, and what the CPU profiles say limits each path.
  */
 import { cpus, platform, release, totalmem } from 'node:os';
-import type { ProfileSummary } from './cpu-profile.js';
+import { shareOf, type ProfileSummary } from './cpu-profile.js';
 import type { GetBenchResult } from './get-expand.js';
 import type { ImportBenchResult } from './import.js';
 
@@ -16,7 +16,49 @@ export interface BenchResults {
   importBench: ImportBenchResult;
   getBench: GetBenchResult;
   totalSeconds: number;
+  /** The 1-minute load average before and after the run: other work on the machine skews the figures. */
+  load: [number, number];
+  /** src/ had changed since dist/ was built: the figures are for the older build. */
+  staleDist: boolean;
 }
+
+/**
+ * Named groups of profile entries, so the note can say what the time is spent on. Matched by function name against
+ * the compiled src/ of this commit: a group that drops to 0% after a refactor means a function was renamed.
+ */
+interface CostGroup {
+  label: string;
+  pattern: RegExp;
+  /** Match project functions by inclusive time instead of self time. */
+  inclusive?: boolean;
+}
+
+const GC: CostGroup = { label: 'garbage collection', pattern: /^\(garbage collector\)$/ };
+
+const IMPORT_COSTS: readonly CostGroup[] = [
+  {
+    label: 'SQLite statements and COMMIT',
+    pattern: /^(sqliteTransaction|run|get|all) .*(better-sqlite3|storage\/sqlite)/,
+  },
+  { label: 'JSON.stringify of the record and its fragments', pattern: /^to(Record|Session|Participant)Write / },
+  { label: 'JSON.parse', pattern: /^(parseItems |parse \(native\))/ },
+  { label: 'validation (inclusive)', pattern: /^validateCallRecord /, inclusive: true },
+  GC,
+  { label: 'SHA-256 of each record', pattern: / node:internal\/crypto\// },
+  { label: 'cutting the input into records', pattern: / dist\/ingest\/record-source/ },
+];
+
+const GET_COSTS: readonly CostGroup[] = [
+  {
+    label: 'socket writes, incl. encoding the body string to UTF-8',
+    pattern: /^(writev \(native\)|writevGeneric |writeGeneric )/,
+  },
+  { label: 'Buffer.byteLength of the body string (Content-Length)', pattern: /^\(native\) in byteLength node:buffer/ },
+  { label: 'SQLite reads (rows to JS strings)', pattern: /^(all|get) dist\/storage\// },
+  { label: 'assembling the body (string slice, concat, join)', pattern: / dist\/service\/json-text\.js/ },
+  GC,
+  { label: 'Fastify and its router', pattern: / (fastify|find-my-way|avvio)\// },
+];
 
 const HEADER = [
   'Case',
@@ -69,8 +111,10 @@ export function resultsMarkdown(r: BenchResults): string {
     '',
     `- Date: ${r.date.toISOString()}`,
     `- Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}`,
-    `- Node ${process.version}; commit ${r.commit}`,
-    `- Command: \`${r.command}\` (took ${r.totalSeconds.toFixed(0)} s)`,
+    `- Node ${process.version}; commit ${r.commit}` +
+      (r.staleDist ? ' — **src/ was newer than dist/: these figures are for the older build**' : ''),
+    `- Command: \`${r.command}\` (took ${r.totalSeconds.toFixed(0)} s; 1-minute load average ` +
+      `${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on ${cpu.length} cores)`,
     '',
     '## Figures',
     '',
@@ -107,35 +151,39 @@ function limits(r: BenchResults): string[] {
       '',
       `\`node --cpu-prof\` of \`callrecords import\` on the first ${int(im.profile.records)} records of the same data:`,
       '',
-      ...profileText(im.profile.summary),
+      ...profileText(im.profile.summary, IMPORT_COSTS),
     );
   } else {
     out.push(`Import: no profile taken (ratio ${im.ratio.toFixed(2)}${r.quick ? ', quick run' : ''}).`, '');
   }
-  const gp = r.getBench.profile;
-  if (gp !== undefined) {
+  for (const gp of r.getBench.profiles) {
     out.push(
-      `### GET full expand`,
+      `### ${gp.caseName}`,
       '',
-      `\`node --cpu-prof\` of \`callrecords serve\` under ${gp.seconds} s of the same load, ${gp.caseName}:`,
+      `\`node --cpu-prof\` of \`callrecords serve\` under ${gp.seconds} s of the same load (plus the 1 s warm-up):`,
       '',
-      ...profileText(gp.summary),
+      ...profileText(gp.summary, GET_COSTS),
     );
-  } else {
-    out.push(`GET: no profile taken${r.quick ? ' (quick run)' : ''}.`, '');
   }
+  if (r.getBench.profiles.length === 0) out.push(`GET: no profile taken${r.quick ? ' (quick run)' : ''}.`, '');
   out.push(
     "Reading these profiles: V8 charges `JSON.parse`, `JSON.stringify` and better-sqlite3's native calls to the",
     'JavaScript function that calls them, so the self time of e.g. `parseItems` is mostly `JSON.parse`, that of',
     '`toRecordWrite`/`toSessionWrite` mostly `JSON.stringify`, and `sqliteTransaction`/`run` are SQLite itself',
-    '(the COMMIT, and each statement). Paths under `dist/` are the compiled `src/` files.',
+    '(the COMMIT, with the WAL auto-checkpoints it triggers, and each statement). Shares are of the busy (non-idle)',
+    'time of the whole process, start-up included. Paths under `dist/` are the compiled `src/` files.',
   );
   return out;
 }
 
-function profileText(p: ProfileSummary): string[] {
+function profileText(p: ProfileSummary, groups: readonly CostGroup[]): string[] {
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const costs = groups
+    .map((g) => ({ label: g.label, share: shareOf(g.inclusive === true ? p.inclusive : p.self, g.pattern) }))
+    .sort((a, b) => b.share - a.share);
   return [
+    `Where the busy time goes: ${costs.map((c) => `${c.label} ${pct(c.share)}`).join('; ')}.`,
+    '',
     `Busy ${p.busyMs.toFixed(0)} ms, idle ${p.idleMs.toFixed(0)} ms. By area: ` +
       p.areas
         .filter((a) => a.share >= 0.01)

@@ -4,9 +4,10 @@
  * `BENCH_QUICK=1 npm run bench` runs a smaller, shorter version (under a minute) and writes bench/out/ instead.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { resultsMarkdown, resultsTable, type BenchResults } from './report.js';
@@ -20,11 +21,14 @@ const SETTINGS = QUICK
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadBefore = loadavg()[0]!;
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
     log('dist/ is missing: npm run build');
     const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
+  const stale = distIsStale();
+  if (stale) log('warning: src/ has changed since dist/ was built; the figures are for the older build');
   const workDir = mkdtempSync(join(tmpdir(), 'callrecords-bench-'));
   try {
     log(`import: ${SETTINGS.importRecords} records, ${SETTINGS.runs} runs each (work dir ${workDir})`);
@@ -50,14 +54,25 @@ async function main(): Promise<void> {
       importBench,
       getBench,
       totalSeconds: (performance.now() - started) / 1000,
+      load: [loadBefore, loadavg()[0]!],
+      staleDist: stale,
     };
     const target = QUICK ? join(ROOT, 'bench/out/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md');
     mkdirSync(join(target, '..'), { recursive: true });
-    writeFileSync(target, resultsMarkdown(results));
+    // `npm test` checks formatting of every file Prettier sees, bench/RESULTS.md included.
+    const config = (await resolveConfig(target)) ?? {};
+    writeFileSync(target, await format(resultsMarkdown(results), { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Whether a file under src/ is newer than the last build (tsc rewrites every output, so main.js dates it). */
+function distIsStale(): boolean {
+  const built = statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs;
+  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' });
+  return sources.some((file) => statSync(join(ROOT, 'src', file)).mtimeMs > built);
 }
 
 function gitDescribe(): string {

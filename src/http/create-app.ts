@@ -36,7 +36,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     return503OnClosing: false,
     // Record ids are long opaque strings; Fastify's default of 100 characters would cut them off.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // Errors Fastify raises before routing (a malformed URL) get the Graph shape and the request headers too.
     frameworkErrors: (error, request, reply) => {
       void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
