@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { toSortableUtc } from '../domain/datetime.js';
 import type { ParticipantWrite, RecordWrite, SessionWrite } from '../storage/store.js';
+import { appendMembers, arrayOf } from './json-text.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -8,10 +9,27 @@ type JsonObject = Record<string, unknown>;
  * Cuts a validated, normalised callRecord into what the store keeps: the record without its contained collections,
  * each session (segments apart), each participant, and the whole record for history and export. Reads are then
  * served by joining these stored texts, not by rebuilding objects field by field.
+ *
+ * Each part is serialised once; the whole record is joined from the parts (its contained collections after the
+ * other members, a session's segments last), so a record costs one JSON.stringify pass, and export → import gives
+ * back the same text and hash.
  */
 export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): RecordWrite {
-  const rawJson = JSON.stringify(record);
   const { sessions, participants_v2: participants, ...top } = record;
+  const recordJson = JSON.stringify(top);
+  const sessionWrites = asObjects(sessions).map(toSessionWrite);
+  const participantWrites = asObjects(participants).map(toParticipantWrite);
+  const collections: [string, string][] = [];
+  if ('participants_v2' in record) {
+    collections.push([
+      'participants_v2',
+      participants === null ? 'null' : arrayOf(participantWrites.map((p) => p.json)),
+    ]);
+  }
+  if ('sessions' in record) {
+    collections.push(['sessions', sessions === null ? 'null' : arrayOf(sessionWrites.map((s) => s.wholeJson))]);
+  }
+  const rawJson = appendMembers(recordJson, collections);
   return {
     id: record.id as string,
     version: record.version as number,
@@ -19,18 +37,23 @@ export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): Record
     endKey: sortableKey(record.endDateTime),
     lastModifiedKey: sortableKey(record.lastModifiedDateTime),
     lastModified: record.lastModifiedDateTime as string,
-    recordJson: JSON.stringify(top),
-    sessions: asObjects(sessions).map(toSessionWrite),
-    participants: asObjects(participants).map(toParticipantWrite),
+    recordJson,
+    sessions: sessionWrites,
+    participants: participantWrites,
     rawJson,
     contentHash: createHash('sha256').update(rawJson).digest('base64url'),
     hasEvolvable,
   };
 }
 
-function toSessionWrite(session: JsonObject): SessionWrite {
+function toSessionWrite(session: JsonObject): SessionWrite & { wholeJson: string } {
   const { segments, ...rest } = session;
-  return { id: String(session.id), json: JSON.stringify(rest), segmentsJson: JSON.stringify(segments ?? []) };
+  const json = JSON.stringify(rest);
+  const segmentsJson = segments === undefined || segments === null ? '[]' : JSON.stringify(segments);
+  // The whole session as received: segments only if it had them.
+  const wholeJson =
+    'segments' in session ? appendMembers(json, [['segments', segments === null ? 'null' : segmentsJson]]) : json;
+  return { id: String(session.id), json, segmentsJson, wholeJson };
 }
 
 function toParticipantWrite(participant: JsonObject): ParticipantWrite {
