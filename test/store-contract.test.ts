@@ -11,6 +11,10 @@ import type { CallRecordStore, RecordWrite } from '../src/storage/store.js';
 import { makeRecord, type RecordSpec } from './helpers/records.js';
 import { STORES } from './helpers/test-app.js';
 
+async function items(store: CallRecordStore, id: string, collection: 'sessions' | 'participants') {
+  return (await store.readPage(id, { collection, fromOrdinal: 0, limit: 1000 }))?.items ?? [];
+}
+
 function writeOf(spec: RecordSpec, edit?: (record: Record<string, Json>) => void): RecordWrite {
   const record = makeRecord(spec);
   edit?.(record);
@@ -32,7 +36,7 @@ for (const backend of STORES) {
         { status: 'inserted', currentVersion: 2 },
       ]);
       assert.deepEqual(await store.write([v1], '2026-01-01T00:00:01.000Z'), [{ status: 'stale', currentVersion: 2 }]);
-      const current = await store.getRecord('order-a');
+      const current = await store.readRecord('order-a');
       assert.equal(current?.version, 2);
       assert.equal(current?.sessionCount, 3);
       const history = await store.listVersions('order-a');
@@ -53,8 +57,8 @@ for (const backend of STORES) {
       for (const w of [v1, v2, v2]) statuses.push((await store.write([w], '2026-01-01T00:00:00.000Z'))[0]!.status);
       assert.deepEqual(statuses, ['inserted', 'updated', 'unchanged']);
       assert.equal((await store.listVersions('order-b')).length, 2);
-      assert.equal((await store.getRecord('order-b'))?.version, 2);
-      assert.equal((await store.sessionsPage('order-b', 0, 100)).length, 2);
+      assert.equal((await store.readRecord('order-b'))?.version, 2);
+      assert.equal((await items(store, 'order-b', 'sessions')).length, 2);
     });
 
     test('equal versions with different content end in the same state whatever the arrival order', async () => {
@@ -66,14 +70,17 @@ for (const backend of STORES) {
       await store.write([b], 't');
       await store.write([b2], 't');
       await store.write([a2], 't');
-      assert.equal((await store.getRecord('tie-1'))?.json, (await store.getRecord('tie-2'))?.json);
+      assert.equal(
+        (await store.readRecord('tie-1'))?.json.toString(),
+        (await store.readRecord('tie-2'))?.json.toString(),
+      );
     });
 
     test('a replaced version leaves no sessions or participants of the old one', async () => {
       await store.write([writeOf({ id: 'shrink', version: 1, sessions: 5, participants: 7 })], 't');
       await store.write([writeOf({ id: 'shrink', version: 2, sessions: 2, participants: 1 })], 't');
-      assert.equal((await store.sessionsPage('shrink', 0, 100)).length, 2);
-      assert.equal((await store.participantsPage('shrink', 0, 100)).length, 1);
+      assert.equal((await items(store, 'shrink', 'sessions')).length, 2);
+      assert.equal((await items(store, 'shrink', 'participants')).length, 1);
     });
 
     test('lists by startDateTime with bounds, participant and keyset cursor', async () => {
@@ -137,11 +144,35 @@ for (const backend of STORES) {
       );
     });
 
+    test('reads return a record with a page of items, or one item by id, from the current version', async () => {
+      await store.write([writeOf({ id: 'reads', sessions: 5, participantIds: ['a', 'b', 'a'] })], 't');
+      const read = await store.readRecord('reads', { collection: 'sessions', fromOrdinal: 2, limit: 2 });
+      assert.equal(JSON.parse(read!.json.toString()).id, 'reads');
+      assert.deepEqual(
+        read!.items!.map((i) => [
+          i.ordinal,
+          JSON.parse(i.json.toString()).id,
+          JSON.parse(i.segmentsJson!.toString()).length,
+        ]),
+        [
+          [2, 'reads-s2', 1],
+          [3, 'reads-s3', 1],
+        ],
+      );
+      const participant = await store.readItem('reads', 'participants', 'a');
+      assert.equal(participant?.item?.ordinal, 0, 'the first of two participants with one id');
+      assert.equal(participant?.head.participantCount, 3);
+      assert.equal((await store.readItem('reads', 'sessions', 'nope'))?.item, undefined);
+      assert.equal(await store.readItem('absent', 'sessions', 'x'), undefined);
+      assert.equal(await store.readPage('absent', { collection: 'sessions', fromOrdinal: 0, limit: 5 }), undefined);
+      assert.equal(await store.readRecord('absent'), undefined);
+    });
+
     test('a failing batch leaves nothing behind', async () => {
       const good = writeOf({ id: 'atomic-good' });
       const broken = { ...writeOf({ id: 'atomic-bad' }), recordJson: null as unknown as string };
       await assert.rejects(store.write([good, broken], 't'));
-      assert.equal(await store.getRecord('atomic-good'), undefined);
+      assert.equal(await store.readRecord('atomic-good'), undefined);
       assert.deepEqual(await store.listVersions('atomic-good'), []);
     });
 

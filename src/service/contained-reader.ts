@@ -1,14 +1,14 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { QueryOptions, RecordFilter } from '../odata/query-options.js';
-import type { CallRecordStore, RecordHead, StoredSession } from '../storage/store.js';
+import type { CallRecordStore, Collection, RecordHead, StoredItem } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText } from './graph-links.js';
-import { appendMembers, arrayOf, prependMembers, projectObject } from './json-text.js';
+import { itemParts, sessionParts } from './item-parts.js';
+import { arrayParts, objectParts, stringValue, type JsonMember, type JsonPart } from './json-parts.js';
 import { keyLiteral, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
-import { requireHead, requireRecord, type RecordReader } from './record-reader.js';
+import { notFound, requireRecord, type RecordReader } from './record-reader.js';
 import { finishJson } from './response-finish.js';
-import { sessionText } from './session-text.js';
 import type { SkipTokenCodec } from './skip-token.js';
 
 type JsonObject = Record<string, unknown>;
@@ -26,47 +26,58 @@ export class ContainedReader {
 
   /** GET …/callRecords/{id}/sessions */
   async sessions(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireHead(this.store, id);
     const limit = pageSize(MAX_SESSIONS_PAGE, ctx.prefer);
     const queryKey = `${q.select?.join(',') ?? ''}|${expandText(q.expand) ?? ''}`;
-    const from = q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'sessions', id, record, queryKey);
-    const rows = await this.store.sessionsPage(id, from, limit + 1);
+    const { head, items, next } = await this.page(id, 'sessions', limit, q.skipToken, queryKey);
     const withSegments = q.expand?.some((e) => e.name === 'segments') ?? false;
-    const members: [string, string][] = [
-      ['@odata.context', JSON.stringify(`${recordContextBase(ctx.serviceRoot, id)}/sessions`)],
-      ['value', arrayOf(rows.slice(0, limit).map((s) => sessionText(s, q.select, withSegments)))],
+    const members: JsonMember[] = [
+      ['@odata.context', stringValue(`${recordContextBase(ctx.serviceRoot, id)}/sessions`)],
+      ['value', arrayParts(items.map((s) => sessionParts(s, q.select, withSegments)))],
     ];
-    const next = rows[limit];
     if (next !== undefined) {
-      members.push(['@odata.nextLink', JSON.stringify(this.records.sessionsLink(ctx, record, id, next.ordinal, q))]);
+      members.push(['@odata.nextLink', stringValue(this.records.sessionsLink(ctx, head, id, next, q))]);
     }
-    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, limit);
+    return finishJson(objectParts(undefined, members), head.hasEvolvable, ctx, limit);
+  }
+
+  /** GET …/callRecords/{id}/participants_v2 */
+  async participants(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
+    const limit = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
+    const { head, items, next } = await this.page(id, 'participants', limit, q.skipToken, q.select?.join(',') ?? '');
+    // The documented context of this collection has no version segment (spec §2).
+    const members: JsonMember[] = [
+      ['@odata.context', stringValue(`${recordContextBase(ctx.hostRoot, id)}/participants_v2`)],
+      ['value', arrayParts(items.map((p) => itemParts(p.json, q.select)))],
+    ];
+    if (next !== undefined) {
+      members.push(['@odata.nextLink', stringValue(this.records.participantsLink(ctx, head, id, next, q.select))]);
+    }
+    return finishJson(objectParts(undefined, members), head.hasEvolvable, ctx, limit);
   }
 
   /** GET …/callRecords/{id}/sessions/{sessionId} */
   async session(ctx: ReadContext, id: string, sessionId: string, q: QueryOptions): Promise<ReadResult> {
-    const { record, session } = await this.requireSession(id, sessionId);
+    const { head, item } = await this.item(id, 'sessions', sessionId);
     const withSegments = q.expand?.some((e) => e.name === 'segments') ?? false;
     const context = `${recordContextBase(ctx.serviceRoot, id)}/sessions${contextProjection(q.select, q.expand)}/$entity`;
-    const body = withContext(sessionText(session, q.select, withSegments), context);
-    return finishJson(body, record.hasEvolvable, ctx);
+    return finishJson(withContext(sessionParts(item, q.select, withSegments), context), head.hasEvolvable, ctx);
   }
 
   /** GET …/sessions/{sessionId}/segments */
   async segments(ctx: ReadContext, id: string, sessionId: string): Promise<ReadResult> {
-    const { record, session } = await this.requireSession(id, sessionId);
+    const { head, item } = await this.item(id, 'sessions', sessionId);
     const context = `${recordContextBase(ctx.serviceRoot, id)}/sessions(${keyLiteral(sessionId)})/segments`;
-    const body = appendMembers('{}', [
-      ['@odata.context', JSON.stringify(context)],
-      ['value', session.segmentsJson],
-    ]);
-    return finishJson(body, record.hasEvolvable, ctx);
+    const members: JsonMember[] = [
+      ['@odata.context', stringValue(context)],
+      ['value', [item.segmentsJson ?? '[]']],
+    ];
+    return finishJson(objectParts(undefined, members), head.hasEvolvable, ctx);
   }
 
   /** GET …/sessions/{sessionId}/segments/{segmentId} */
   async segment(ctx: ReadContext, id: string, sessionId: string, segmentId: string): Promise<ReadResult> {
-    const { record, session } = await this.requireSession(id, sessionId);
-    const segment = (JSON.parse(session.segmentsJson) as JsonObject[]).find((s) => s.id === segmentId);
+    const { head, item } = await this.item(id, 'sessions', sessionId);
+    const segment = parseArray(item.segmentsJson).find((s) => s.id === segmentId);
     if (segment === undefined) {
       throw new AppError(
         'NotFound',
@@ -74,51 +85,25 @@ export class ContainedReader {
       );
     }
     const context = `${recordContextBase(ctx.serviceRoot, id)}/sessions(${keyLiteral(sessionId)})/segments/$entity`;
-    return finishJson(withContext(JSON.stringify(segment), context), record.hasEvolvable, ctx);
-  }
-
-  /** GET …/callRecords/{id}/participants_v2 */
-  async participants(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireHead(this.store, id);
-    const limit = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
-    const from =
-      q.skipToken === undefined ? 0 : this.tokenFor(q.skipToken, 'participants', id, record, q.select?.join(',') ?? '');
-    const rows = await this.store.participantsPage(id, from, limit + 1);
-    // The documented context of this collection has no version segment (spec §2).
-    const members: [string, string][] = [
-      ['@odata.context', JSON.stringify(`${recordContextBase(ctx.hostRoot, id)}/participants_v2`)],
-      ['value', arrayOf(rows.slice(0, limit).map((p) => project(p.json, q.select)))],
-    ];
-    const next = rows[limit];
-    if (next !== undefined) {
-      members.push([
-        '@odata.nextLink',
-        JSON.stringify(this.records.participantsLink(ctx, record, id, next.ordinal, q.select)),
-      ]);
-    }
-    return finishJson(appendMembers('{}', members), record.hasEvolvable, ctx, limit);
+    return finishJson(withContext([JSON.stringify(segment)], context), head.hasEvolvable, ctx);
   }
 
   /** GET …/callRecords/{id}/participants_v2/{participantId} */
   async participant(ctx: ReadContext, id: string, participantId: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireHead(this.store, id);
-    const participant = await this.store.participantById(id, participantId);
-    if (participant === undefined) {
-      throw new AppError('NotFound', `Participant '${participantId}' was not found in call record '${id}'.`);
-    }
+    const { head, item } = await this.item(id, 'participants', participantId);
     const context = `${recordContextBase(ctx.serviceRoot, id)}/participants_v2${contextProjection(q.select, undefined)}/$entity`;
-    return finishJson(withContext(project(participant.json, q.select), context), record.hasEvolvable, ctx);
+    return finishJson(withContext(itemParts(item.json, q.select), context), head.hasEvolvable, ctx);
   }
 
   /** GET …/callRecords/{id}/organizer_v2 */
   async organizer(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
     const record = await requireRecord(this.store, id);
-    const organizer = (JSON.parse(record.json) as JsonObject).organizer_v2;
+    const organizer = (JSON.parse(record.json.toString()) as JsonObject).organizer_v2;
     if (organizer === undefined || organizer === null) {
       throw new AppError('NotFound', `Call record '${id}' has no organizer_v2.`);
     }
     const context = `${recordContextBase(ctx.serviceRoot, id)}/organizer_v2${contextProjection(q.select, undefined)}/$entity`;
-    return finishJson(withContext(project(JSON.stringify(organizer), q.select), context), record.hasEvolvable, ctx);
+    return finishJson(withContext(itemParts(JSON.stringify(organizer), q.select), context), record.hasEvolvable, ctx);
   }
 
   /** GET …/{collection}/$count: the number of items, as plain text; for call records, those the $filter selects. */
@@ -132,46 +117,62 @@ export class ContainedReader {
     if (target.kind === 'callRecords') {
       n = await this.store.countRecords(tightenFilter(target.filter) ?? { start: [] });
     } else if (target.kind === 'segments') {
-      const { session } = await this.requireSession(target.id, target.sessionId);
-      n = (JSON.parse(session.segmentsJson) as unknown[]).length;
+      n = parseArray((await this.item(target.id, 'sessions', target.sessionId)).item.segmentsJson).length;
     } else {
-      const head = await requireHead(this.store, target.id);
-      n = target.kind === 'sessions' ? head.sessionCount : head.participantCount;
+      const read = await this.store.readPage(target.id, { collection: target.kind, fromOrdinal: 0, limit: 0 });
+      if (read === undefined) notFound(target.id);
+      n = target.kind === 'sessions' ? read.head.sessionCount : read.head.participantCount;
     }
     return { body: String(n), contentType: 'text', applied: [] };
   }
 
-  private async requireSession(id: string, sessionId: string): Promise<{ record: RecordHead; session: StoredSession }> {
-    const record = await requireHead(this.store, id);
-    const session = await this.store.sessionById(id, sessionId);
-    if (session === undefined)
-      throw new AppError('NotFound', `Session '${sessionId}' was not found in call record '${id}'.`);
-    return { record, session };
-  }
-
-  private tokenFor(
-    token: string,
-    kind: 'sessions' | 'participants',
+  // One page of a collection from one snapshot, and the ordinal the next page starts at, if any.
+  private async page(
     id: string,
-    head: RecordHead,
+    collection: Collection,
+    limit: number,
+    skipToken: string | undefined,
     queryKey: string,
-  ): number {
-    const state = this.tokens.decode(token, kind, queryKey);
-    if (state.recordId !== id) throw new AppError('invalidSkipToken', 'The $skiptoken belongs to another call record.');
-    if (state.version !== head.contentHash) {
+  ): Promise<{ head: RecordHead; items: StoredItem[]; next: number | undefined }> {
+    const state = skipToken === undefined ? undefined : this.tokens.decode(skipToken, collection, queryKey);
+    if (state !== undefined && state.recordId !== id) {
+      throw new AppError('invalidSkipToken', 'The $skiptoken belongs to another call record.');
+    }
+    const read = await this.store.readPage(id, { collection, fromOrdinal: state?.ordinal ?? 0, limit: limit + 1 });
+    if (read === undefined) notFound(id);
+    if (state !== undefined && state.version !== read.head.contentHash) {
       throw new AppError(
         'invalidSkipToken',
         `Call record '${id}' changed since this paging began; request the first page again.`,
       );
     }
-    return state.ordinal;
+    return { head: read.head, items: read.items.slice(0, limit), next: read.items[limit]?.ordinal };
+  }
+
+  private async item(
+    id: string,
+    collection: Collection,
+    itemId: string,
+  ): Promise<{ head: RecordHead; item: StoredItem }> {
+    const read = await this.store.readItem(id, collection, itemId);
+    if (read === undefined) notFound(id);
+    if (read.item === undefined) {
+      const what = collection === 'sessions' ? 'Session' : 'Participant';
+      throw new AppError('NotFound', `${what} '${itemId}' was not found in call record '${id}'.`);
+    }
+    return { head: read.head, item: read.item };
   }
 }
 
-function withContext(objectJson: string, context: string): string {
-  return prependMembers(objectJson, [['@odata.context', JSON.stringify(context)]]);
+function withContext(object: readonly JsonPart[], context: string): JsonPart[] {
+  return objectParts(joinedObject(object), [['@odata.context', stringValue(context)]]);
 }
 
-function project(json: string, select: readonly string[] | undefined): string {
-  return select === undefined ? json : projectObject(json, select);
+// An object given as parts, as one part (parts of a single stored object stay zero-copy).
+function joinedObject(parts: readonly JsonPart[]): JsonPart {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
+function parseArray(json: Buffer | undefined): JsonObject[] {
+  return json === undefined ? [] : (JSON.parse(json.toString()) as JsonObject[]);
 }

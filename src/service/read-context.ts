@@ -20,9 +20,9 @@ export interface Preferences {
   omitNulls: boolean;
 }
 
-/** A response body, as JSON text, or plain text for `$count`. */
+/** A response body: JSON bytes, or plain text for `$count`. */
 export interface ReadResult {
-  body: string;
+  body: Buffer | string;
   contentType: 'json' | 'text';
   /** Preferences that shaped this response, for the `Preference-Applied` header. */
   applied: string[];

@@ -1,13 +1,13 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_RECORDS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { ExpandItem, QueryOptions } from '../odata/query-options.js';
-import type { CallRecordStore, RecordHead, StoredRecord } from '../storage/store.js';
+import type { CallRecordStore, RecordHead, RecordRead } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText, filterText, linkWithQuery } from './graph-links.js';
-import { appendMembers, arrayOf, hasMember, prependMembers, projectObject } from './json-text.js';
+import { itemParts, sessionParts } from './item-parts.js';
+import { arrayParts, hasMember, objectParts, projectObject, stringValue, type JsonMember } from './json-parts.js';
 import { keyPath, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
 import { finishJson } from './response-finish.js';
-import { sessionText } from './session-text.js';
 import type { SkipTokenCodec } from './skip-token.js';
 
 /**
@@ -36,14 +36,10 @@ export class RecordReader {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const members: [string, string][] = [
-      [
-        '@odata.context',
-        JSON.stringify(
-          `${ctx.serviceRoot}/$metadata#communications/callRecords${contextProjection(q.select, undefined)}`,
-        ),
-      ],
-      ['value', arrayOf(page.map((row) => recordObject(ctx, row.id, row.json, q.select)))],
+    const context = `${ctx.serviceRoot}/$metadata#communications/callRecords${contextProjection(q.select, undefined)}`;
+    const members: JsonMember[] = [
+      ['@odata.context', stringValue(context)],
+      ['value', arrayParts(page.map((row) => recordParts(ctx, row.id, row.json, q.select, [], [])))],
     ];
     const last = page.at(-1);
     if (rows.length > limit && last !== undefined) {
@@ -53,10 +49,10 @@ export class RecordReader {
         ['$select', select],
         ['$skiptoken', token],
       ]);
-      members.push(['@odata.nextLink', JSON.stringify(link)]);
+      members.push(['@odata.nextLink', stringValue(link)]);
     }
     return finishJson(
-      appendMembers('{}', members),
+      objectParts(undefined, members),
       page.some((r) => r.hasEvolvable),
       ctx,
       limit,
@@ -65,65 +61,53 @@ export class RecordReader {
 
   /** GET /communications/callRecords/{id} */
   async get(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
-    const record = await requireRecord(this.store, id);
+    const expand = q.expand?.[0];
+    const size =
+      expand === undefined
+        ? undefined
+        : pageSize(expand.name === 'sessions' ? MAX_SESSIONS_PAGE : MAX_PARTICIPANTS_PAGE, ctx.prefer);
+    const collection = expand?.name === 'sessions' ? 'sessions' : 'participants';
+    const record = await requireRecord(
+      this.store,
+      id,
+      size === undefined ? undefined : { collection, fromOrdinal: 0, limit: size + 1 },
+    );
     const context = `${ctx.serviceRoot}/$metadata#communications/callRecords${contextProjection(q.select, q.expand)}/$entity`;
-    let body = prependMembers(recordObject(ctx, id, record.json, q.select), [
-      ['@odata.context', JSON.stringify(context)],
-    ]);
+    const after: JsonMember[] = [];
     // The documented responses carry this annotation even when participants_v2 is not expanded (fixtures README).
     if (q.select === undefined) {
-      body = appendMembers(body, [
-        [
-          'participants_v2@odata.context',
-          JSON.stringify(`${recordContextBase(ctx.serviceRoot, id)}/participants_v2/$entity`),
-        ],
+      after.push([
+        'participants_v2@odata.context',
+        stringValue(`${recordContextBase(ctx.serviceRoot, id)}/participants_v2/$entity`),
       ]);
     }
-    const expand = q.expand?.[0];
-    let size: number | undefined;
-    if (expand?.name === 'sessions') {
-      size = pageSize(MAX_SESSIONS_PAGE, ctx.prefer);
-      body = appendMembers(body, await this.expandSessions(ctx, record, id, expand, size));
-    } else if (expand?.name === 'participants_v2') {
-      size = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
-      body = appendMembers(body, await this.expandParticipants(ctx, record, id, size));
-    }
-    return finishJson(body, record.hasEvolvable, ctx, size);
+    if (expand !== undefined && size !== undefined) after.push(...this.expanded(ctx, record, id, expand, size));
+    const parts = recordParts(ctx, id, record.json, q.select, [['@odata.context', stringValue(context)]], after);
+    return finishJson(parts, record.hasEvolvable, ctx, size);
   }
 
-  private async expandSessions(
-    ctx: ReadContext,
-    head: RecordHead,
-    id: string,
-    expand: ExpandItem,
-    limit: number,
-  ): Promise<[string, string][]> {
-    const rows = await this.store.sessionsPage(id, 0, limit + 1);
-    const withSegments = expand.expand?.some((e) => e.name === 'segments') ?? false;
-    const members: [string, string][] = [
-      ['sessions', arrayOf(rows.slice(0, limit).map((s) => sessionText(s, expand.select, withSegments)))],
+  // The expanded collection's first page and, when there is more, its next link (spec §8).
+  private expanded(ctx: ReadContext, record: RecordRead, id: string, expand: ExpandItem, limit: number): JsonMember[] {
+    const items = record.items ?? [];
+    const next = items[limit];
+    if (expand.name === 'sessions') {
+      const withSegments = expand.expand?.some((e) => e.name === 'segments') ?? false;
+      const members: JsonMember[] = [
+        ['sessions', arrayParts(items.slice(0, limit).map((s) => sessionParts(s, expand.select, withSegments)))],
+      ];
+      if (next !== undefined) {
+        const inner = { select: expand.select, expand: withSegments ? [{ name: 'segments' }] : undefined };
+        members.push(['sessions@odata.nextLink', stringValue(this.sessionsLink(ctx, record, id, next.ordinal, inner))]);
+      }
+      return members;
+    }
+    const members: JsonMember[] = [
+      ['participants_v2', arrayParts(items.slice(0, limit).map((p) => itemParts(p.json, undefined)))],
     ];
-    const next = rows[limit];
-    if (next !== undefined) {
-      const inner = { select: expand.select, expand: withSegments ? [{ name: 'segments' }] : undefined };
-      members.push(['sessions@odata.nextLink', JSON.stringify(this.sessionsLink(ctx, head, id, next.ordinal, inner))]);
-    }
-    return members;
-  }
-
-  private async expandParticipants(
-    ctx: ReadContext,
-    head: RecordHead,
-    id: string,
-    limit: number,
-  ): Promise<[string, string][]> {
-    const rows = await this.store.participantsPage(id, 0, limit + 1);
-    const members: [string, string][] = [['participants_v2', arrayOf(rows.slice(0, limit).map((p) => p.json))]];
-    const next = rows[limit];
     if (next !== undefined) {
       members.push([
         'participants_v2@odata.nextLink',
-        JSON.stringify(this.participantsLink(ctx, head, id, next.ordinal, undefined)),
+        stringValue(this.participantsLink(ctx, record, id, next.ordinal, undefined)),
       ]);
     }
     return members;
@@ -169,24 +153,36 @@ export class RecordReader {
   }
 }
 
-/** The stored record, or the 404 Graph answers for an unknown id (spec §7.2). */
-export async function requireRecord(store: CallRecordStore, id: string): Promise<StoredRecord> {
-  return (await store.getRecord(id)) ?? notFound(id);
+/** The stored record (with a page of a collection when asked), or the 404 Graph answers for an unknown id (spec §7.2). */
+export async function requireRecord(
+  store: CallRecordStore,
+  id: string,
+  page?: Parameters<CallRecordStore['readRecord']>[1],
+): Promise<RecordRead> {
+  return (await store.readRecord(id, page)) ?? notFound(id);
 }
 
-/** What is known of a stored record without its JSON, or the same 404. */
-export async function requireHead(store: CallRecordStore, id: string): Promise<RecordHead> {
-  return (await store.recordHead(id)) ?? notFound(id);
-}
-
-function notFound(id: string): never {
+/** The 404 Graph answers for an unknown call record id. */
+export function notFound(id: string): never {
   throw new AppError('NotFound', `Could not find the requested call record '${id}'.`);
 }
 
 // organizer_v2 is auto-expanded (CSDL Core.AutoExpand, spec §5.1) and annotated with its own context.
-function recordObject(ctx: ReadContext, id: string, json: string, select: readonly string[] | undefined): string {
+function recordParts(
+  ctx: ReadContext,
+  id: string,
+  json: Buffer,
+  select: readonly string[] | undefined,
+  before: JsonMember[],
+  after: JsonMember[],
+) {
   const projected = select === undefined ? json : projectObject(json, select);
-  if (!hasMember(projected, 'organizer_v2')) return projected;
-  const organizerContext = `${recordContextBase(ctx.serviceRoot, id)}/organizer_v2/$entity`;
-  return prependMembers(projected, [['organizer_v2@odata.context', JSON.stringify(organizerContext)]]);
+  const members = [...before];
+  if (hasMember(projected, 'organizer_v2')) {
+    members.push([
+      'organizer_v2@odata.context',
+      stringValue(`${recordContextBase(ctx.serviceRoot, id)}/organizer_v2/$entity`),
+    ]);
+  }
+  return objectParts(projected, members, after);
 }

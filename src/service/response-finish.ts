@@ -1,5 +1,6 @@
 import { EVOLVABLE_ENUM_PROPERTIES } from '../domain/model.js';
 import type { ReadContext, ReadResult } from './read-context.js';
+import { joinParts, type JsonPart } from './json-parts.js';
 import { withoutNulls } from './json-text.js';
 
 // Stored JSON is compact JSON.stringify output, so `"productFamily":"azureCommunicationServices"` can only be a
@@ -9,17 +10,24 @@ const EVOLVABLE_REWRITES = Object.entries(EVOLVABLE_ENUM_PROPERTIES).flatMap(([p
 );
 
 /**
- * Applies the client's preferences to an assembled JSON body: evolvable enum members become `unknownFutureValue`
- * unless `Prefer: include-unknown-enum-members` (spec §9), and nulls go with `Prefer: omit-values=nulls`.
- * `mayHaveEvolvable` comes from ingest, so the common case is a plain pass-through.
+ * Joins a response's parts and applies the client's preferences: evolvable enum members become
+ * `unknownFutureValue` unless `Prefer: include-unknown-enum-members` (spec §9), and nulls go with
+ * `Prefer: omit-values=nulls`. `mayHaveEvolvable` comes from ingest, so the common case is one copy of each part.
  */
-export function finishJson(body: string, mayHaveEvolvable: boolean, ctx: ReadContext, pageSize?: number): ReadResult {
-  let text = body;
+export function finishJson(
+  parts: readonly JsonPart[],
+  mayHaveEvolvable: boolean,
+  ctx: ReadContext,
+  pageSize?: number,
+): ReadResult {
+  let body = joinParts(parts);
   if (mayHaveEvolvable && !ctx.prefer.includeUnknownEnumMembers) {
+    let text = body.toString();
     for (const [from, to] of EVOLVABLE_REWRITES) text = text.replaceAll(from, to);
+    body = Buffer.from(text);
   }
-  if (ctx.prefer.omitNulls) text = JSON.stringify(withoutNulls(JSON.parse(text)));
-  return { body: text, contentType: 'json', applied: appliedPreferences(ctx, pageSize) };
+  if (ctx.prefer.omitNulls) body = Buffer.from(JSON.stringify(withoutNulls(JSON.parse(body.toString()))));
+  return { body, contentType: 'json', applied: appliedPreferences(ctx, pageSize) };
 }
 
 // A page size is echoed as the size used, which may be below what the client asked for (Graph's maximum, spec §8).

@@ -54,30 +54,40 @@ export interface RecordHead {
   hasEvolvable: boolean;
 }
 
-/** The current version of one record, as stored. */
+/** The current version of one record, as stored: its top-level JSON as UTF-8 bytes. */
 export interface StoredRecord extends RecordHead {
-  json: string;
+  json: Buffer;
+}
+
+/** The contained collections a record read can include a page of. */
+export type Collection = 'sessions' | 'participants';
+
+/** Which items of a contained collection to read, by position. */
+export interface PageRequest {
+  collection: Collection;
+  fromOrdinal: number;
+  limit: number;
+}
+
+/** A session or participant fragment with its position in the record; a session's segments come apart. */
+export interface StoredItem {
+  ordinal: number;
+  json: Buffer;
+  /** Sessions only: the segments as a JSON array. */
+  segmentsJson?: Buffer | undefined;
+}
+
+/** A record and, when asked for, one page of a contained collection, read from one snapshot. */
+export interface RecordRead extends StoredRecord {
+  items?: StoredItem[] | undefined;
 }
 
 /** A row of the record list. */
 export interface ListedRecord {
   id: string;
   startKey: string;
-  json: string;
+  json: Buffer;
   hasEvolvable: boolean;
-}
-
-/** A session fragment with its position in the record. */
-export interface StoredSession {
-  ordinal: number;
-  json: string;
-  segmentsJson: string;
-}
-
-/** A participant fragment with its position in the record. */
-export interface StoredParticipant {
-  ordinal: number;
-  json: string;
 }
 
 /** One entry of a record's history. */
@@ -132,14 +142,21 @@ export interface CallRecordStore {
   readonly kind: string;
   /** Writes each record atomically under the version rules; all results are durable when the promise resolves. */
   write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]>;
-  getRecord(id: string): Promise<StoredRecord | undefined>;
-  recordHead(id: string): Promise<RecordHead | undefined>;
+  /**
+   * Reads a record's current version and, if asked, a page of its sessions or participants, from one snapshot:
+   * a write that lands in between cannot pair one version's record with another's items.
+   */
+  readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined>;
+  /** A page of a record's sessions or participants with the head of the version they belong to (one snapshot). */
+  readPage(id: string, page: PageRequest): Promise<{ head: RecordHead; items: StoredItem[] } | undefined>;
+  /** The first item with this id in a record's sessions or participants, with the record's head (one snapshot). */
+  readItem(
+    id: string,
+    collection: Collection,
+    itemId: string,
+  ): Promise<{ head: RecordHead; item: StoredItem | undefined } | undefined>;
   listRecords(query: RecordQuery): Promise<ListedRecord[]>;
   countRecords(filter: RecordFilterQuery): Promise<number>;
-  sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]>;
-  sessionById(id: string, sessionId: string): Promise<StoredSession | undefined>;
-  participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]>;
-  participantById(id: string, participantId: string): Promise<StoredParticipant | undefined>;
   listVersions(id: string): Promise<VersionInfo[]>;
   getVersion(id: string, version: number): Promise<string | undefined>;
   exportRecords(

@@ -5,11 +5,15 @@ import { dirname } from 'node:path';
 import { compareVersions } from '../../domain/version-order.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../sql/schema.js';
+import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
+  Collection,
+  PageRequest,
+  RecordRead,
   ExportRange,
   ExportedRecord,
   ListedRecord,
@@ -18,9 +22,7 @@ import type {
   RecordQuery,
   RecordWrite,
   StoreHealth,
-  StoredParticipant,
-  StoredRecord,
-  StoredSession,
+  StoredItem,
   VersionInfo,
   WriteResult,
 } from '../store.js';
@@ -36,6 +38,7 @@ export class SqliteStore implements CallRecordStore {
   readonly kind = 'sqlite';
   private readonly prepared = new Map<string, BetterSqlite3.Statement>();
   private readonly writeBatch: (records: readonly RecordWrite[], receivedAt: string) => WriteResult[];
+  private readonly snapshot: <T>(read: () => T) => T;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -46,6 +49,8 @@ export class SqliteStore implements CallRecordStore {
     this.writeBatch = db.transaction((records: readonly RecordWrite[], receivedAt: string) =>
       records.map((record) => this.writeOne(record, receivedAt)),
     );
+    // A read of several statements in one transaction sees one snapshot, even with another process writing.
+    this.snapshot = <T>(read: () => T): T => db.transaction(read)();
   }
 
   /** Opens (creating if needed) the database at `path` and migrates it. `:memory:` gives a private in-memory store. */
@@ -60,21 +65,44 @@ export class SqliteStore implements CallRecordStore {
     db.pragma('journal_size_limit = 67108864');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
     await migrateToLatest(kysely as Kysely<unknown>);
-    return new SqliteStore(db, kysely, buildStatements(kysely), new ListQueryBuilder(kysely));
+    return new SqliteStore(db, kysely, buildStatements(kysely, SQLITE_SQL), new ListQueryBuilder(kysely, SQLITE_SQL));
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
     return this.writeBatch(records, receivedAt);
   }
 
-  async getRecord(id: string): Promise<StoredRecord | undefined> {
-    const row = this.get(this.sql.getRecord, { id });
-    return row && { ...toHead(row), json: row.record_json as string };
+  async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {
+    return this.snapshot(() => {
+      const row = this.get(this.sql.getRecord, { id });
+      if (row === undefined) return undefined;
+      const read: RecordRead = { ...toHead(row), json: row.record_json as Buffer };
+      if (page !== undefined) read.items = this.pageItems(id, page);
+      return read;
+    });
   }
 
-  async recordHead(id: string): Promise<RecordHead | undefined> {
-    const row = this.get(this.sql.recordHead, { id });
-    return row && toHead(row);
+  async readPage(id: string, page: PageRequest): Promise<{ head: RecordHead; items: StoredItem[] } | undefined> {
+    return this.snapshot(() => {
+      const head = this.get(this.sql.recordHead, { id });
+      return head && { head: toHead(head), items: this.pageItems(id, page) };
+    });
+  }
+
+  async readItem(
+    id: string,
+    collection: Collection,
+    itemId: string,
+  ): Promise<{ head: RecordHead; item: StoredItem | undefined } | undefined> {
+    return this.snapshot(() => {
+      const head = this.get(this.sql.recordHead, { id });
+      if (head === undefined) return undefined;
+      const row =
+        collection === 'sessions'
+          ? this.get(this.sql.sessionById, { id, sessionId: itemId })
+          : this.get(this.sql.participantById, { id, participantId: itemId });
+      return { head: toHead(head), item: row && toItem(row) };
+    });
   }
 
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
@@ -83,7 +111,7 @@ export class SqliteStore implements CallRecordStore {
     return rows.map((r) => ({
       id: r.id as string,
       startKey: r.start_key as string,
-      json: r.record_json as string,
+      json: r.record_json as Buffer,
       hasEvolvable: r.has_evolvable === 1,
     }));
   }
@@ -91,24 +119,6 @@ export class SqliteStore implements CallRecordStore {
   async countRecords(filter: RecordFilterQuery): Promise<number> {
     const { sql, parameters } = this.listQueries.count(filter);
     return Number((this.statement(sql).get(...parameters) as Row).n);
-  }
-
-  async sessionsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredSession[]> {
-    return this.all(this.sql.sessionsPage, { id, from: fromOrdinal, limit }).map(toSession);
-  }
-
-  async sessionById(id: string, sessionId: string): Promise<StoredSession | undefined> {
-    const row = this.get(this.sql.sessionById, { id, sessionId });
-    return row && toSession(row);
-  }
-
-  async participantsPage(id: string, fromOrdinal: number, limit: number): Promise<StoredParticipant[]> {
-    return this.all(this.sql.participantsPage, { id, from: fromOrdinal, limit }).map(toParticipant);
-  }
-
-  async participantById(id: string, participantId: string): Promise<StoredParticipant | undefined> {
-    const row = this.get(this.sql.participantById, { id, participantId });
-    return row && toParticipant(row);
   }
 
   async listVersions(id: string): Promise<VersionInfo[]> {
@@ -169,6 +179,12 @@ export class SqliteStore implements CallRecordStore {
     const { sql, parameters } = this.listQueries.list(query);
     const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Row[];
     return rows.map((r) => String(r.detail));
+  }
+
+  private pageItems(id: string, page: PageRequest): StoredItem[] {
+    const values = { id, from: page.fromOrdinal, limit: page.limit };
+    const template = page.collection === 'sessions' ? this.sql.sessionsPage : this.sql.participantsPage;
+    return this.all(template, values).map(toItem);
   }
 
   private writeOne(record: RecordWrite, receivedAt: string): WriteResult {
@@ -262,10 +278,7 @@ function toHead(r: Row): RecordHead {
   };
 }
 
-function toSession(r: Row): StoredSession {
-  return { ordinal: r.ordinal as number, json: r.session_json as string, segmentsJson: r.segments_json as string };
-}
-
-function toParticipant(r: Row): StoredParticipant {
-  return { ordinal: r.ordinal as number, json: r.participant_json as string };
+function toItem(r: Row): StoredItem {
+  const json = (r.session_json ?? r.participant_json) as Buffer;
+  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as Buffer | undefined };
 }
