@@ -50,12 +50,12 @@ const IMPORT_COSTS: readonly CostGroup[] = [
 
 const GET_COSTS: readonly CostGroup[] = [
   {
-    label: 'socket writes, incl. encoding the body string to UTF-8',
+    label: 'socket writes',
     pattern: /^(writev \(native\)|writevGeneric |writeGeneric )/,
   },
   { label: 'Buffer.byteLength of the body string (Content-Length)', pattern: /^\(native\) in byteLength node:buffer/ },
-  { label: 'SQLite reads (rows to JS strings)', pattern: /^(all|get) dist\/storage\// },
-  { label: 'assembling the body (string slice, concat, join)', pattern: / dist\/service\/json-text\.js/ },
+  { label: 'SQLite reads (rows to Buffers)', pattern: /^(all|get) dist\/storage\// },
+  { label: 'assembling the body (joining parts)', pattern: / dist\/service\/json-parts\.js/ },
   GC,
   { label: 'Fastify and its router', pattern: / (fastify|find-my-way|avvio)\// },
 ];

@@ -30,6 +30,7 @@ export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders,
   });
   for (const version of API_VERSIONS) {
     app.route({
+      // Writes are routed here too so that they meet the hook above (405), not the not-found handler.
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url: `/${version}/*`,
       handler: async (request, reply) => {
