@@ -4,7 +4,16 @@
  * `BENCH_QUICK=1 npm run bench` runs a smaller, shorter version (under a minute) and writes bench/out/ instead.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -61,7 +70,8 @@ async function main(): Promise<void> {
     mkdirSync(join(target, '..'), { recursive: true });
     // `npm test` checks formatting of every file Prettier sees, bench/RESULTS.md included.
     const config = (await resolveConfig(target)) ?? {};
-    writeFileSync(target, await format(resultsMarkdown(results), { ...config, filepath: target }));
+    const markdown = resultsMarkdown(results) + keptHistory(target);
+    writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -85,3 +95,14 @@ function log(message: string): void {
 }
 
 await main();
+
+/**
+ * The hand-kept "## History" section of the previous results (before/after figures of each optimisation), carried
+ * over so that a new run does not erase it.
+ */
+function keptHistory(target: string): string {
+  if (!existsSync(target)) return '';
+  const previous = readFileSync(target, 'utf8');
+  const start = previous.indexOf('\n## History');
+  return start < 0 ? '' : `\n${previous.slice(start).trim()}\n`;
+}
