@@ -54,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'bigint', (c) => c.notNull())
     .addColumn('last_modified', 'text', (c) => c.notNull())
     .addColumn('received_at', 'text', (c) => c.notNull())
-    .addColumn('raw_json', 'text', (c) => c.notNull())
+    .addColumn('raw_brotli', 'blob', (c) => c.notNull())
     .addPrimaryKeyConstraint('record_versions_pk', ['record_id', 'content_hash'])
     .execute();
   await db.schema

@@ -47,14 +47,14 @@ export interface ParticipantsTable {
   participant_json: string;
 }
 
-/** Every distinct version ever received, as received (after normalisation). */
+/** Every distinct version ever received, as received (after normalisation), its JSON brotli-compressed. */
 export interface RecordVersionsTable {
   record_id: string;
   content_hash: string;
   version: number;
   last_modified: string;
   received_at: string;
-  raw_json: string;
+  raw_brotli: Buffer;
 }
 
 /** Store-wide settings, e.g. the key that signs skip tokens (shared by every instance on one database). */

@@ -27,7 +27,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       version: number;
       lastModified: string;
       receivedAt: string;
-      rawJson: string;
+      rawBrotli: Buffer;
     }>(
       db
         .insertInto('record_versions')
@@ -37,7 +37,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
           version: param<number>('version'),
           last_modified: param('lastModified'),
           received_at: param('receivedAt'),
-          raw_json: param('rawJson'),
+          raw_brotli: param<Buffer>('rawBrotli'),
         })
         .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
     ),
@@ -184,7 +184,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     getVersion: compileTemplate<{ id: string; version: number }>(
       db
         .selectFrom('record_versions')
-        .select('raw_json')
+        .select('raw_brotli')
         .where('record_id', '=', recordId)
         .where('version', '=', param<number>('version'))
         .orderBy('received_at', 'desc')
@@ -196,7 +196,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .innerJoin('record_versions as v', (join) =>
           join.onRef('v.record_id', '=', 'c.id').onRef('v.content_hash', '=', 'c.content_hash'),
         )
-        .select(['c.id', 'c.start_key', 'v.raw_json'])
+        .select(['c.id', 'c.start_key', 'v.raw_brotli'])
         .where('c.start_key', '>=', param('from'))
         .where('c.start_key', '<', param('to'))
         .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>', eb.tuple(param('afterStart'), param('afterId'))))

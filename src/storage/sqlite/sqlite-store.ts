@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { compareVersions } from '../../domain/version-order.js';
+import { compressJson, decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
@@ -132,7 +133,8 @@ export class SqliteStore implements CallRecordStore {
   }
 
   async getVersion(id: string, version: number): Promise<string | undefined> {
-    return this.get(this.sql.getVersion, { id, version })?.raw_json as string | undefined;
+    const stored = this.get(this.sql.getVersion, { id, version })?.raw_brotli as Buffer | undefined;
+    return stored && decompressJson(stored);
   }
 
   async exportRecords(
@@ -147,7 +149,11 @@ export class SqliteStore implements CallRecordStore {
       afterId: after?.id ?? '',
       limit,
     });
-    return rows.map((r) => ({ id: r.id as string, startKey: r.start_key as string, rawJson: r.raw_json as string }));
+    return rows.map((r) => ({
+      id: r.id as string,
+      startKey: r.start_key as string,
+      rawJson: decompressJson(r.raw_brotli as Buffer),
+    }));
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {
@@ -199,7 +205,7 @@ export class SqliteStore implements CallRecordStore {
       version: record.version,
       lastModified: record.lastModified,
       receivedAt,
-      rawJson: record.rawJson,
+      rawBrotli: compressJson(record.rawJson),
     });
     if (current) {
       const order = compareVersions(record, {
