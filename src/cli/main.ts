@@ -1,10 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { CliError } from './cli-error.js';
-import { exportCommand } from './export-command.js';
-import { importCommand } from './import-command.js';
 import { optionsFor } from './options.js';
-import { serveCommand } from './serve-command.js';
 
 /** Runs the `callrecords` command line and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -16,7 +13,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const serve = program.command('serve').description('serve the Graph API and the ingest API');
   optionsFor('serve').forEach((o) => serve.addOption(o));
+  // Each command loads its own code: import and export start without loading the HTTP server.
   serve.action(async (opts) => {
+    const { serveCommand } = await import('./serve-command.js');
     exitCode = await serveCommand(opts);
   });
 
@@ -26,12 +25,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page; - reads stdin');
   optionsFor('import').forEach((o) => load.addOption(o));
   load.action(async (file: string, opts) => {
+    const { importCommand } = await import('./import-command.js');
     exitCode = await importCommand(file, opts);
   });
 
   const dump = program.command('export').description('write the current version of each record as NDJSON to stdout');
   optionsFor('export').forEach((o) => dump.addOption(o));
   dump.action(async (opts) => {
+    const { exportCommand } = await import('./export-command.js');
     exitCode = await exportCommand(opts);
   });
 

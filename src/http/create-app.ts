@@ -22,9 +22,6 @@ export interface AppDeps {
   https?: { cert: Buffer; key: Buffer } | undefined;
 }
 
-/** The default request body limit: 32 MiB. */
-export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
-
 /**
  * Builds the HTTP app in one place: request ids, body parsing, the Graph routes, the service API and the one error
  * handler, in that order (ARCHITECTURE.md, "A request").
