@@ -171,7 +171,7 @@ export function notFound(id: string): never {
 function recordParts(
   ctx: ReadContext,
   id: string,
-  json: Buffer,
+  json: string,
   select: readonly string[] | undefined,
   before: JsonMember[],
   after: JsonMember[],

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { DialectSql } from './dialect-sql.js';
 import type { Database } from './schema.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
 
@@ -7,9 +6,8 @@ import { compileTemplate, param, type SqlTemplate } from './template.js';
  * Every fixed statement of the store, written once with Kysely and compiled for the store's dialect. The stores
  * execute them as prepared statements, so the query builder costs nothing per request or per row.
  */
-export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
+export function buildStatements(db: Kysely<Database>) {
   const recordId = param('id');
-  const bytes = dialect.jsonBytes;
   return {
     currentHead: compileTemplate<{ id: string }>(
       db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
@@ -121,13 +119,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     getRecord: compileTemplate<{ id: string }>(
       db
         .selectFrom('call_records')
-        .select([
-          bytes('record_json').as('record_json'),
-          'version',
-          'content_hash',
-          'session_count',
-          'participant_count',
-        ])
+        .select(['record_json', 'version', 'content_hash', 'session_count', 'participant_count'])
         .select('has_evolvable')
         .where('id', '=', recordId),
     ),
@@ -140,7 +132,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
       db
         .selectFrom('sessions')
-        .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
+        .select(['ordinal', 'session_json', 'segments_json'])
         .where('record_id', '=', recordId)
         .where('ordinal', '>=', param<number>('from'))
         .orderBy('ordinal')
@@ -149,7 +141,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     sessionById: compileTemplate<{ id: string; sessionId: string }>(
       db
         .selectFrom('sessions')
-        .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
+        .select(['ordinal', 'session_json', 'segments_json'])
         .where('record_id', '=', recordId)
         .where('session_id', '=', param('sessionId'))
         .orderBy('ordinal')
@@ -158,7 +150,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     participantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
       db
         .selectFrom('participants')
-        .select(['ordinal', bytes('participant_json').as('participant_json')])
+        .select(['ordinal', 'participant_json'])
         .where('record_id', '=', recordId)
         .where('ordinal', '>=', param<number>('from'))
         .orderBy('ordinal')
@@ -167,7 +159,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     participantById: compileTemplate<{ id: string; participantId: string }>(
       db
         .selectFrom('participants')
-        .select(['ordinal', bytes('participant_json').as('participant_json')])
+        .select(['ordinal', 'participant_json'])
         .where('record_id', '=', recordId)
         .where('participant_id', '=', param('participantId'))
         .orderBy('ordinal')
