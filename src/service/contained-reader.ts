@@ -98,7 +98,7 @@ export class ContainedReader {
   /** GET …/callRecords/{id}/organizer_v2 */
   async organizer(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
     const record = await requireRecord(this.store, id);
-    const organizer = (JSON.parse(record.json) as JsonObject).organizer_v2;
+    const organizer = (JSON.parse(record.json.toString()) as JsonObject).organizer_v2;
     if (organizer === undefined || organizer === null) {
       throw new AppError('NotFound', `Call record '${id}' has no organizer_v2.`);
     }
@@ -173,6 +173,6 @@ function joinedObject(parts: readonly JsonPart[]): JsonPart {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
-function parseArray(json: string | undefined): JsonObject[] {
-  return json === undefined ? [] : (JSON.parse(json) as JsonObject[]);
+function parseArray(json: Buffer | undefined): JsonObject[] {
+  return json === undefined ? [] : (JSON.parse(json.toString()) as JsonObject[]);
 }

@@ -1,10 +1,10 @@
 /**
- * Responses as lists of parts — stored JSON texts as the store returns them, and the few members written here —
- * joined into one Buffer at the end: each stored fragment is encoded once, straight into the response, and never
- * parsed. Only $select, `omit-values=nulls` and evolvable enum members make a reader parse JSON.
+ * Responses as lists of parts — stored JSON bytes (Buffers, as the store returns them) and small strings written
+ * here — joined into one Buffer at the end. Stored fragments are never decoded, re-encoded or copied more than once
+ * on the way to the socket; only $select, `omit-values=nulls` and evolvable enum members make a reader parse JSON.
  */
 
-/** A piece of a JSON text: a string, or bytes already encoded. */
+/** A piece of a JSON text: stored UTF-8 bytes or a string. */
 export type JsonPart = Buffer | string;
 
 /** A JSON member: its name and its value's parts. */

@@ -171,7 +171,7 @@ export function notFound(id: string): never {
 function recordParts(
   ctx: ReadContext,
   id: string,
-  json: string,
+  json: Buffer,
   select: readonly string[] | undefined,
   before: JsonMember[],
   after: JsonMember[],

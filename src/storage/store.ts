@@ -54,9 +54,9 @@ export interface RecordHead {
   hasEvolvable: boolean;
 }
 
-/** The current version of one record, as stored: its top-level JSON text. */
+/** The current version of one record, as stored: its top-level JSON as UTF-8 bytes. */
 export interface StoredRecord extends RecordHead {
-  json: string;
+  json: Buffer;
 }
 
 /** The contained collections a record read can include a page of. */
@@ -72,9 +72,9 @@ export interface PageRequest {
 /** A session or participant fragment with its position in the record; a session's segments come apart. */
 export interface StoredItem {
   ordinal: number;
-  json: string;
+  json: Buffer;
   /** Sessions only: the segments as a JSON array. */
-  segmentsJson?: string | undefined;
+  segmentsJson?: Buffer | undefined;
 }
 
 /** A record and, when asked for, one page of a contained collection, read from one snapshot. */
@@ -86,7 +86,7 @@ export interface RecordRead extends StoredRecord {
 export interface ListedRecord {
   id: string;
   startKey: string;
-  json: string;
+  json: Buffer;
   hasEvolvable: boolean;
 }
 

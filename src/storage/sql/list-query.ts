@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { DialectSql } from './dialect-sql.js';
 import type { Database } from './schema.js';
 import type { RecordFilterQuery, RecordQuery, StartBound } from '../store.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
@@ -18,7 +19,10 @@ type BoundOp = StartBound['op'];
 export class ListQueryBuilder {
   private readonly cache = new Map<string, SqlTemplate<ListValues>>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectSql,
+  ) {}
 
   /** The statement for one page of records. */
   list(query: RecordQuery): Statement {
@@ -65,7 +69,7 @@ export class ListQueryBuilder {
       const q = this.db
         .selectFrom('call_records')
         .where(boundsCondition(ops, 'id', after))
-        .select(['id', 'start_key', 'record_json', 'has_evolvable'])
+        .select(['id', 'start_key', this.dialect.jsonBytes('record_json').as('record_json'), 'has_evolvable'])
         .orderBy('start_key')
         .orderBy('id')
         .limit(param<number>('limit'));
@@ -83,7 +87,7 @@ export class ListQueryBuilder {
     const q = this.db
       .selectFrom(matches)
       .innerJoin('call_records as c', 'c.id', 'p.record_id')
-      .select(['c.id', 'c.start_key', 'c.record_json', 'c.has_evolvable'])
+      .select(['c.id', 'c.start_key', this.dialect.jsonBytes('c.record_json').as('record_json'), 'c.has_evolvable'])
       .orderBy('p.start_key')
       .orderBy('p.record_id');
     return compileTemplate<ListValues>(q);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DialectSql } from './dialect-sql.js';
 import type { Database } from './schema.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
 
@@ -6,8 +7,9 @@ import { compileTemplate, param, type SqlTemplate } from './template.js';
  * Every fixed statement of the store, written once with Kysely and compiled for the store's dialect. The stores
  * execute them as prepared statements, so the query builder costs nothing per request or per row.
  */
-export function buildStatements(db: Kysely<Database>) {
+export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
   const recordId = param('id');
+  const bytes = dialect.jsonBytes;
   return {
     currentHead: compileTemplate<{ id: string }>(
       db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
@@ -119,7 +121,13 @@ export function buildStatements(db: Kysely<Database>) {
     getRecord: compileTemplate<{ id: string }>(
       db
         .selectFrom('call_records')
-        .select(['record_json', 'version', 'content_hash', 'session_count', 'participant_count'])
+        .select([
+          bytes('record_json').as('record_json'),
+          'version',
+          'content_hash',
+          'session_count',
+          'participant_count',
+        ])
         .select('has_evolvable')
         .where('id', '=', recordId),
     ),
@@ -132,7 +140,7 @@ export function buildStatements(db: Kysely<Database>) {
     sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
       db
         .selectFrom('sessions')
-        .select(['ordinal', 'session_json', 'segments_json'])
+        .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
         .where('record_id', '=', recordId)
         .where('ordinal', '>=', param<number>('from'))
         .orderBy('ordinal')
@@ -141,7 +149,7 @@ export function buildStatements(db: Kysely<Database>) {
     sessionById: compileTemplate<{ id: string; sessionId: string }>(
       db
         .selectFrom('sessions')
-        .select(['ordinal', 'session_json', 'segments_json'])
+        .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
         .where('record_id', '=', recordId)
         .where('session_id', '=', param('sessionId'))
         .orderBy('ordinal')
@@ -150,7 +158,7 @@ export function buildStatements(db: Kysely<Database>) {
     participantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
       db
         .selectFrom('participants')
-        .select(['ordinal', 'participant_json'])
+        .select(['ordinal', bytes('participant_json').as('participant_json')])
         .where('record_id', '=', recordId)
         .where('ordinal', '>=', param<number>('from'))
         .orderBy('ordinal')
@@ -159,7 +167,7 @@ export function buildStatements(db: Kysely<Database>) {
     participantById: compileTemplate<{ id: string; participantId: string }>(
       db
         .selectFrom('participants')
-        .select(['ordinal', 'participant_json'])
+        .select(['ordinal', bytes('participant_json').as('participant_json')])
         .where('record_id', '=', recordId)
         .where('participant_id', '=', param('participantId'))
         .orderBy('ordinal')

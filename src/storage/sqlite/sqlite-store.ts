@@ -6,6 +6,7 @@ import { compareVersions } from '../../domain/version-order.js';
 import { compressJson, decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../sql/schema.js';
+import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import type { SqlTemplate } from '../sql/template.js';
@@ -65,7 +66,7 @@ export class SqliteStore implements CallRecordStore {
     db.pragma('journal_size_limit = 67108864');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
     await migrateToLatest(kysely as Kysely<unknown>);
-    return new SqliteStore(db, kysely, buildStatements(kysely), new ListQueryBuilder(kysely));
+    return new SqliteStore(db, kysely, buildStatements(kysely, SQLITE_SQL), new ListQueryBuilder(kysely, SQLITE_SQL));
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
@@ -76,7 +77,7 @@ export class SqliteStore implements CallRecordStore {
     return this.snapshot(() => {
       const row = this.get(this.sql.getRecord, { id });
       if (row === undefined) return undefined;
-      const read: RecordRead = { ...toHead(row), json: row.record_json as string };
+      const read: RecordRead = { ...toHead(row), json: row.record_json as Buffer };
       if (page !== undefined) read.items = this.pageItems(id, page);
       return read;
     });
@@ -111,7 +112,7 @@ export class SqliteStore implements CallRecordStore {
     return rows.map((r) => ({
       id: r.id as string,
       startKey: r.start_key as string,
-      json: r.record_json as string,
+      json: r.record_json as Buffer,
       hasEvolvable: r.has_evolvable === 1,
     }));
   }
@@ -284,6 +285,6 @@ function toHead(r: Row): RecordHead {
 }
 
 function toItem(r: Row): StoredItem {
-  const json = (r.session_json ?? r.participant_json) as string;
-  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as string | undefined };
+  const json = (r.session_json ?? r.participant_json) as Buffer;
+  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as Buffer | undefined };
 }
