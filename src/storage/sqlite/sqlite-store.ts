@@ -51,7 +51,8 @@ export class SqliteStore implements CallRecordStore {
       records.map((record) => this.writeOne(record, receivedAt)),
     );
     // A read of several statements in one transaction sees one snapshot, even with another process writing.
-    this.snapshot = <T>(read: () => T): T => db.transaction(read)();
+    const inTransaction = db.transaction((read: () => unknown) => read());
+    this.snapshot = <T>(read: () => T): T => inTransaction(read) as T;
   }
 
   /** Opens (creating if needed) the database at `path` and migrates it. `:memory:` gives a private in-memory store. */
