@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import type { AllowedOptions } from '../odata/query-options.js';
 import { parseQueryOptions } from '../odata/query-options.js';
 import { parseResourcePath } from '../odata/resource-path.js';
 import type { ReadContext, ReadResult } from '../service/read-context.js';
 import type { GraphReaders } from '../service/graph-readers.js';
-import { ALLOWED } from './allowed-options.js';
+import { allowedOptions } from './allowed-options.js';
 import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type.js';
 import { parsePrefer } from './prefer.js';
 
@@ -51,43 +50,40 @@ function isGraphPath(url: string): boolean {
 
 async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, rawQuery: string): Promise<ReadResult> {
   const resource = parseResourcePath(path);
-  const options = (allowed: AllowedOptions) => parseQueryOptions(rawQuery, allowed);
+  if (resource.kind === 'function') {
+    throw new AppError(
+      'notSupported',
+      `The function '${resource.name}' is not supported: this service archives call records, not PSTN, ` +
+        'direct-routing or SMS logs.',
+    );
+  }
+  const q = parseQueryOptions(rawQuery, allowedOptions(resource));
   const { records, contained } = readers;
   switch (resource.kind) {
     case 'callRecords':
-      return resource.count
-        ? contained.count({ kind: 'callRecords', filter: options(ALLOWED.recordCount).filter })
-        : records.list(ctx, options(ALLOWED.records));
+      return resource.count ? contained.count({ kind: 'callRecords', filter: q.filter }) : records.list(ctx, q);
     case 'callRecord':
-      return records.get(ctx, resource.id, options(ALLOWED.record));
+      return records.get(ctx, resource.id, q);
     case 'sessions':
       return resource.count
-        ? (options(ALLOWED.none), contained.count({ kind: 'sessions', id: resource.id }))
-        : contained.sessions(ctx, resource.id, options(ALLOWED.sessions));
+        ? contained.count({ kind: 'sessions', id: resource.id })
+        : contained.sessions(ctx, resource.id, q);
     case 'session':
-      return contained.session(ctx, resource.id, resource.sessionId, options(ALLOWED.session));
+      return contained.session(ctx, resource.id, resource.sessionId, q);
     case 'segments':
-      options(ALLOWED.none);
       return resource.count
         ? contained.count({ kind: 'segments', id: resource.id, sessionId: resource.sessionId })
         : contained.segments(ctx, resource.id, resource.sessionId);
     case 'segment':
-      options(ALLOWED.none);
       return contained.segment(ctx, resource.id, resource.sessionId, resource.segmentId);
     case 'participants':
       return resource.count
-        ? (options(ALLOWED.none), contained.count({ kind: 'participants', id: resource.id }))
-        : contained.participants(ctx, resource.id, options(ALLOWED.participants));
+        ? contained.count({ kind: 'participants', id: resource.id })
+        : contained.participants(ctx, resource.id, q);
     case 'participant':
-      return contained.participant(ctx, resource.id, resource.participantId, options(ALLOWED.participant));
+      return contained.participant(ctx, resource.id, resource.participantId, q);
     case 'organizer':
-      return contained.organizer(ctx, resource.id, options(ALLOWED.participant));
-    case 'function':
-      throw new AppError(
-        'notSupported',
-        `The function '${resource.name}' is not supported: this service archives call records, not PSTN, ` +
-          'direct-routing or SMS logs.',
-      );
+      return contained.organizer(ctx, resource.id, q);
   }
 }
 
