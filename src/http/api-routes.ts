@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { IngestItem, IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems, unwrap } from '../ingest/parse-items.js';
 import { summarise } from '../ingest/summary.js';
+import { recordNotFound } from '../service/record-reader.js';
 import type { CallRecordStore } from '../storage/store.js';
 
 /** Media types accepted by POST /api/callRecords, and how each body is split into records. */
@@ -33,7 +34,7 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
 
   app.get<{ Params: { id: string } }>('/api/callRecords/:id/versions', async (request) => {
     const versions = await store.listVersions(request.params.id);
-    if (versions.length === 0) throw notFound(request.params.id);
+    if (versions.length === 0) recordNotFound(request.params.id);
     return { id: request.params.id, value: versions };
   });
 
@@ -86,10 +87,6 @@ function rejection(outcome: ItemOutcome): AppError {
   const findings = outcome.errors ?? [outcome.reason ?? 'invalid'];
   const details = findings.map((message) => ({ code: 'invalidValue', message, target: outcome.id ?? '' }));
   return new AppError('invalidRecord', `The call record was rejected: ${outcome.reason ?? 'invalid'}`, details);
-}
-
-function notFound(id: string): AppError {
-  return new AppError('NotFound', `Could not find the requested call record '${id}'.`);
 }
 
 function mediaType(header: string | undefined): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
@@ -44,8 +45,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.https === undefined ? {} : { https: deps.https }),
   }) as unknown as FastifyInstance;
 
+  // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
+    if (closing) throw new AppError('serviceNotAvailable', 'The server is shutting down; retry shortly.');
   });
 
   // Bodies are read as text and parsed by the ingest code, which reports errors with line numbers.

@@ -38,15 +38,6 @@ export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
     sendError(request, reply, clock, code, message, error instanceof AppError ? error.details : undefined);
   });
 
-  // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onRequest', async () => {
-    if (closing) throw new AppError('serviceNotAvailable', 'The server is shutting down; retry shortly.');
-  });
-
   app.setNotFoundHandler((request, reply) => {
     sendError(request, reply, clock, 'NotFound', `No resource at ${request.method} ${request.url.split('?')[0]}.`);
   });

@@ -7,7 +7,7 @@ import { contextProjection, expandText } from './graph-links.js';
 import { itemParts, sessionParts } from './item-parts.js';
 import { arrayParts, objectParts, stringValue, type JsonMember, type JsonPart } from './json-parts.js';
 import { keyLiteral, pageSize, recordContextBase, type ReadContext, type ReadResult } from './read-context.js';
-import { notFound, requireRecord, type RecordReader } from './record-reader.js';
+import { recordNotFound, requireRecord, type RecordReader } from './record-reader.js';
 import { finishJson } from './response-finish.js';
 import type { SkipTokenCodec } from './skip-token.js';
 
@@ -120,7 +120,7 @@ export class ContainedReader {
       n = parseArray((await this.item(target.id, 'sessions', target.sessionId)).item.segmentsJson).length;
     } else {
       const read = await this.store.readPage(target.id, { collection: target.kind, fromOrdinal: 0, limit: 0 });
-      if (read === undefined) notFound(target.id);
+      if (read === undefined) recordNotFound(target.id);
       n = target.kind === 'sessions' ? read.head.sessionCount : read.head.participantCount;
     }
     return { body: String(n), contentType: 'text', applied: [] };
@@ -139,7 +139,7 @@ export class ContainedReader {
       throw new AppError('invalidSkipToken', 'The $skiptoken belongs to another call record.');
     }
     const read = await this.store.readPage(id, { collection, fromOrdinal: state?.ordinal ?? 0, limit: limit + 1 });
-    if (read === undefined) notFound(id);
+    if (read === undefined) recordNotFound(id);
     if (state !== undefined && state.version !== read.head.contentHash) {
       throw new AppError(
         'invalidSkipToken',
@@ -155,7 +155,7 @@ export class ContainedReader {
     itemId: string,
   ): Promise<{ head: RecordHead; item: StoredItem }> {
     const read = await this.store.readItem(id, collection, itemId);
-    if (read === undefined) notFound(id);
+    if (read === undefined) recordNotFound(id);
     if (read.item === undefined) {
       const what = collection === 'sessions' ? 'Session' : 'Participant';
       throw new AppError('NotFound', `${what} '${itemId}' was not found in call record '${id}'.`);

@@ -159,11 +159,11 @@ export async function requireRecord(
   id: string,
   page?: Parameters<CallRecordStore['readRecord']>[1],
 ): Promise<RecordRead> {
-  return (await store.readRecord(id, page)) ?? notFound(id);
+  return (await store.readRecord(id, page)) ?? recordNotFound(id);
 }
 
 /** The 404 Graph answers for an unknown call record id. */
-export function notFound(id: string): never {
+export function recordNotFound(id: string): never {
   throw new AppError('NotFound', `Could not find the requested call record '${id}'.`);
 }
 
