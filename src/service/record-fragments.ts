@@ -17,7 +17,8 @@ type JsonObject = Record<string, unknown>;
 export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): RecordWrite {
   const { sessions, participants_v2: participants, ...top } = record;
   const recordJson = JSON.stringify(top);
-  const sessionWrites = asObjects(sessions).map(toSessionWrite);
+  const sessionObjects = asObjects(sessions);
+  const sessionWrites = sessionObjects.map(toSessionWrite);
   const participantWrites = asObjects(participants).map(toParticipantWrite);
   const collections: [string, string][] = [];
   if ('participants_v2' in record) {
@@ -27,7 +28,10 @@ export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): Record
     ]);
   }
   if ('sessions' in record) {
-    collections.push(['sessions', sessions === null ? 'null' : arrayOf(sessionWrites.map((s) => s.wholeJson))]);
+    collections.push([
+      'sessions',
+      sessions === null ? 'null' : arrayOf(sessionObjects.map((s, i) => wholeSession(s, sessionWrites[i]!))),
+    ]);
   }
   const rawJson = appendMembers(recordJson, collections);
   return {
@@ -46,14 +50,16 @@ export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): Record
   };
 }
 
-function toSessionWrite(session: JsonObject): SessionWrite & { wholeJson: string } {
+function toSessionWrite(session: JsonObject): SessionWrite {
   const { segments, ...rest } = session;
-  const json = JSON.stringify(rest);
   const segmentsJson = segments === undefined || segments === null ? '[]' : JSON.stringify(segments);
-  // The whole session as received: segments only if it had them.
-  const wholeJson =
-    'segments' in session ? appendMembers(json, [['segments', segments === null ? 'null' : segmentsJson]]) : json;
-  return { id: String(session.id), json, segmentsJson, wholeJson };
+  return { id: String(session.id), json: JSON.stringify(rest), segmentsJson };
+}
+
+// The whole session as received, from its parts: segments last, and only if it had them.
+function wholeSession(session: JsonObject, write: SessionWrite): string {
+  if (!('segments' in session)) return write.json;
+  return appendMembers(write.json, [['segments', session.segments === null ? 'null' : write.segmentsJson]]);
 }
 
 function toParticipantWrite(participant: JsonObject): ParticipantWrite {
