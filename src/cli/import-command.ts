@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { systemClock } from '../clock.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
-import { readRecordTexts } from '../ingest/record-source.js';
+import { readRecordBatches } from '../ingest/record-source.js';
 
 import { emptySummary, summarise, type IngestSummary } from '../ingest/summary.js';
 import { openStore } from '../storage/open-store.js';
@@ -15,7 +15,10 @@ export interface ImportOptions {
   progress: boolean;
 }
 
-/** Records validated and written together: large enough to amortise a transaction, small enough for flat memory. */
+/**
+ * Records validated and written together, at least (a batch is flushed after the input chunk that fills it): large
+ * enough to amortise a transaction, small enough for flat memory.
+ */
 const BATCH_SIZE = 500;
 
 /**
@@ -55,9 +58,12 @@ export async function importCommand(
   };
   bar?.start(size ?? 0, 0);
   try {
-    for await (const item of readRecordTexts(countBytes(input, (n) => (bytes += n)))) {
-      if (item.kind === 'error') batch.push({ line: item.line, error: item.message });
-      else batch.push(...parseItems(item.text, item.line));
+    // Items arrive grouped by input chunk: one await per chunk, not per record.
+    for await (const items of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
+      for (const item of items) {
+        if (item.kind === 'error') batch.push({ line: item.line, error: item.message });
+        else batch.push(...parseItems(item.text, item.line));
+      }
       if (batch.length >= BATCH_SIZE) await flush();
     }
     if (batch.length > 0) await flush();
