@@ -140,7 +140,7 @@ export class ContainedReader {
     }
     const read = await this.store.readPage(id, { collection, fromOrdinal: state?.ordinal ?? 0, limit: limit + 1 });
     if (read === undefined) recordNotFound(id);
-    if (state !== undefined && state.version !== read.head.contentHash) {
+    if (state !== undefined && state.contentHash !== read.head.contentHash) {
       throw new AppError(
         'invalidSkipToken',
         `Call record '${id}' changed since this paging began; request the first page again.`,

@@ -128,7 +128,7 @@ export class RecordReader {
     const select = q.select?.join(',');
     const expand = expandText(q.expand);
     const query = `${select ?? ''}|${expand ?? ''}`;
-    const token = this.tokens.encode({ kind: 'sessions', recordId: id, version: head.contentHash, ordinal, query });
+    const token = this.tokens.encode({ kind: 'sessions', recordId: id, contentHash: head.contentHash, ordinal, query });
     return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords${keyPath(id)}/sessions`, [
       ['$select', select],
       ['$expand', expand],
@@ -145,7 +145,13 @@ export class RecordReader {
     select: readonly string[] | undefined,
   ): string {
     const query = select?.join(',') ?? '';
-    const token = this.tokens.encode({ kind: 'participants', recordId: id, version: head.contentHash, ordinal, query });
+    const token = this.tokens.encode({
+      kind: 'participants',
+      recordId: id,
+      contentHash: head.contentHash,
+      ordinal,
+      query,
+    });
     return linkWithQuery(`${ctx.serviceRoot}/communications/callRecords${keyPath(id)}/participants_v2`, [
       ['$select', select?.join(',')],
       ['$skiptoken', token],

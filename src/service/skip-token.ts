@@ -6,8 +6,8 @@ const MAC_BYTES = 12;
 /** What a skip token remembers: where the next page starts, for which query. */
 export type SkipTokenState =
   | { kind: 'records'; startKey: string; id: string; query: string }
-  | { kind: 'sessions'; recordId: string; version: string; ordinal: number; query: string }
-  | { kind: 'participants'; recordId: string; version: string; ordinal: number; query: string };
+  | { kind: 'sessions'; recordId: string; contentHash: string; ordinal: number; query: string }
+  | { kind: 'participants'; recordId: string; contentHash: string; ordinal: number; query: string };
 
 /**
  * Encodes and checks `$skiptoken` values: base64url JSON with an HMAC, so a token is opaque to clients, and a tampered
