@@ -1,9 +1,13 @@
 import { Migrator, type Kysely } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 
-/** Brings the schema up to date; throws with the failing migration's name if one fails. Idempotent. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * Brings the schema up to date; throws with the failing migration's name if one fails. Idempotent. On PostgreSQL
+ * Kysely holds an advisory lock while it migrates, so instances starting together migrate once, one after the other;
+ * `schema` names where the migration bookkeeping lives (the store's own schema).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

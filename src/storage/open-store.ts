@@ -1,22 +1,26 @@
 import { AppError } from '../errors.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { CallRecordStore } from './store.js';
 
 /** The database used when none is configured: an embedded SQLite file under ./data. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/callrecords.db';
 
 /**
- * Opens the store a database URL names: `sqlite:<path>`, `sqlite::memory:`. PostgreSQL URLs are recognised and
- * refused with a clear message until the PostgreSQL store lands.
+ * Opens (and migrates) the store a database URL names: `sqlite:<path>`, `sqlite::memory:`, or
+ * `postgres://user@host:port/db[?schema=name]`. Each backend's code is loaded only when it is used.
  */
 export async function openStore(url: string): Promise<CallRecordStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new AppError('BadRequest', `database URL '${url}' names no file; use sqlite:<path>`);
+    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     return SqliteStore.open(path);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new AppError('notSupported', 'the PostgreSQL store is not available yet; use a sqlite: database URL');
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open(url);
   }
-  throw new AppError('BadRequest', `unknown database URL '${url}': expected sqlite:<path> or sqlite::memory:`);
+  throw new AppError(
+    'BadRequest',
+    `unknown database URL '${url}': expected sqlite:<path>, sqlite::memory: or postgres://user@host:port/db`,
+  );
 }

@@ -4,6 +4,8 @@ import type { Clock } from '../../src/clock.js';
 import { createApp } from '../../src/http/create-app.js';
 import type { CallRecordStore } from '../../src/storage/store.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import { POSTGRES_ENABLED, testSchema } from './postgres.js';
 
 /** The instant every test app believes it is. */
 export const FIXED_NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -15,8 +17,23 @@ export interface StoreUnderTest {
   open(): Promise<CallRecordStore>;
 }
 
-/** Every store the contract suite runs on. */
-export const STORES: StoreUnderTest[] = [{ name: 'sqlite', open: () => SqliteStore.open(':memory:') }];
+/** A PostgreSQL store in a schema of its own, dropped when the store is closed. */
+async function openPostgresStore(): Promise<CallRecordStore> {
+  const schema = testSchema();
+  const store = await PostgresStore.open(schema.url);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await schema.drop();
+  };
+  return store;
+}
+
+/** Every store the contract suite and the HTTP tests run on (PostgreSQL when reachable: see helpers/postgres.ts). */
+export const STORES: StoreUnderTest[] = [
+  { name: 'sqlite', open: () => SqliteStore.open(':memory:') },
+  ...(POSTGRES_ENABLED ? [{ name: 'postgres', open: openPostgresStore }] : []),
+];
 
 /** An app on a fresh in-memory store; `inject` requests see `http://localhost:80` as the service's base URL. */
 export async function createTestApp(

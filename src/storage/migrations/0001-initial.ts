@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 
 /** Creates the record tables and the indexes behind $filter (startDateTime, participant id) and paging. */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // PostgreSQL has no 'blob' (this migration first ran on SQLite only; its SQLite DDL is unchanged).
+  const bytes = db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob';
   await db.schema
     .createTable('call_records')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -54,7 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'bigint', (c) => c.notNull())
     .addColumn('last_modified', 'text', (c) => c.notNull())
     .addColumn('received_at', 'text', (c) => c.notNull())
-    .addColumn('raw_brotli', 'blob', (c) => c.notNull())
+    .addColumn('raw_brotli', bytes, (c) => c.notNull())
     .addPrimaryKeyConstraint('record_versions_pk', ['record_id', 'content_hash'])
     .execute();
   await db.schema

@@ -13,3 +13,8 @@ export interface DialectSql {
 export const SQLITE_SQL: DialectSql = {
   jsonBytes: (column) => sql<Buffer>`cast(${sql.ref(column)} as blob)`,
 };
+
+/** PostgreSQL: convert_to gives the text's UTF-8 bytes as bytea, which pg returns as a Buffer. */
+export const POSTGRES_SQL: DialectSql = {
+  jsonBytes: (column) => sql<Buffer>`convert_to(${sql.ref(column)}, 'UTF8')`,
+};

@@ -9,6 +9,7 @@ import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
+import { toHead, toItem, type Row } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
@@ -29,7 +30,6 @@ import type {
 } from '../store.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
 
-type Row = Record<string, unknown>;
 
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
@@ -273,19 +273,4 @@ export class SqliteStore implements CallRecordStore {
   private run<P>(template: SqlTemplate<P>, values: P): void {
     this.statement(template.sql).run(...template.bind(values));
   }
-}
-
-function toHead(r: Row): RecordHead {
-  return {
-    version: r.version as number,
-    contentHash: r.content_hash as string,
-    sessionCount: r.session_count as number,
-    participantCount: r.participant_count as number,
-    hasEvolvable: r.has_evolvable === 1,
-  };
-}
-
-function toItem(r: Row): StoredItem {
-  const json = (r.session_json ?? r.participant_json) as Buffer;
-  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as Buffer | undefined };
 }
