@@ -36,6 +36,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await exportCommand(opts);
   });
 
+  const migrate = program
+    .command('migrate')
+    .description('bring the database schema up to date (serve and import also do this on start)');
+  optionsFor('migrate').forEach((o) => migrate.addOption(o));
+  migrate.action(async (opts) => {
+    const { migrateCommand } = await import('./migrate-command.js');
+    exitCode = await migrateCommand(opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

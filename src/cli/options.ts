@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'migrate')[];
 }
 
 /** Every option of every command, in one table (the README's configuration section shows the same). */
@@ -18,8 +18,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     flags: '--db <url>',
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
-    help: 'database: sqlite:<path> or sqlite::memory:',
-    commands: ['serve', 'import', 'export'],
+    help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
+    commands: ['serve', 'import', 'export', 'migrate'],
   },
   {
     flags: '--host <host>',
@@ -58,6 +58,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_BODY_LIMIT',
     default: String(DEFAULT_BODY_LIMIT),
     help: 'largest request body accepted',
+    commands: ['serve'],
+  },
+  {
+    flags: '--retain-days <days>',
+    env: 'CALLRECORDS_RETAIN_DAYS',
+    help: 'remove records whose endDateTime is more than this many days ago, at start and hourly (default: keep all)',
     commands: ['serve'],
   },
   {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
+import { Retention, scheduleRetention } from '../service/retention.js';
 import { openStore } from '../storage/open-store.js';
+import { redactPassword } from '../storage/database-url.js';
 import { CliError } from './cli-error.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
@@ -14,7 +16,10 @@ export interface ServeOptions {
   tlsKey?: string;
   bodyLimit: string;
   logLevel: string;
+  retainDays?: string;
 }
+
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, closes the database
@@ -23,6 +28,8 @@ export interface ServeOptions {
 export async function serveCommand(opts: ServeOptions): Promise<number> {
   const port = wholeNumber(opts.port, '--port');
   const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
+  const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days');
+  if (retainDays === 0) throw new CliError('--retain-days must be at least 1 (leave it out to keep every record)');
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key go together');
   }
@@ -45,12 +52,21 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     await store.close();
     throw new CliError(`cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
   }
-  app.log.info({ db: redact(opts.db), records: (await store.health()).records }, 'callrecords is serving');
+  app.log.info({ db: redactPassword(opts.db), records: (await store.health()).records }, 'callrecords is serving');
+  const retention =
+    retainDays === undefined
+      ? undefined
+      : scheduleRetention(new Retention(store, systemClock, retainDays), RETENTION_INTERVAL_MS, (outcome) =>
+          outcome instanceof Error
+            ? app.log.error({ err: outcome }, 'retention pass failed')
+            : app.log.info({ retainDays, ...outcome }, 'retention pass done'),
+        );
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       void app
         .close()
+        .then(() => retention?.stop())
         .then(() => store.close())
         .then(
           () => resolve(0),
@@ -76,9 +92,4 @@ function readPem(path: string): Buffer {
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
-}
-
-// Never log a password that a database URL may carry.
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

@@ -52,7 +52,13 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
   app.get('/api/health', async () => {
     try {
       const health = await store.health();
-      return { status: 'ok', database: { kind: health.kind, status: 'ok' }, records: health.records };
+      return {
+        status: 'ok',
+        database: { kind: health.kind, status: 'ok' },
+        records: health.records,
+        oldestRecord: health.oldest && { id: health.oldest.id, startDateTime: health.oldest.startKey },
+        newestRecord: health.newest && { id: health.newest.id, startDateTime: health.newest.startKey },
+      };
     } catch (error) {
       throw new AppError('serviceNotAvailable', `The database is not available: ${(error as Error).message}`);
     }

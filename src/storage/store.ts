@@ -130,11 +130,22 @@ export interface ExportedRecord {
   rawJson: string;
 }
 
-/** Health facts about the database. */
+/** A record at one end of the archive. */
+export interface RecordEnd {
+  id: string;
+  startKey: string;
+}
+
+/** Health facts about the database: how many records it holds and which start first and last. */
 export interface StoreHealth {
   kind: string;
   records: number;
+  oldest?: RecordEnd | undefined;
+  newest?: RecordEnd | undefined;
 }
+
+/** How many records one retention batch removes by default: small enough that each transaction is short. */
+export const DEFAULT_EXPIRE_BATCH = 500;
 
 /** The persistence contract shared by every backend. */
 export interface CallRecordStore {
@@ -167,6 +178,12 @@ export interface CallRecordStore {
   /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
   sharedSecret(key: string, create: () => string): Promise<string>;
   health(): Promise<StoreHealth>;
+  /**
+   * Removes every record whose current endDateTime is before `cutoffKey` (a sortable UTC key), with its sessions,
+   * participants and whole history, in batches of at most `batchSize` records, each its own short transaction, so
+   * reads go on meanwhile. Resolves to the number of records removed.
+   */
+  expire(cutoffKey: string, batchSize?: number): Promise<number>;
   /** Housekeeping after a bulk import (e.g. folding SQLite's write-ahead log back into the database). */
   optimize(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../../errors.js';
+import { redactPassword } from '../database-url.js';
 
 /** Where a PostgreSQL store lives: the connection string pg understands and the schema its tables are in. */
 export interface PostgresLocation {
@@ -26,11 +27,6 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
-}
-
-/** The URL with any password replaced, for logs and messages. */
-export function redactPassword(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 const INT8_OID = 20;

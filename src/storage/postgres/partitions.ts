@@ -12,7 +12,9 @@ export function monthOf(startKey: string): string {
 export function nextMonth(month: string): string {
   const year = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
-  return m === 12 ? `${String(year + 1).padStart(4, '0')}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
+  return m === 12
+    ? `${String(year + 1).padStart(4, '0')}-01`
+    : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
 }
 
 function partitionName(table: string, month: string): string {
@@ -54,6 +56,11 @@ export class MonthlyPartitions {
     }
   }
 
+  /** Forgets which months exist (after another instance dropped one), so the next ensure() checks again. */
+  forget(): void {
+    this.known.clear();
+  }
+
   /** The months that have partitions, oldest first. */
   async months(): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
@@ -72,21 +79,21 @@ export class MonthlyPartitions {
    * Removes a month from every table: each partition is detached concurrently (reads go on meanwhile), then dropped.
    * A detach that an earlier run left half-done is finalised.
    */
-  async drop(month: string): Promise<void> {
+  async drop(month: string, on: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
     this.known.delete(month);
     for (const table of PARTITIONED_TABLES) {
       const name = partitionName(table, month);
-      const exists = await this.pool.query(`select to_regclass($1) as oid`, [name]);
+      const exists = await on.query(`select to_regclass($1) as oid`, [name]);
       if (exists.rows[0].oid === null) continue;
-      const attached = await this.pool.query(
+      const attached = await on.query(
         `select inhdetachpending as pending from pg_inherits where inhrelid = $1::regclass`,
         [name],
       );
       if (attached.rows.length > 0) {
         const mode = attached.rows[0].pending === true ? 'finalize' : 'concurrently';
-        await this.pool.query(`alter table ${table} detach partition ${name} ${mode}`);
+        await on.query(`alter table ${table} detach partition ${name} ${mode}`);
       }
-      await this.pool.query(`drop table ${name}`);
+      await on.query(`drop table ${name}`);
     }
   }
 }

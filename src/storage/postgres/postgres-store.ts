@@ -7,7 +7,7 @@ import { POSTGRES_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import type { Database } from '../sql/schema.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
-import { toHead, toItem, type Row } from '../sql/rows.js';
+import { toHead, toItem, toRecordEnd, type Row } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
@@ -26,15 +26,18 @@ import type {
   VersionInfo,
   WriteResult,
 } from '../store.js';
+import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 import { createPool, parsePostgresUrl } from './connection.js';
 import { copyRows } from './copy-rows.js';
-import { MonthlyPartitions, monthOf } from './partitions.js';
+import { MonthlyPartitions, monthOf, nextMonth } from './partitions.js';
 import { bodyKey, planWrites, type CurrentHead } from './write-plan.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** SQLSTATEs after which a write transaction is simply tried again: deadlock, serialisation failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/** "No partition of relation found for row": another instance's retention dropped a month this one knew. */
+const NO_PARTITION = '23514';
 const MAX_ATTEMPTS = 6;
 
 /**
@@ -83,9 +86,12 @@ export class PostgresStore implements CallRecordStore {
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
     if (records.length === 0) return [];
-    await this.partitions.ensure(new Set(records.map((r) => monthOf(r.startKey))));
+    const months = new Set(records.map((r) => monthOf(r.startKey)));
     const ids = [...new Set(records.map((r) => r.id))];
     return this.transaction(async (client) => {
+      // Before this transaction touches a table (creating a partition waits for those that have).
+      await this.partitions.ensure(months);
+      await lockMonthsShared(client, months);
       await lockRecords(client, ids);
       const heads = await this.currentHeads(client, ids);
       const bodies = await this.knownBodies(client, ids);
@@ -224,7 +230,76 @@ export class PostgresStore implements CallRecordStore {
   }
 
   async health(): Promise<StoreHealth> {
-    return { kind: this.kind, records: await this.countRecords({ start: [] }) };
+    return this.snapshot(async (client) => {
+      const count = this.listQueries.count({ start: [] });
+      const { rows } = await client.query<Row>({ name: this.nameOf(count.sql), text: count.sql });
+      return {
+        kind: this.kind,
+        records: Number(rows[0]!.n),
+        oldest: toRecordEnd(await this.get(client, this.sql.oldestRecord, {})),
+        newest: toRecordEnd(await this.get(client, this.sql.newestRecord, {})),
+      };
+    });
+  }
+
+  /**
+   * Drops each whole month whose records have all expired (partitions detached concurrently: reads go on), then
+   * removes the remaining expired records in batches, each a short transaction holding the records' locks.
+   */
+  async expire(cutoffKey: string, batchSize = DEFAULT_EXPIRE_BATCH): Promise<number> {
+    let removed = 0;
+    for (const month of await this.partitions.months()) {
+      if (nextMonth(month) > cutoffKey) break;
+      removed += await this.dropMonthIfExpired(month, cutoffKey);
+    }
+    for (;;) {
+      const { selected, deleted } = await this.transaction(async (client) => {
+        const ids = (await this.all(client, this.sql.expiredBatch, { cutoff: cutoffKey, limit: batchSize })).map(
+          (r) => r.id as string,
+        );
+        if (ids.length === 0) return { selected: 0, deleted: 0 };
+        await lockRecords(client, ids);
+        // Re-checked under the lock: a newer version may have moved the record's end past the cutoff.
+        const gone = await client.query<Row>(
+          `delete from call_records where id = any($1::text[]) and end_key < $2 returning id`,
+          [ids, cutoffKey],
+        );
+        const goneIds = gone.rows.map((r) => r.id as string);
+        for (const table of ['sessions', 'participants', 'record_versions']) {
+          await client.query(`delete from ${table} where record_id = any($1::text[])`, [goneIds]);
+        }
+        return { selected: ids.length, deleted: goneIds.length };
+      });
+      removed += deleted;
+      if (selected < batchSize) return removed;
+    }
+  }
+
+  /**
+   * Drops a month when none of its records ends at or after the cutoff. Every row of a record lives in the month of
+   * its current start (write() moves history along), so the month's partitions hold only those records. The month's
+   * lock, taken exclusively here and shared by writers, keeps a late record from landing in it meanwhile.
+   */
+  private async dropMonthIfExpired(month: string, cutoffKey: string): Promise<number> {
+    const client = await this.pool.connect();
+    const key = monthLockKey(month);
+    try {
+      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        const { rows } = await client.query<{ n: number; live: number }>(
+          `select count(*) as n, count(*) filter (where end_key >= $1) as live
+             from ${this.partitions.recordsPartition(month)}`,
+          [cutoffKey],
+        );
+        if (Number(rows[0]!.live) > 0) return 0;
+        await this.partitions.drop(month, client);
+        return Number(rows[0]!.n);
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+    } finally {
+      client.release();
+    }
   }
 
   /** Refreshes planner statistics after a bulk import. */
@@ -340,6 +415,10 @@ export class PostgresStore implements CallRecordStore {
         } catch (error) {
           await client.query('rollback').catch(() => undefined);
           const code = (error as { code?: string }).code;
+          if (code === NO_PARTITION && attempt < MAX_ATTEMPTS) {
+            this.partitions.forget();
+            continue;
+          }
           if (code === undefined || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         }
@@ -393,6 +472,21 @@ export class PostgresStore implements CallRecordStore {
  * Takes a transaction-scoped advisory lock per record id, in ascending key order, so that writers (and retention) of
  * overlapping batches queue behind each other instead of deadlocking.
  */
+/** Writers into a month hold its lock shared, so retention cannot drop the month under them (dropMonthIfExpired). */
+async function lockMonthsShared(client: pg.PoolClient, months: ReadonlySet<string>): Promise<void> {
+  await client.query({
+    name: 'pg_lock_months',
+    text: `select pg_advisory_xact_lock_shared(k)
+             from (select distinct hashtextextended(m, 0) as k from unnest($1::text[]) as m order by k) as keys`,
+    values: [[...months].map(monthLockKey)],
+  });
+}
+
+/** The advisory-lock name of a month: writers into it share the lock, retention dropping it takes it alone. */
+function monthLockKey(month: string): string {
+  return `callrecords month ${month}`;
+}
+
 async function lockRecords(client: pg.PoolClient, ids: readonly string[]): Promise<void> {
   await client.query({
     name: 'pg_lock_records',

@@ -1,4 +1,4 @@
-import type { RecordHead, StoredItem } from '../store.js';
+import type { RecordEnd, RecordHead, StoredItem } from '../store.js';
 
 /** A result row as a driver returns it (both drivers name columns as the statements alias them). */
 export type Row = Record<string, unknown>;
@@ -18,4 +18,9 @@ export function toHead(r: Row): RecordHead {
 export function toItem(r: Row): StoredItem {
   const json = (r.session_json ?? r.participant_json) as Buffer;
   return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as Buffer | undefined };
+}
+
+/** The first or last record of the archive from a row of `oldestRecord`/`newestRecord` (none when it is empty). */
+export function toRecordEnd(r: Row | undefined): RecordEnd | undefined {
+  return r && { id: r.id as string, startKey: r.start_key as string };
 }

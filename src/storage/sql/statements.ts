@@ -204,6 +204,33 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('c.id')
         .limit(param<number>('limit')),
     ),
+    oldestRecord: compileTemplate<Record<string, never>>(
+      db.selectFrom('call_records').select(['id', 'start_key']).orderBy('start_key').orderBy('id').limit(1),
+    ),
+    newestRecord: compileTemplate<Record<string, never>>(
+      db
+        .selectFrom('call_records')
+        .select(['id', 'start_key'])
+        .orderBy('start_key', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1),
+    ),
+    // A call ends after it starts, so every expired record is in the start-key range below the cutoff: a bounded
+    // walk of call_records_by_start.
+    expiredBatch: compileTemplate<{ cutoff: string; limit: number }>(
+      db
+        .selectFrom('call_records')
+        .select('id')
+        .where('start_key', '<', param('cutoff'))
+        .where('end_key', '<', param('cutoff'))
+        .orderBy('start_key')
+        .orderBy('id')
+        .limit(param<number>('limit')),
+    ),
+    deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>(
+      db.deleteFrom('call_records').where('id', '=', recordId).where('end_key', '<', param('cutoff')),
+    ),
+    deleteVersions: compileTemplate<{ id: string }>(db.deleteFrom('record_versions').where('record_id', '=', recordId)),
     getMeta: compileTemplate<{ key: string }>(
       db.selectFrom('store_meta').select('value').where('key', '=', param('key')),
     ),

@@ -9,7 +9,7 @@ import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
-import { toHead, toItem, type Row } from '../sql/rows.js';
+import { toHead, toItem, toRecordEnd, type Row } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
@@ -28,8 +28,8 @@ import type {
   VersionInfo,
   WriteResult,
 } from '../store.js';
+import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
-
 
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
@@ -40,6 +40,7 @@ export class SqliteStore implements CallRecordStore {
   private readonly prepared = new Map<string, BetterSqlite3.Statement>();
   private readonly writeBatch: (records: readonly RecordWrite[], receivedAt: string) => WriteResult[];
   private readonly snapshot: <T>(read: () => T) => T;
+  private readonly expireBatch: (cutoff: string, limit: number) => number;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -51,6 +52,16 @@ export class SqliteStore implements CallRecordStore {
       records.map((record) => this.writeOne(record, receivedAt)),
     );
     // A read of several statements in one transaction sees one snapshot, even with another process writing.
+    this.expireBatch = db.transaction((cutoff: string, limit: number) => {
+      const ids = this.all(this.sql.expiredBatch, { cutoff, limit }).map((r) => r.id as string);
+      for (const id of ids) {
+        this.run(this.sql.deleteExpiredRecord, { id, cutoff });
+        this.run(this.sql.deleteSessions, { id });
+        this.run(this.sql.deleteParticipants, { id });
+        this.run(this.sql.deleteVersions, { id });
+      }
+      return ids.length;
+    });
     const inTransaction = db.transaction((read: () => unknown) => read());
     this.snapshot = <T>(read: () => T): T => inTransaction(read) as T;
   }
@@ -165,7 +176,23 @@ export class SqliteStore implements CallRecordStore {
   }
 
   async health(): Promise<StoreHealth> {
-    return { kind: this.kind, records: await this.countRecords({ start: [] }) };
+    return this.snapshot(() => ({
+      kind: this.kind,
+      records: Number((this.statement(this.listQueries.count({ start: [] }).sql).get() as Row).n),
+      oldest: toRecordEnd(this.get(this.sql.oldestRecord, {})),
+      newest: toRecordEnd(this.get(this.sql.newestRecord, {})),
+    }));
+  }
+
+  async expire(cutoffKey: string, batchSize = DEFAULT_EXPIRE_BATCH): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const batch = this.expireBatch(cutoffKey, batchSize);
+      removed += batch;
+      if (batch < batchSize) return removed;
+      // Between batches the event loop serves whatever requests are waiting.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). */
