@@ -1,0 +1,95 @@
+/** `callrecords migrate` and `serve --retain-days` as an operator runs them: real processes, both stores. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { POSTGRES_ENABLED, testSchema, type TestSchema } from './helpers/postgres.js';
+import { makeRecord } from './helpers/records.js';
+import { BIN, startServer } from './helpers/server-process.js';
+
+function run(args: string[]) {
+  const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const DAY = 86_400_000;
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
+
+interface Backend {
+  name: string;
+  url(): string;
+  cleanup(): Promise<void>;
+}
+
+function sqliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), 'callrecords-retain-'));
+  return {
+    name: 'sqlite',
+    url: () => `sqlite:${join(dir, 'archive.db')}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresBackend(): Backend {
+  const schema: TestSchema = testSchema('cli');
+  return { name: 'postgres', url: () => schema.url, cleanup: () => schema.drop() };
+}
+
+for (const make of [sqliteBackend, ...(POSTGRES_ENABLED ? [postgresBackend] : [])]) {
+  const backend = make();
+  describe(`callrecords migrate / serve --retain-days (${backend.name})`, () => {
+    let dir: string;
+    before(() => (dir = mkdtempSync(join(tmpdir(), 'callrecords-retain-data-'))));
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await backend.cleanup();
+    });
+
+    test('migrate creates the schema once and can run again', () => {
+      for (let i = 0; i < 2; i++) {
+        const res = run(['migrate', '--db', backend.url()]);
+        assert.equal(res.code, 0, res.stderr);
+        assert.match(res.stdout, new RegExp(`the ${backend.name} database is up to date \\(0 records\\)`));
+      }
+    });
+
+    test('serve --retain-days removes the records that ended too long ago, at start', async () => {
+      const records = [
+        makeRecord({ id: 'ended-400-days-ago', start: daysAgo(400) }),
+        makeRecord({ id: 'ended-100-days-ago', start: daysAgo(100) }),
+        makeRecord({ id: 'ended-yesterday', start: daysAgo(1) }),
+      ];
+      writeFileSync(join(dir, 'r.ndjson'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const imported = run(['import', join(dir, 'r.ndjson'), '--db', backend.url(), '--no-progress']);
+      assert.equal(imported.code, 0, imported.stderr);
+
+      const server = await startServer(['--db', backend.url(), '--retain-days', '200']);
+      try {
+        let pass: { removed?: number } | undefined;
+        for (let i = 0; i < 100 && pass === undefined; i++) {
+          pass = server.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'retention pass done');
+          if (pass === undefined) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.equal(pass?.removed, 1, `one record removed; logs: ${server.logs.join('\n')}`);
+        const health = await (await fetch(`${server.url}/api/health`)).json();
+        assert.equal(health.records, 2);
+        assert.equal(health.oldestRecord.id, 'ended-100-days-ago');
+        assert.equal(health.newestRecord.id, 'ended-yesterday');
+        const gone = await fetch(`${server.url}/v1.0/communications/callRecords/ended-400-days-ago`);
+        assert.equal(gone.status, 404);
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
+    });
+
+    test('--retain-days must be a whole number of at least 1', () => {
+      for (const bad of ['0', '-3', 'soon']) {
+        const res = run(['serve', '--db', backend.url(), '--port', '0', '--retain-days', bad]);
+        assert.equal(res.code, 2, `--retain-days ${bad}: ${res.stderr}`);
+        assert.match(res.stderr, /--retain-days must be/);
+      }
+    });
+  });
+}
