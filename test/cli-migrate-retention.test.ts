@@ -73,7 +73,11 @@ for (const make of [sqliteBackend, ...(POSTGRES_ENABLED ? [postgresBackend] : []
           if (pass === undefined) await new Promise((r) => setTimeout(r, 100));
         }
         assert.equal(pass?.removed, 1, `one record removed; logs: ${server.logs.join('\n')}`);
-        const health = await (await fetch(`${server.url}/api/health`)).json();
+        const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+          records: number;
+          oldestRecord: { id: string };
+          newestRecord: { id: string };
+        };
         assert.equal(health.records, 2);
         assert.equal(health.oldestRecord.id, 'ended-100-days-ago');
         assert.equal(health.newestRecord.id, 'ended-yesterday');

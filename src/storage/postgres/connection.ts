@@ -37,7 +37,7 @@ const parseInt8 = (value: string): number => Number(value);
  * Graph's Int64 but stay far below 2^53. The type parser is per pool, so pg's global defaults stay untouched.
  */
 export function createPool(location: PostgresLocation, max = 10): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: location.connectionString,
     max,
     options: `-c search_path=${location.schema}`,
@@ -48,4 +48,8 @@ export function createPool(location: PostgresLocation, max = 10): pg.Pool {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection that breaks (a server restart, a network cut) is dropped by the pool and replaced on next
+  // use; without a listener pg would raise it as an uncaught error and end the process.
+  pool.on('error', () => undefined);
+  return pool;
 }

@@ -35,14 +35,14 @@ export class MonthlyPartitions {
   constructor(private readonly pool: pg.Pool) {}
 
   /** Makes sure every table has a partition for each month. */
-  async ensure(months: Iterable<string>): Promise<void> {
+  async ensure(months: Iterable<string>, on: pg.Pool | pg.PoolClient = this.pool): Promise<void> {
     for (const month of months) {
       if (this.known.has(month)) continue;
       for (const table of PARTITIONED_TABLES) {
         const from = month;
         const to = nextMonth(month);
         try {
-          await this.pool.query(
+          await on.query(
             `create table if not exists ${partitionName(table, month)} partition of ${table} ` +
               `for values from ('${from}') to ('${to}')`,
           );

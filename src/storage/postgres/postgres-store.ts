@@ -88,9 +88,10 @@ export class PostgresStore implements CallRecordStore {
     if (records.length === 0) return [];
     const months = new Set(records.map((r) => monthOf(r.startKey)));
     const ids = [...new Set(records.map((r) => r.id))];
+    // Partitions are made on the same connection before the transaction begins (never while holding locks, and
+    // without a second connection from the pool, which concurrent writers could have exhausted).
+    const prepare = (client: pg.PoolClient) => this.partitions.ensure(months, client);
     return this.transaction(async (client) => {
-      // Before this transaction touches a table (creating a partition waits for those that have).
-      await this.partitions.ensure(months);
       await lockMonthsShared(client, months);
       await lockRecords(client, ids);
       const heads = await this.currentHeads(client, ids);
@@ -99,7 +100,6 @@ export class PostgresStore implements CallRecordStore {
       // A record that moved to another month takes its older history rows with it (PostgreSQL moves the rows
       // between partitions), so that every row of a record lives in the month of its current start.
       if (plan.moved.size > 0) {
-        await this.partitions.ensure(new Set([...plan.moved.values()].map(monthOf)));
         await client.query(
           `update record_versions v set start_key = m.start_key
              from unnest($1::text[], $2::text[]) as m(id, start_key)
@@ -131,7 +131,7 @@ export class PostgresStore implements CallRecordStore {
         );
       }
       return plan.results;
-    });
+    }, prepare);
   }
 
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {
@@ -403,11 +403,15 @@ export class PostgresStore implements CallRecordStore {
   }
 
   /** Runs `work` in a read-write transaction, again from the start after a deadlock or serialisation failure. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    prepare?: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
+          await prepare?.(client);
           await client.query('begin');
           const result = await work(client);
           await client.query('commit');
