@@ -1,0 +1,34 @@
+/** The wire forms of generated values (spec §2): timestamps with 7 fractional digits, ISO-8601 durations. */
+import type { SeededRandom } from './seeded-random.js';
+
+/** A JSON object as the generator builds it. */
+export type JsonObject = Record<string, unknown>;
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+// Streams share their segment's times, so the same instant is formatted many times in a row: keep the last one.
+let lastMs = NaN;
+let lastText = '';
+
+/** A Graph-style timestamp with 7 fractional digits, the last four drawn: `2024-03-01T08:00:00.1234567Z`. */
+export function graphTime(rng: SeededRandom, ms: number): string {
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString().slice(0, -1);
+    lastMs = ms;
+  }
+  return `${lastText}${String(rng.int(0, 9999)).padStart(4, '0')}Z`;
+}
+
+/** An ISO-8601 duration of `seconds` with millisecond precision: `PT0.012S`. */
+export function isoSeconds(seconds: number): string {
+  return `PT${seconds.toFixed(3)}S`;
+}
+
+/** `value` rounded to `places` decimals, as a number. */
+export function round(value: number, places: number): number {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+}
