@@ -1,7 +1,8 @@
 /** `callrecords generate` as a user runs it: real processes, real files, and an import of what it wrote. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,25 @@ describe('callrecords generate', () => {
       const start = Date.parse(JSON.parse(line).startDateTime);
       assert.ok(start >= now - 2 * 86_400_000 - 60_000 && start <= now, `start ${new Date(start).toISOString()}`);
     }
+  });
+
+  test('a reader that stops early (generate | head) ends it quietly', async () => {
+    const child = spawn(process.execPath, [BIN, 'generate', '--calls', '100000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+  });
+
+  test('an --out that cannot be written is one clear line and exit code 2', () => {
+    const res = run(['generate', '--calls', '1', '--out', join(dir, 'missing', 'calls.ndjson')]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^callrecords: cannot write .*missing\/calls\.ndjson: ENOENT/);
   });
 
   test('bad options are one clear line and exit code 2', () => {
