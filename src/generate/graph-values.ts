@@ -4,22 +4,15 @@ import type { SeededRandom } from './seeded-random.js';
 /** A JSON object as the generator builds it. */
 export type JsonObject = Record<string, unknown>;
 
+/** Milliseconds in a second, a minute, an hour, a day: generated times are epoch milliseconds. */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-// Streams share their segment's times, so the same instant is formatted many times in a row: keep the last one.
-let lastMs = NaN;
-let lastText = '';
-
 /** A Graph-style timestamp with 7 fractional digits, the last four drawn: `2024-03-01T08:00:00.1234567Z`. */
 export function graphTime(rng: SeededRandom, ms: number): string {
-  if (ms !== lastMs) {
-    lastText = new Date(ms).toISOString().slice(0, -1);
-    lastMs = ms;
-  }
-  return `${lastText}${String(rng.int(0, 9999)).padStart(4, '0')}Z`;
+  return `${new Date(ms).toISOString().slice(0, -1)}${String(rng.int(0, 9999)).padStart(4, '0')}Z`;
 }
 
 /** An ISO-8601 duration of `seconds` with millisecond precision: `PT0.012S`. */
