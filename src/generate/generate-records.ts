@@ -14,7 +14,7 @@ import { seededRandom } from './seeded-random.js';
 export interface GenerateOptions {
   /** Distinct calls; with `versions` each may yield 1–3 records. */
   calls: number;
-  /** The seed: the same seed and options give the same output. */
+  /** The seed: the same seed and options give the same output. Only its low 32 bits count. */
   seed: number;
   /** The start of the window the calls start in. */
   from: Date;
@@ -27,9 +27,16 @@ export interface GenerateOptions {
 // The directory and the calls draw from two sources, so the people of a seed do not depend on the options.
 const CALLS_STREAM = 0x5bd1e995;
 
-/** The records of `options.calls` calls, in order of start time, each a fresh object the caller may keep or change. */
-export function* generateRecords(options: GenerateOptions): Generator<Record<string, unknown>> {
+/**
+ * The records of `options.calls` calls, in order of start time, each a fresh object the caller may keep or change.
+ * Options out of range throw a RangeError at once, before the first record.
+ */
+export function generateRecords(options: GenerateOptions): Generator<Record<string, unknown>> {
   checkOptions(options);
+  return records(options);
+}
+
+function* records(options: GenerateOptions): Generator<Record<string, unknown>> {
   const directory = createDirectory(seededRandom(options.seed));
   const rng = seededRandom((options.seed ^ CALLS_STREAM) >>> 0);
   const factory = new CallFactory(rng, directory);
