@@ -8,8 +8,8 @@ import { startServer } from './helpers/server-process.js';
 import type { Json } from './helpers/json.js';
 
 // The README's demo examples name these; the demo's ids do not change with the date.
-const MEETING = '8af54745-61a3-4f2b-8e8d-dd08d0b0145e';
-const PERSON = 'dabb691d-448a-48f1-af08-215bcf418d8a';
+const MEETING = 'e72403ca-8cf3-4ce4-8e9e-2733057423ef';
+const PERSON = 'c29f16cb-288a-4be8-8107-067358e38477';
 
 async function get(url: string): Promise<Json> {
   const res = await fetch(url);

@@ -56,7 +56,7 @@ export class CallFactory {
     // The first version is usually there within 15 minutes of the end, at most an hour (spec §11); later ones follow.
     const times = [last.endMs + Math.round(logNormalIn(rng, 14 * MINUTE, 0.6, 2 * MINUTE, 60 * MINUTE))];
     for (let v = 1; v < versions; v++) times.push(times[v - 1]! + rng.int(10, 480) * MINUTE);
-    const versionTimes = times.map((ms) => graphTime(rng, ms));
+    const versionTimes = times.map((ms) => graphTime(ms));
     const modalities = new Set<string>();
     for (const s of built.sessions) for (const m of s.value.modalities as string[]) modalities.add(m);
     const record: JsonObject = {

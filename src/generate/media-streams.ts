@@ -65,8 +65,8 @@ export function mediaStream(rng: SeededRandom, ctx: StreamContext): JsonObject {
   return {
     streamId: String(rng.int(100_000_000, 4_000_000_000)),
     streamDirection: ctx.direction,
-    startDateTime: graphTime(rng, ctx.startMs),
-    endDateTime: graphTime(rng, ctx.endMs),
+    startDateTime: graphTime(ctx.startMs),
+    endDateTime: graphTime(ctx.endMs),
     audioCodec: audio
       ? pickWeighted(rng, [
           ['satin', 55],

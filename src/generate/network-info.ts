@@ -187,6 +187,10 @@ function traceRoute(rng: SeededRandom, from: string): JsonObject[] {
 
 function mac(rng: SeededRandom): string {
   let out = '';
-  for (let i = 0; i < 6; i++) out += (i > 0 ? '-' : '') + rng.int(0, 255).toString(16).padStart(2, '0').toUpperCase();
+  for (let i = 0; i < 6; i++) {
+    // The first octet of a device's address is unicast and globally administered: its two low bits are clear.
+    const octet = i === 0 ? rng.int(0, 63) * 4 : rng.int(0, 255);
+    out += (i > 0 ? '-' : '') + octet.toString(16).padStart(2, '0').toUpperCase();
+  }
   return out;
 }

@@ -63,8 +63,8 @@ export function session(rng: SeededRandom, plan: SessionPlan): BuiltSession {
     const serviceLeg = !caller.client && !callee.client;
     const labels = serviceLeg || k < legs - 1 ? (['main-audio'] as const) : plan.labels;
     segments.push({
-      startDateTime: graphTime(rng, cuts[k]!),
-      endDateTime: graphTime(rng, cuts[k + 1]!),
+      startDateTime: graphTime(cuts[k]!),
+      endDateTime: graphTime(cuts[k + 1]!),
       id: rng.guid(),
       caller: caller.endpoint,
       callee: callee.endpoint,
@@ -95,8 +95,8 @@ export function session(rng: SeededRandom, plan: SessionPlan): BuiltSession {
   const last = plan.path[plan.path.length - 1]!;
   const value = {
     modalities: plan.labels.map((l) => MODALITY[l]),
-    startDateTime: graphTime(rng, plan.startMs),
-    endDateTime: graphTime(rng, endMs),
+    startDateTime: graphTime(plan.startMs),
+    endDateTime: graphTime(endMs),
     id: plan.id ?? rng.guid(),
     isTest: false,
     caller: first.endpoint,
