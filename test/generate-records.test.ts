@@ -90,6 +90,8 @@ interface Census {
   wifiBands: Set<string>;
   traceRoutes: number;
   outsideWindow: number;
+  /** Sessions outside their record's times, segments outside their session's. */
+  timesOutOfOrder: number;
 }
 
 function census(options: GenerateOptions, onRecord?: (r: Json) => void): Census {
@@ -113,7 +115,10 @@ function census(options: GenerateOptions, onRecord?: (r: Json) => void): Census 
     wifiBands: new Set(),
     traceRoutes: 0,
     outsideWindow: 0,
+    timesOutOfOrder: 0,
   };
+  const within = (inner: Json, outer: Json) =>
+    inner.startDateTime >= outer.startDateTime && inner.endDateTime <= outer.endDateTime;
   const windowEnd = new Date(options.from.getTime() + options.days * 86_400_000).toISOString();
   const endpoint = (e: Json) => {
     const agent = e?.userAgent;
@@ -137,6 +142,8 @@ function census(options: GenerateOptions, onRecord?: (r: Json) => void): Census 
     if (sessions > 60 && participants > 130) c.meetingsPastPages++;
     for (const session of record.sessions) {
       c.sessions++;
+      if (!within(session, record)) c.timesOutOfOrder++;
+      for (const segment of session.segments) if (!within(segment, session)) c.timesOutOfOrder++;
       if (session.segments.length > 1) c.multiSegmentSessions++;
       if (session.failureInfo)
         c.failures.set(session.failureInfo.stage, (c.failures.get(session.failureInfo.stage) ?? 0) + 1);
@@ -240,6 +247,7 @@ describe('generateRecords: 2,000 calls with a fixed seed', () => {
     assert.deepEqual([...c.wifiBands].sort(), ['frequency24GHz', 'frequency50GHz']);
     assert.ok(c.traceRoutes > 0, 'no trace-route hops');
     assert.equal(c.outsideWindow, 0, 'every call starts in the window');
+    assert.equal(c.timesOutOfOrder, 0, 'segments lie within their session, sessions within their record');
   });
 });
 
@@ -249,15 +257,23 @@ describe('generateRecords: versions', () => {
     const finals = new Map<string, string>();
     for (const r of generateRecords(options)) finals.set(r.id as string, JSON.stringify(r));
     const seen = new Map<string, { version: number; modified: string }>();
+    let incomplete: string | undefined;
     const c = census({ ...options, versions: true }, (r) => {
       const previous = seen.get(r.id);
       assert.equal(r.version, (previous?.version ?? 0) + 1, `${r.id}: version ${r.version} after ${previous?.version}`);
       assert.ok(r.lastModifiedDateTime > r.endDateTime, `${r.id}: modified before the end`);
       assert.ok(previous === undefined || r.lastModifiedDateTime > previous.modified, `${r.id}: modified went back`);
       seen.set(r.id, { version: r.version, modified: r.lastModifiedDateTime });
+      // Version 1 of a call with later versions has no stream metrics yet; every later version has them.
+      assert.ok(incomplete === undefined || incomplete === r.id, `${incomplete} has no complete version`);
+      const stream = r.sessions[0].segments[0].media[0]?.streams[0];
+      const metrics = stream === undefined || 'averageJitter' in stream;
+      assert.ok(metrics || r.version === 1, `${r.id} v${r.version} has no stream metrics`);
+      incomplete = metrics ? undefined : r.id;
       if (JSON.stringify(r) === finals.get(r.id)) finals.delete(r.id);
     });
     assert.deepEqual(c.invalid.slice(0, 5), []);
+    assert.equal(incomplete, undefined, 'the last call ends complete');
     assert.equal(seen.size, 600, 'calls counts distinct calls');
     assert.ok(c.records > 700 && c.records <= 1800, `${c.records} versions of 600 calls`);
     assert.equal(finals.size, 0, 'the last version of each call is the record generated without versions');
