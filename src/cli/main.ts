@@ -45,6 +45,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await migrateCommand(opts);
   });
 
+  const generate = program
+    .command('generate')
+    .description('write realistic generated call records (a seeded organisation) as NDJSON');
+  optionsFor('generate').forEach((o) => generate.addOption(o));
+  generate.action(async (opts) => {
+    const { generateCommand } = await import('./generate-command.js');
+    exitCode = await generateCommand(opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -9,7 +9,12 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'migrate')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate')[];
+  /**
+   * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
+   * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
+   */
+  envSwitch?: true;
 }
 
 /** Every option of every command, in one table (the README's configuration section shows the same). */
@@ -74,6 +79,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve'],
   },
   {
+    flags: '--demo',
+    env: 'CALLRECORDS_DEMO',
+    help: 'on an empty database, first load a generated demo tenant (30 days, 3,000 calls); CALLRECORDS_DEMO=0 turns it off',
+    commands: ['serve'],
+    envSwitch: true,
+  },
+  {
     flags: '--no-progress',
     env: 'CALLRECORDS_NO_PROGRESS',
     help: 'no progress bar, even on a terminal',
@@ -91,12 +103,56 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'only records that started before this time',
     commands: ['export'],
   },
+  {
+    flags: '--calls <n>',
+    env: 'CALLRECORDS_CALLS',
+    default: '1000',
+    help: 'number of calls (with --versions, each gives 1–3 records)',
+    commands: ['generate'],
+  },
+  {
+    flags: '--seed <n>',
+    env: 'CALLRECORDS_SEED',
+    default: '1',
+    help: 'random seed: the same seed and options give byte-identical output',
+    commands: ['generate'],
+  },
+  {
+    flags: '--from <date-time>',
+    env: 'CALLRECORDS_FROM',
+    help: 'start of the window the calls start in (default: --days before now, so the output depends on today)',
+    commands: ['generate'],
+  },
+  {
+    flags: '--days <n>',
+    env: 'CALLRECORDS_DAYS',
+    default: '30',
+    help: 'length of the window in days',
+    commands: ['generate'],
+  },
+  {
+    flags: '--out <file>',
+    env: 'CALLRECORDS_OUT',
+    help: 'write NDJSON to this file (default: stdout)',
+    commands: ['generate'],
+  },
+  {
+    flags: '--versions',
+    env: 'CALLRECORDS_VERSIONS',
+    help: 'emit each version of a record as Graph does: first incomplete, later ones complete',
+    commands: ['generate'],
+    envSwitch: true,
+  },
 ];
+
+const OFF = /^(0|false|no|off)$/i;
 
 /** The commander options for one command, with their environment variables and defaults. */
 export function optionsFor(command: OptionSpec['commands'][number]): Option[] {
   return OPTIONS.filter((o) => o.commands.includes(command)).map((o) => {
     const option = new Option(o.flags, o.help).env(o.env);
+    // Commander sets a switch whenever its variable exists; read the value so that `=0` means off.
+    if (o.envSwitch) option.argParser(() => !OFF.test(process.env[o.env] ?? ''));
     return o.default === undefined ? option : option.default(o.default);
   });
 }

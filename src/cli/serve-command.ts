@@ -4,6 +4,9 @@ import { createApp } from '../http/create-app.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
 import { openStore } from '../storage/open-store.js';
 import { redactPassword } from '../storage/database-url.js';
+import type { CallRecordStore } from '../storage/store.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
@@ -17,6 +20,8 @@ export interface ServeOptions {
   bodyLimit: string;
   logLevel: string;
   retainDays?: string;
+  /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
+  demo?: boolean;
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -46,6 +51,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     logger: { level: opts.logLevel },
     https,
   });
+  if (opts.demo === true) {
+    try {
+      await loadDemo(app.log, store);
+    } catch (error) {
+      await app.close();
+      await store.close();
+      throw error;
+    }
+  }
   try {
     await app.listen({ host: opts.host, port });
   } catch (error) {
@@ -79,6 +93,30 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise<void> {
+  log.info('demo: loading the demo tenant if the database is empty');
+  const outcome = await loadDemoData(store, systemClock);
+  if (!outcome.loaded) {
+    log.info({ records: outcome.records }, 'demo: the database already holds records; no demo data loaded');
+    return;
+  }
+  const { summary, calls, from, to, seconds } = outcome;
+  const level = summary.rejected > 0 ? 'warn' : 'info';
+  log[level](
+    {
+      calls,
+      records: summary.received,
+      inserted: summary.inserted,
+      updated: summary.updated,
+      rejected: summary.rejected,
+      from,
+      to,
+      seconds: Number(seconds.toFixed(2)),
+    },
+    `demo: loaded ${calls} calls (${summary.received} record versions, ${from.slice(0, 10)} to ${to.slice(0, 10)}) in ${seconds.toFixed(1)} s`,
+  );
 }
 
 function wholeNumber(value: string, flag: string): number {

@@ -1,0 +1,82 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
+import { CliError } from './cli-error.js';
+import { dateOption } from './date-option.js';
+
+/** The options of `callrecords generate`, as commander hands them over. */
+export interface GenerateCommandOptions {
+  calls: string;
+  seed: string;
+  from?: string;
+  days: string;
+  out?: string;
+  versions?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Writes generated call records as NDJSON to `--out` or stdout and resolves to 0. Without `--from` the window is the
+ * `--days` days ending now, so only a run with `--from` is reproducible byte for byte.
+ */
+export async function generateCommand(
+  opts: GenerateCommandOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+  now: () => Date = () => new Date(),
+): Promise<number> {
+  const days = whole(opts.days, '--days', 1);
+  const from =
+    opts.from === undefined
+      ? new Date(now().getTime() - days * DAY_MS)
+      : new Date(fromKey(dateOption(opts.from, '--from')!));
+  const options: GenerateOptions = {
+    calls: whole(opts.calls, '--calls', 0),
+    seed: seed(opts.seed),
+    from,
+    days,
+    versions: opts.versions === true,
+  };
+  if (opts.out === undefined) {
+    try {
+      await writeGeneratedNdjson(options, io.stdout);
+    } catch (error) {
+      // The reader went away (`generate | head`): that is how a pipe ends, not a failure.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    }
+    return 0;
+  }
+  const started = performance.now();
+  const file = createWriteStream(opts.out, { highWaterMark: 1 << 20 });
+  const opened = new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject));
+  try {
+    await opened;
+  } catch (error) {
+    throw new CliError(`cannot write ${opts.out}: ${(error as Error).message}`);
+  }
+  const lines = await writeGeneratedNdjson(options, file);
+  file.end();
+  await finished(file);
+  const seconds = (performance.now() - started) / 1000;
+  io.stderr.write(`${opts.out}: ${lines} records of ${options.calls} calls in ${seconds.toFixed(1)} s\n`);
+  return 0;
+}
+
+// A sortable UTC key (7 fractional digits) as a Date: milliseconds are all a window start needs.
+function fromKey(key: string): string {
+  return `${key.slice(0, 23)}Z`;
+}
+
+function whole(value: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new CliError(`${flag} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, not '${value}'`);
+  }
+  return Number(value);
+}
+
+function seed(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
+    throw new CliError(`--seed must be a whole number from 0 to 4294967295, not '${value}'`);
+  }
+  return Number(value);
+}
