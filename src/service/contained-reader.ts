@@ -1,7 +1,7 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { QueryOptions, RecordFilter } from '../odata/query-options.js';
-import type { CallRecordStore, Collection, RecordHead, StoredItem } from '../storage/store.js';
+import type { CallRecordStore, Collection, RecordHead, StoredItem, StoredJson } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText } from './graph-links.js';
 import { itemParts, sessionParts } from './item-parts.js';
@@ -173,6 +173,6 @@ function joinedObject(parts: readonly JsonPart[]): JsonPart {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
-function parseArray(json: Buffer | undefined): JsonObject[] {
+function parseArray(json: StoredJson | undefined): JsonObject[] {
   return json === undefined ? [] : (JSON.parse(json.toString()) as JsonObject[]);
 }

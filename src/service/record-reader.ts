@@ -1,7 +1,7 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_RECORDS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { ExpandItem, QueryOptions } from '../odata/query-options.js';
-import type { CallRecordStore, RecordHead, RecordRead } from '../storage/store.js';
+import type { CallRecordStore, RecordHead, RecordRead, StoredJson } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText, filterText, linkWithQuery } from './graph-links.js';
 import { itemParts, sessionParts } from './item-parts.js';
@@ -177,7 +177,7 @@ export function recordNotFound(id: string): never {
 function recordParts(
   ctx: ReadContext,
   id: string,
-  json: Buffer,
+  json: StoredJson,
   select: readonly string[] | undefined,
   before: JsonMember[],
   after: JsonMember[],

@@ -54,9 +54,15 @@ export interface RecordHead {
   hasEvolvable: boolean;
 }
 
-/** The current version of one record, as stored: its top-level JSON as UTF-8 bytes. */
+/**
+ * Stored JSON as the driver hands it over most cheaply — UTF-8 bytes (SQLite) or a string (PostgreSQL, where bytea
+ * would travel as hex) — so readers send it on without parsing it.
+ */
+export type StoredJson = Buffer | string;
+
+/** The current version of one record, as stored: its top-level JSON. */
 export interface StoredRecord extends RecordHead {
-  json: Buffer;
+  json: StoredJson;
 }
 
 /** The contained collections a record read can include a page of. */
@@ -72,9 +78,9 @@ export interface PageRequest {
 /** A session or participant fragment with its position in the record; a session's segments come apart. */
 export interface StoredItem {
   ordinal: number;
-  json: Buffer;
+  json: StoredJson;
   /** Sessions only: the segments as a JSON array. */
-  segmentsJson?: Buffer | undefined;
+  segmentsJson?: StoredJson | undefined;
 }
 
 /** A record and, when asked for, one page of a contained collection, read from one snapshot. */
@@ -86,7 +92,7 @@ export interface RecordRead extends StoredRecord {
 export interface ListedRecord {
   id: string;
   startKey: string;
-  json: Buffer;
+  json: StoredJson;
   hasEvolvable: boolean;
 }
 

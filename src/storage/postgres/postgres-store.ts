@@ -25,6 +25,7 @@ import type {
   StoredItem,
   VersionInfo,
   WriteResult,
+  StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 import { createPool, parsePostgresUrl } from './connection.js';
@@ -137,20 +138,15 @@ export class PostgresStore implements CallRecordStore {
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {
     if (page === undefined) {
       const row = await this.get(this.pool, this.sql.getRecord, { id });
-      return row && { ...toHead(row), json: row.record_json as Buffer };
+      return row && { ...toHead(row), json: row.record_json as StoredJson };
     }
-    return this.snapshot(async (client) => {
-      const row = await this.get(client, this.sql.getRecord, { id });
-      if (row === undefined) return undefined;
-      return { ...toHead(row), json: row.record_json as Buffer, items: await this.pageItems(client, id, page) };
-    });
+    const read = await this.recordWithPage(id, page);
+    return read && { ...read.head, json: read.json, items: read.items };
   }
 
   async readPage(id: string, page: PageRequest): Promise<{ head: RecordHead; items: StoredItem[] } | undefined> {
-    return this.snapshot(async (client) => {
-      const head = await this.get(client, this.sql.recordHead, { id });
-      return head && { head: toHead(head), items: await this.pageItems(client, id, page) };
-    });
+    const read = await this.recordWithPage(id, page);
+    return read && { head: read.head, items: read.items };
   }
 
   async readItem(
@@ -175,7 +171,7 @@ export class PostgresStore implements CallRecordStore {
     return rows.map((r) => ({
       id: r.id as string,
       startKey: r.start_key as string,
-      json: r.record_json as Buffer,
+      json: r.record_json as StoredJson,
       hasEvolvable: r.has_evolvable === 1,
     }));
   }
@@ -396,10 +392,25 @@ export class PostgresStore implements CallRecordStore {
     return new Set(rows.map((r) => bodyKey(r.record_id as string, r.content_hash as string)));
   }
 
-  private async pageItems(client: Queryable, id: string, page: PageRequest): Promise<StoredItem[]> {
+  /** A record and a page of its items from one statement (one snapshot, one round trip). */
+  private async recordWithPage(
+    id: string,
+    page: PageRequest,
+  ): Promise<{ head: RecordHead; json: StoredJson; items: StoredItem[] } | undefined> {
     const values = { id, from: page.fromOrdinal, limit: page.limit };
-    const template = page.collection === 'sessions' ? this.sql.sessionsPage : this.sql.participantsPage;
-    return (await this.all(client, template, values)).map(toItem);
+    const template =
+      page.collection === 'sessions' ? this.sql.recordWithSessionsPage : this.sql.recordWithParticipantsPage;
+    const [record, ...items] = await this.all(this.pool, template, values);
+    if (record === undefined || record.part !== 0) return undefined;
+    return {
+      head: toHead(record),
+      json: record.record_json as StoredJson,
+      items: items.map((r) => ({
+        ordinal: r.ordinal as number,
+        json: r.record_json as StoredJson,
+        segmentsJson: (r.segments_json ?? undefined) as StoredJson | undefined,
+      })),
+    };
   }
 
   /** Runs `work` in a read-write transaction, again from the start after a deadlock or serialisation failure. */

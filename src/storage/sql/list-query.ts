@@ -69,7 +69,7 @@ export class ListQueryBuilder {
       const q = this.db
         .selectFrom('call_records')
         .where(boundsCondition(ops, 'id', after))
-        .select(['id', 'start_key', this.dialect.jsonBytes('record_json').as('record_json'), 'has_evolvable'])
+        .select(['id', 'start_key', this.dialect.storedJson('record_json').as('record_json'), 'has_evolvable'])
         .orderBy('start_key')
         .orderBy('id')
         .limit(param<number>('limit'));
@@ -87,7 +87,7 @@ export class ListQueryBuilder {
     const q = this.db
       .selectFrom(matches)
       .innerJoin('call_records as c', 'c.id', 'p.record_id')
-      .select(['c.id', 'c.start_key', this.dialect.jsonBytes('c.record_json').as('record_json'), 'c.has_evolvable'])
+      .select(['c.id', 'c.start_key', this.dialect.storedJson('c.record_json').as('record_json'), 'c.has_evolvable'])
       .orderBy('p.start_key')
       .orderBy('p.record_id');
     return compileTemplate<ListValues>(q);

@@ -1,4 +1,4 @@
-import type { RecordEnd, RecordHead, StoredItem } from '../store.js';
+import type { RecordEnd, RecordHead, StoredItem, StoredJson } from '../store.js';
 
 /** A result row as a driver returns it (both drivers name columns as the statements alias them). */
 export type Row = Record<string, unknown>;
@@ -14,10 +14,10 @@ export function toHead(r: Row): RecordHead {
   };
 }
 
-/** A session or participant from a row of the page and by-id statements; JSON columns arrive as UTF-8 bytes. */
+/** A session or participant from a row of the page and by-id statements (JSON as `DialectSql.storedJson` gives it). */
 export function toItem(r: Row): StoredItem {
-  const json = (r.session_json ?? r.participant_json) as Buffer;
-  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as Buffer | undefined };
+  const json = (r.session_json ?? r.participant_json) as StoredJson;
+  return { ordinal: r.ordinal as number, json, segmentsJson: r.segments_json as StoredJson | undefined };
 }
 
 /** The first or last record of the archive from a row of `oldestRecord`/`newestRecord` (none when it is empty). */

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
+import type { StoredJson } from '../store.js';
 import type { Database } from './schema.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
 
@@ -9,7 +10,7 @@ import { compileTemplate, param, type SqlTemplate } from './template.js';
  */
 export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
   const recordId = param('id');
-  const bytes = dialect.jsonBytes;
+  const bytes = dialect.storedJson;
   return {
     currentHead: compileTemplate<{ id: string }>(
       db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
@@ -130,6 +131,91 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         ])
         .select('has_evolvable')
         .where('id', '=', recordId),
+    ),
+    // The record and one page of its sessions in one statement, hence one snapshot: the record's row (part 0) and the
+    // page's rows (part 1, by ordinal). For servers a round trip away (PostgreSQL), where a read transaction of two
+    // statements would cost four round trips.
+    recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+      db
+        .selectFrom('call_records')
+        .select([
+          sql<number>`0`.as('part'),
+          bytes('record_json').as('record_json'),
+          sql<StoredJson | null>`null`.as('segments_json'),
+          sql<number>`-1`.as('ordinal'),
+          'version',
+          'content_hash',
+          'session_count',
+          'participant_count',
+          'has_evolvable',
+        ])
+        .where('id', '=', recordId)
+        .unionAll(
+          db
+            .selectFrom(
+              db
+                .selectFrom('sessions')
+                .select(['ordinal', 'session_json', 'segments_json'])
+                .where('record_id', '=', param('id'))
+                .where('ordinal', '>=', param<number>('from'))
+                .orderBy('ordinal')
+                .limit(param<number>('limit'))
+                .as('p'),
+            )
+            .select([
+              sql<number>`1`.as('part'),
+              bytes('p.session_json').as('record_json'),
+              bytes('p.segments_json').as('segments_json'),
+              'p.ordinal',
+              sql<number>`null`.as('version'),
+              sql<string>`null`.as('content_hash'),
+              sql<number>`null`.as('session_count'),
+              sql<number>`null`.as('participant_count'),
+              sql<number>`null`.as('has_evolvable'),
+            ]),
+        )
+        .orderBy('part')
+        .orderBy('ordinal'),
+    ),
+    recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+      db
+        .selectFrom('call_records')
+        .select([
+          sql<number>`0`.as('part'),
+          bytes('record_json').as('record_json'),
+          sql<number>`-1`.as('ordinal'),
+          'version',
+          'content_hash',
+          'session_count',
+          'participant_count',
+          'has_evolvable',
+        ])
+        .where('id', '=', recordId)
+        .unionAll(
+          db
+            .selectFrom(
+              db
+                .selectFrom('participants')
+                .select(['ordinal', 'participant_json'])
+                .where('record_id', '=', param('id'))
+                .where('ordinal', '>=', param<number>('from'))
+                .orderBy('ordinal')
+                .limit(param<number>('limit'))
+                .as('p'),
+            )
+            .select([
+              sql<number>`1`.as('part'),
+              bytes('p.participant_json').as('record_json'),
+              'p.ordinal',
+              sql<number>`null`.as('version'),
+              sql<string>`null`.as('content_hash'),
+              sql<number>`null`.as('session_count'),
+              sql<number>`null`.as('participant_count'),
+              sql<number>`null`.as('has_evolvable'),
+            ]),
+        )
+        .orderBy('part')
+        .orderBy('ordinal'),
     ),
     recordHead: compileTemplate<{ id: string }>(
       db

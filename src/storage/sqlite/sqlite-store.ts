@@ -27,6 +27,7 @@ import type {
   StoredItem,
   VersionInfo,
   WriteResult,
+  StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
@@ -89,7 +90,7 @@ export class SqliteStore implements CallRecordStore {
     return this.snapshot(() => {
       const row = this.get(this.sql.getRecord, { id });
       if (row === undefined) return undefined;
-      const read: RecordRead = { ...toHead(row), json: row.record_json as Buffer };
+      const read: RecordRead = { ...toHead(row), json: row.record_json as StoredJson };
       if (page !== undefined) read.items = this.pageItems(id, page);
       return read;
     });
@@ -124,7 +125,7 @@ export class SqliteStore implements CallRecordStore {
     return rows.map((r) => ({
       id: r.id as string,
       startKey: r.start_key as string,
-      json: r.record_json as Buffer,
+      json: r.record_json as StoredJson,
       hasEvolvable: r.has_evolvable === 1,
     }));
   }
