@@ -18,6 +18,11 @@ function field(value: CopyValue): string {
   return `\\\\x${value.toString('hex')}`;
 }
 
+/** One row as a line of COPY's text format. */
+export function copyLine(row: readonly CopyValue[]): string {
+  return row.map(field).join('\t') + '\n';
+}
+
 /**
  * Sends rows into `table (columns)` with one `COPY … FROM STDIN` (PostgreSQL's bulk path: no per-row statement, no
  * per-row round trip). The rows are encoded before the COPY starts, in chunks of about 1 MiB, so a bad value fails
@@ -34,7 +39,7 @@ export async function copyRows(
   let lines: string[] = [];
   let size = 0;
   for (const row of rows) {
-    const line = row.map(field).join('\t') + '\n';
+    const line = copyLine(row);
     lines.push(line);
     size += line.length;
     if (size >= CHUNK) {

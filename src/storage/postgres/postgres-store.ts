@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { compressJson, decompressJson } from '../compression.js';
+import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
@@ -30,6 +30,7 @@ import type {
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 import { createPool, parsePostgresUrl } from './connection.js';
 import { copyRows } from './copy-rows.js';
+import { COPY_COLUMNS, participantRows, recordRow, sessionRows, versionRow } from './record-rows.js';
 import { MonthlyPartitions, monthOf, nextMonth } from './partitions.js';
 import { bodyKey, planWrites, type CurrentHead } from './write-plan.js';
 
@@ -116,20 +117,8 @@ export class PostgresStore implements CallRecordStore {
       }
       await this.copyCurrent(client, [...plan.newCurrent.values()], receivedAt);
       if (plan.newVersions.length > 0) {
-        await copyRows(
-          client,
-          'record_versions',
-          ['record_id', 'start_key', 'content_hash', 'version', 'last_modified', 'received_at', 'raw_brotli'],
-          plan.newVersions.map((r) => [
-            r.id,
-            plan.finalStart.get(r.id)!,
-            r.contentHash,
-            r.version,
-            r.lastModified,
-            receivedAt,
-            compressJson(r.rawJson),
-          ]),
-        );
+        const rows = plan.newVersions.map((r) => versionRow(r, plan.finalStart.get(r.id)!, receivedAt));
+        await copyRows(client, 'record_versions', COPY_COLUMNS.record_versions, rows);
       }
       return plan.results;
     }, prepare);
@@ -316,52 +305,12 @@ export class PostgresStore implements CallRecordStore {
 
   private async copyCurrent(client: pg.PoolClient, records: readonly RecordWrite[], receivedAt: string) {
     if (records.length === 0) return;
-    await copyRows(
-      client,
-      'call_records',
-      [
-        'id',
-        'version',
-        'start_key',
-        'end_key',
-        'last_modified_key',
-        'record_json',
-        'session_count',
-        'participant_count',
-        'content_hash',
-        'has_evolvable',
-        'received_at',
-      ],
-      records.map((r) => [
-        r.id,
-        r.version,
-        r.startKey,
-        r.endKey,
-        r.lastModifiedKey,
-        r.recordJson,
-        r.sessions.length,
-        r.participants.length,
-        r.contentHash,
-        r.hasEvolvable ? 1 : 0,
-        receivedAt,
-      ]),
-    );
-    if (records.some((r) => r.sessions.length > 0)) {
-      await copyRows(
-        client,
-        'sessions',
-        ['record_id', 'start_key', 'ordinal', 'session_id', 'session_json', 'segments_json'],
-        records.flatMap((r) => r.sessions.map((s, i) => [r.id, r.startKey, i, s.id, s.json, s.segmentsJson])),
-      );
-    }
-    if (records.some((r) => r.participants.length > 0)) {
-      await copyRows(
-        client,
-        'participants',
-        ['record_id', 'start_key', 'ordinal', 'participant_id', 'participant_json'],
-        records.flatMap((r) => r.participants.map((p, i) => [r.id, r.startKey, i, p.id, p.json])),
-      );
-    }
+    const rows = records.map((r) => recordRow(r, receivedAt));
+    await copyRows(client, 'call_records', COPY_COLUMNS.call_records, rows);
+    const sessions = records.flatMap(sessionRows);
+    if (sessions.length > 0) await copyRows(client, 'sessions', COPY_COLUMNS.sessions, sessions);
+    const participants = records.flatMap(participantRows);
+    if (participants.length > 0) await copyRows(client, 'participants', COPY_COLUMNS.participants, participants);
   }
 
   private async currentHeads(client: pg.PoolClient, ids: string[]): Promise<Map<string, CurrentHead>> {
