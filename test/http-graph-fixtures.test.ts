@@ -13,7 +13,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ingest, INJECT_BASE } from './helpers/test-app.js';
+import { createTestApp, ingest, INJECT_BASE, STORES } from './helpers/test-app.js';
 import { fixtureJson, fixtureRequestPath } from './helpers/fixtures.js';
 
 const RECORD_ID = 'e523d2ed-2966-4b6b-925b-754a88034cc5';
@@ -102,33 +102,38 @@ const CASES = [
   },
 ];
 
-describe('Graph documentation examples (v1.0)', () => {
-  for (const c of CASES) {
-    describe(c.name, () => {
-      let t: Awaited<ReturnType<typeof createTestApp>>;
-      before(async () => {
-        t = await createTestApp();
-        const res = await ingest(t.app, c.records);
-        assert.equal(res.status, 200, JSON.stringify(res.json));
-        assert.equal(res.json.summary.rejected, 0, JSON.stringify(res.json));
-      });
-      after(() => t.close());
+for (const backend of STORES) {
+  describe(`Graph documentation examples (v1.0) (${backend.name})`, () => {
+    for (const c of CASES) {
+      describe(c.name, () => {
+        let t: Awaited<ReturnType<typeof createTestApp>>;
+        before(async () => {
+          t = await createTestApp({ backend });
+          const res = await ingest(t.app, c.records);
+          assert.equal(res.status, 200, JSON.stringify(res.json));
+          assert.equal(res.json.summary.rejected, 0, JSON.stringify(res.json));
+        });
+        after(() => t.close());
 
-      test('returns the documented body', async () => {
-        const path = fixtureRequestPath(c.request).replace('{id}', RECORD_ID);
-        const res = await t.app.inject({ method: 'GET', url: path });
-        assert.equal(res.statusCode, 200, res.body);
-        assert.match(String(res.headers['content-type']), /^application\/json;odata\.metadata=minimal/);
-        assert.deepEqual(res.json(), rebased(c.expected));
-      });
+        test('returns the documented body', async () => {
+          const path = fixtureRequestPath(c.request).replace('{id}', RECORD_ID);
+          const res = await t.app.inject({ method: 'GET', url: path });
+          assert.equal(res.statusCode, 200, res.body);
+          assert.match(String(res.headers['content-type']), /^application\/json;odata\.metadata=minimal/);
+          assert.deepEqual(res.json(), rebased(c.expected));
+        });
 
-      test('answers the same under /beta, with the beta service root', async () => {
-        const path = fixtureRequestPath(c.request).replace('{id}', RECORD_ID).replace('/v1.0/', '/beta/');
-        const res = await t.app.inject({ method: 'GET', url: path });
-        assert.equal(res.statusCode, 200, res.body);
-        const expected = JSON.stringify(rebased(c.expected)).replaceAll(`${INJECT_BASE}/v1.0/`, `${INJECT_BASE}/beta/`);
-        assert.deepEqual(res.json(), JSON.parse(expected));
+        test('answers the same under /beta, with the beta service root', async () => {
+          const path = fixtureRequestPath(c.request).replace('{id}', RECORD_ID).replace('/v1.0/', '/beta/');
+          const res = await t.app.inject({ method: 'GET', url: path });
+          assert.equal(res.statusCode, 200, res.body);
+          const expected = JSON.stringify(rebased(c.expected)).replaceAll(
+            `${INJECT_BASE}/v1.0/`,
+            `${INJECT_BASE}/beta/`,
+          );
+          assert.deepEqual(res.json(), JSON.parse(expected));
+        });
       });
-    });
-  }
-});
+    }
+  });
+}
