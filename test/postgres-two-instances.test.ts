@@ -20,6 +20,8 @@ import { startServer, type ServerProcess } from './helpers/server-process.js';
 const SKIP = POSTGRES_ENABLED ? false : 'PostgreSQL is not reachable (see test/helpers/postgres.ts)';
 const SEED = Number(process.env.CALLRECORDS_TEST_SEED ?? Date.now() % 1_000_000);
 const RECORDS = 200;
+/** Records whose every version starts in another month. */
+const MOVING_RECORDS = 40;
 const VERSIONS = 4;
 /** The share of (record, version) items each server gets a second time. */
 const REPEAT_SHARE = 0.25;
@@ -41,20 +43,29 @@ function recordVersion(i: number, version: number): Record<string, Json> {
   return makeRecord({ id: recordId(i), version, start, sessions: version, participants: version + 1 });
 }
 
-/** One item sent: which record and which version. */
+/** One item sent: a version of a record. */
 interface Item {
-  i: number;
+  id: string;
   version: number;
+  record: Record<string, Json>;
 }
 
-/** Every version of every record, some twice, shuffled, cut into batches of MIN_BATCH to MAX_BATCH items. */
-function stream(rng: SeededRandom): Item[][] {
+/** Versions 1 to VERSIONS of `count` records, made by `make(i, version)`. */
+function allVersions(count: number, make: (i: number, version: number) => Record<string, Json>): Item[] {
+  return Array.from({ length: count }, (_, i) =>
+    Array.from({ length: VERSIONS }, (_, v) => {
+      const record = make(i, v + 1);
+      return { id: record.id as string, version: v + 1, record };
+    }),
+  ).flat();
+}
+
+/** Every item, some twice, shuffled, cut into batches of MIN_BATCH to MAX_BATCH items. */
+function stream(rng: SeededRandom, all: readonly Item[]): Item[][] {
   const items: Item[] = [];
-  for (let i = 0; i < RECORDS; i++) {
-    for (let version = 1; version <= VERSIONS; version++) {
-      items.push({ i, version });
-      if (rng.chance(REPEAT_SHARE)) items.push({ i, version });
-    }
+  for (const item of all) {
+    items.push(item);
+    if (rng.chance(REPEAT_SHARE)) items.push(item);
   }
   for (let k = items.length - 1; k > 0; k--) {
     const j = rng.int(0, k);
@@ -87,7 +98,7 @@ async function send(server: ServerProcess, index: number, batches: Item[][]): Pr
       const res = await fetch(`${server.url}/api/callRecords`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: items.map((it) => recordVersion(it.i, it.version)) }),
+        body: JSON.stringify({ value: items.map((it) => it.record) }),
       });
       const text = await res.text();
       let body: Json;
@@ -136,6 +147,59 @@ async function listAll(servers: readonly ServerProcess[], label: string): Promis
   return seen.map((r) => r.id);
 }
 
+/**
+ * Every request succeeded with nothing rejected; each distinct version was taken as new (inserted, updated or stale)
+ * exactly once across both servers, every other arrival of it was unchanged; and each record was inserted once.
+ */
+function checkOutcomes(answers: readonly Sent[], records: number, seed: string): void {
+  const firstArrivals = new Map<string, number>();
+  const inserts = new Map<string, number>();
+  for (const a of answers) {
+    assert.equal(a.status, 200, `${seed}: server ${a.server} answered ${a.status}: ${JSON.stringify(a.body)}`);
+    assert.equal(a.body.summary.rejected, 0, `${seed}: ${JSON.stringify(a.body)}`);
+    assert.equal(a.body.value.length, a.items.length, `${seed}: one outcome per item`);
+    a.items.forEach((it, k) => {
+      const outcome = a.body.value[k];
+      assert.equal(outcome.id, it.id, `${seed}: outcomes in request order`);
+      assert.ok(
+        ['inserted', 'updated', 'unchanged', 'stale'].includes(outcome.status),
+        `${seed}: ${JSON.stringify(outcome)}`,
+      );
+      const key = `${it.id} v${it.version}`;
+      if (outcome.status !== 'unchanged') firstArrivals.set(key, (firstArrivals.get(key) ?? 0) + 1);
+      if (outcome.status === 'inserted') inserts.set(it.id, (inserts.get(it.id) ?? 0) + 1);
+    });
+  }
+  const twice = [...firstArrivals].filter(([, n]) => n !== 1);
+  assert.deepEqual(twice, [], `${seed}: versions taken as new more than once`);
+  assert.equal(firstArrivals.size, records * VERSIONS, `${seed}: every version was new once`);
+  assert.equal(inserts.size, records, `${seed}: every record inserted`);
+  const again = [...inserts].filter(([, n]) => n > 1);
+  assert.deepEqual(again, [], `${seed}: records inserted more than once`);
+}
+
+/**
+ * Record `id` (the `i`th) is at its highest version with that version's sessions on one server, and the other has
+ * its history with each version once, only the highest current, and each stored body retrievable. Returns the record.
+ */
+async function checkFinal(servers: readonly ServerProcess[], i: number, id: string, seed: string): Promise<Json> {
+  const server = servers[i % servers.length]!;
+  const other = servers[(i + 1) % servers.length]!;
+  const key = encodeURIComponent(id);
+  const record = await getJson(`${server.url}/v1.0/communications/callRecords/${key}?$expand=sessions`);
+  assert.equal(record.status, 200, `${seed}: ${id}: ${JSON.stringify(record.body)}`);
+  assert.equal(record.body.version, VERSIONS, `${seed}: ${id} is not at its highest version`);
+  assert.equal(record.body.sessions.length, VERSIONS, `${seed}: ${id} has the sessions of another version`);
+  const history = await getJson(`${other.url}/api/callRecords/${key}/versions`);
+  assert.equal(history.status, 200, `${seed}: ${id}: ${JSON.stringify(history.body)}`);
+  assert.deepEqual(
+    history.body.value.map((v: Json) => [v.version, v.current]),
+    Array.from({ length: VERSIONS }, (_, v) => [v + 1, v + 1 === VERSIONS]),
+    `${seed}: history of ${id}`,
+  );
+  return record.body;
+}
+
 describe('two instances on one PostgreSQL schema', { skip: SKIP }, () => {
   let schema: TestSchema;
   const servers: ServerProcess[] = [];
@@ -158,7 +222,8 @@ describe('two instances on one PostgreSQL schema', { skip: SKIP }, () => {
   });
 
   test('concurrent, overlapping versions on both servers: no failure, highest version wins, history complete, list whole', async (t) => {
-    const streams = servers.map(() => stream(rng));
+    const all = allVersions(RECORDS, recordVersion);
+    const streams = servers.map(() => stream(rng, all));
     let writing = true;
     const passes: string[][] = [];
     const snapshots = { checked: 0 };
@@ -195,64 +260,14 @@ describe('two instances on one PostgreSQL schema', { skip: SKIP }, () => {
     await lister;
     await reader;
 
-    // Every request succeeded, and every item was stored (none rejected).
-    for (const a of answers) {
-      assert.equal(a.status, 200, `${seed}: server ${a.server} answered ${a.status}: ${JSON.stringify(a.body)}`);
-      assert.equal(a.body.summary.rejected, 0, `${seed}: ${JSON.stringify(a.body)}`);
-      assert.equal(a.body.value.length, a.items.length, `${seed}: one outcome per item`);
-    }
-    // Each distinct version was new exactly once across both servers (inserted, updated or stale); every other
-    // arrival of it was unchanged; and each record was inserted once.
-    const firstArrivals = new Map<string, number>();
-    const inserts = new Map<string, number>();
-    for (const a of answers) {
-      a.items.forEach((it, k) => {
-        const outcome = a.body.value[k];
-        assert.equal(outcome.id, recordId(it.i), `${seed}: outcomes in request order`);
-        assert.ok(
-          ['inserted', 'updated', 'unchanged', 'stale'].includes(outcome.status),
-          `${seed}: ${JSON.stringify(outcome)}`,
-        );
-        const key = `${recordId(it.i)} v${it.version}`;
-        if (outcome.status !== 'unchanged') firstArrivals.set(key, (firstArrivals.get(key) ?? 0) + 1);
-        if (outcome.status === 'inserted') inserts.set(recordId(it.i), (inserts.get(recordId(it.i)) ?? 0) + 1);
-      });
-    }
-    const twice = [...firstArrivals].filter(([, n]) => n !== 1);
-    assert.deepEqual(twice, [], `${seed}: versions taken as new more than once`);
-    assert.equal(firstArrivals.size, RECORDS * VERSIONS, `${seed}: every version was new once`);
-    assert.equal(inserts.size, RECORDS, `${seed}: every record inserted`);
-    assert.ok(
-      [...inserts.values()].every((n) => n === 1),
-      `${seed}: a record inserted twice: ${JSON.stringify([...inserts].filter(([, n]) => n > 1))}`,
-    );
+    checkOutcomes(answers, RECORDS, seed);
 
     // While writing: every list pass had each record at most once, in order (checked in listAll).
     assert.ok(passes.length >= 1, `${seed}: no list pass completed during the writes`);
     for (const pass of passes) assert.equal(new Set(pass).size, pass.length, `${seed}: a record listed twice`);
 
     // Afterwards: the highest version everywhere, with its own items; the history has each version once.
-    for (let i = 0; i < RECORDS; i++) {
-      const id = recordId(i);
-      const server = servers[i % servers.length]!;
-      const other = servers[(i + 1) % servers.length]!;
-      const record = await getJson(`${server.url}/v1.0/communications/callRecords/${id}?$expand=sessions`);
-      assert.equal(record.status, 200, `${seed}: ${id}: ${JSON.stringify(record.body)}`);
-      assert.equal(record.body.version, VERSIONS, `${seed}: ${id} is not at its highest version`);
-      assert.equal(record.body.sessions.length, VERSIONS, `${seed}: ${id} has the sessions of another version`);
-      const history = await getJson(`${other.url}/api/callRecords/${id}/versions`);
-      assert.equal(history.status, 200, `${seed}: ${id}: ${JSON.stringify(history.body)}`);
-      assert.deepEqual(
-        history.body.value.map((v: Json) => [v.version, v.current]),
-        [
-          [1, false],
-          [2, false],
-          [3, false],
-          [4, true],
-        ],
-        `${seed}: history of ${id}`,
-      );
-    }
+    for (let i = 0; i < RECORDS; i++) await checkFinal(servers, i, recordId(i), seed);
 
     const ids = await listAll(servers, `${seed}: the list after the writes`);
     assert.equal(ids.length, RECORDS, `${seed}: ${ids.length} records listed`);
@@ -268,6 +283,38 @@ describe('two instances on one PostgreSQL schema', { skip: SKIP }, () => {
     t.diagnostic(
       `${seed}: ${answers.length} ingest requests, ${items} items; ${passes.length} list passes and ` +
         `${snapshots.checked} record reads during the writes`,
+    );
+  });
+
+  test('records whose startDateTime moves to another month between versions (new partitions on both servers)', async () => {
+    // Version v of move-i starts in month (i + v) mod 4 of May to August 2026: no partition exists yet for them, and
+    // each later version moves the record, with its history, into another month.
+    const moving = (i: number, version: number) =>
+      makeRecord({
+        id: `move-${String(i).padStart(2, '0')}`,
+        version,
+        start: new Date(Date.UTC(2026, 4 + ((i + version) % 4), 10, 9, i)).toISOString(),
+        sessions: version,
+      });
+    const all = allVersions(MOVING_RECORDS, moving);
+    const answers = (await Promise.all(servers.map((s, k) => send(s, k, stream(rng, all))))).flat();
+    checkOutcomes(answers, MOVING_RECORDS, seed);
+    for (let i = 0; i < MOVING_RECORDS; i++) {
+      const record = await checkFinal(servers, i, moving(i, VERSIONS).id as string, seed);
+      assert.equal(record.startDateTime, moving(i, VERSIONS).startDateTime, `${seed}: ${record.id} start`);
+      for (let version = 1; version <= VERSIONS; version++) {
+        const stored = await getJson(`${servers[version % 2]!.url}/api/callRecords/${record.id}/versions/${version}`);
+        assert.equal(stored.status, 200, `${seed}: ${record.id} v${version}: ${JSON.stringify(stored.body)}`);
+        assert.equal(stored.body.startDateTime, moving(i, version).startDateTime, `${seed}: ${record.id} v${version}`);
+      }
+    }
+    const window =
+      '$filter=startDateTime%20ge%202026-05-01T00:00:00Z%20and%20startDateTime%20lt%202026-09-01T00:00:00Z';
+    const listed = await getJson(`${servers[0]!.url}/v1.0/communications/callRecords?${window}`);
+    assert.deepEqual(
+      listed.body.value.map((r: Json) => r.id).sort(),
+      Array.from({ length: MOVING_RECORDS }, (_, i) => moving(i, 1).id),
+      `${seed}: each moved record listed once, in its last month`,
     );
   });
 });
