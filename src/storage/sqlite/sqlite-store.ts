@@ -30,7 +30,6 @@ import type {
 } from '../store.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
 
-
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
  * Kysely definitions and run as prepared statements; a batch of records is written in one transaction.
