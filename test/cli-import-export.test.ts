@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './helpers/server-process.js';
+import { DATABASES, DatabaseList } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
 
 function run(args: string[], input?: string) {
@@ -13,100 +14,109 @@ function run(args: string[], input?: string) {
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-describe('callrecords import / export', () => {
-  let dir: string;
-  const db = (name: string) => `sqlite:${join(dir, name)}`;
-  before(() => (dir = mkdtempSync(join(tmpdir(), 'callrecords-cli-'))));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+for (const backend of DATABASES) {
+  describe(`callrecords import / export (${backend.name})`, () => {
+    let dir: string;
+    const databases = new DatabaseList(backend);
+    const urls = new Map<string, string>();
+    /** The `--db` URL of the test database called `name`, created on first use. */
+    const db = (name: string) => {
+      if (!urls.has(name)) urls.set(name, databases.create(`cli_${name}`).url);
+      return urls.get(name)!;
+    };
+    before(() => (dir = mkdtempSync(join(tmpdir(), 'callrecords-cli-'))));
+    after(() => databases.dropAll());
+    after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const good = [1, 2, 3].map((i) => makeRecord({ id: `cli-${i}`, start: `2024-0${i}-15T10:00:00Z`, sessions: i }));
-  const invalid = makeRecord({ id: 'cli-bad' });
-  invalid.sessions[0].segments[0].media[0].streams[0].averageJitter = 'soon';
-  const lines = [
-    JSON.stringify(good[0]),
-    '',
-    JSON.stringify(good[1]),
-    '{"id": "cut-off", "vers',
-    JSON.stringify(invalid),
-    JSON.stringify(good[2]),
-  ];
+    const good = [1, 2, 3].map((i) => makeRecord({ id: `cli-${i}`, start: `2024-0${i}-15T10:00:00Z`, sessions: i }));
+    const invalid = makeRecord({ id: 'cli-bad' });
+    invalid.sessions[0].segments[0].media[0].streams[0].averageJitter = 'soon';
+    const lines = [
+      JSON.stringify(good[0]),
+      '',
+      JSON.stringify(good[1]),
+      '{"id": "cut-off", "vers',
+      JSON.stringify(invalid),
+      JSON.stringify(good[2]),
+    ];
 
-  test('imports NDJSON, reports each rejected record with its line, exits 1', () => {
-    writeFileSync(join(dir, 'records.ndjson'), lines.join('\n') + '\n');
-    const res = run(['import', join(dir, 'records.ndjson'), '--db', db('a.db')]);
-    assert.equal(res.code, 1, res.stderr);
-    assert.match(res.stdout, /6 records|5 records/);
-    assert.match(res.stdout, /inserted 3, updated 0, unchanged 0, stale 0, rejected 2/);
-    assert.match(res.stderr, /^line 4: rejected: /m);
-    assert.match(
-      res.stderr,
-      /^line 5 \(id cli-bad\): rejected: sessions\[0\]\.segments\[0\]\.media\[0\]\.streams\[0\]\.averageJitter: not an ISO-8601 duration/m,
-    );
-    assert.doesNotMatch(res.stderr, /\r|█|░/, 'no progress bar when stderr is not a terminal');
+    test('imports NDJSON, reports each rejected record with its line, exits 1', () => {
+      writeFileSync(join(dir, 'records.ndjson'), lines.join('\n') + '\n');
+      const res = run(['import', join(dir, 'records.ndjson'), '--db', db('a')]);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(res.stdout, /6 records|5 records/);
+      assert.match(res.stdout, /inserted 3, updated 0, unchanged 0, stale 0, rejected 2/);
+      assert.match(res.stderr, /^line 4: rejected: /m);
+      assert.match(
+        res.stderr,
+        /^line 5 \(id cli-bad\): rejected: sessions\[0\]\.segments\[0\]\.media\[0\]\.streams\[0\]\.averageJitter: not an ISO-8601 duration/m,
+      );
+      assert.doesNotMatch(res.stderr, /\r|█|░/, 'no progress bar when stderr is not a terminal');
+    });
+
+    test('importing the same file twice changes nothing', () => {
+      const res = run(['import', join(dir, 'records.ndjson'), '--db', db('a')]);
+      assert.match(res.stdout, /inserted 0, updated 0, unchanged 3, stale 0, rejected 2/);
+      const exported = run(['export', '--db', db('a')])
+        .stdout.trim()
+        .split('\n');
+      assert.equal(exported.length, 3);
+    });
+
+    test('a clean file exits 0', () => {
+      writeFileSync(join(dir, 'clean.ndjson'), good.map((r) => JSON.stringify(r)).join('\n'));
+      const res = run(['import', join(dir, 'clean.ndjson'), '--db', db('clean')]);
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(res.stderr, '');
+    });
+
+    test('export → import into an empty database → export gives identical output', () => {
+      const first = run(['export', '--db', db('a')]);
+      assert.equal(first.code, 0, first.stderr);
+      writeFileSync(join(dir, 'export.ndjson'), first.stdout);
+      assert.equal(run(['import', join(dir, 'export.ndjson'), '--db', db('b')]).code, 0);
+      const second = run(['export', '--db', db('b')]);
+      assert.equal(second.stdout, first.stdout);
+      assert.deepEqual(
+        first.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).id),
+        ['cli-1', 'cli-2', 'cli-3'],
+      );
+    });
+
+    test('export --from/--to selects by startDateTime', () => {
+      const res = run(['export', '--db', db('a'), '--from', '2024-02-01', '--to', '2024-03-15T10:00:00Z']);
+      assert.deepEqual(
+        res.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).id),
+        ['cli-2'],
+      );
+      const bad = run(['export', '--db', db('a'), '--from', 'last week']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--from 'last week' is not a date/);
+    });
+
+    test('imports a pretty-printed JSON array, a Graph page and stdin', () => {
+      writeFileSync(join(dir, 'array.json'), JSON.stringify(good, null, 2));
+      assert.match(run(['import', join(dir, 'array.json'), '--db', db('c')]).stdout, /inserted 3/);
+      writeFileSync(
+        join(dir, 'page.json'),
+        JSON.stringify({ '@odata.context': 'x', value: [makeRecord({ id: 'paged' })] }, null, 2),
+      );
+      assert.match(run(['import', join(dir, 'page.json'), '--db', db('c')]).stdout, /inserted 1/);
+      const piped = run(['import', '-', '--db', db('c')], JSON.stringify(makeRecord({ id: 'piped' })) + '\n');
+      assert.match(piped.stdout, /^stdin: 1 records/m);
+      assert.match(piped.stdout, /inserted 1/);
+    });
+
+    test('a missing file is a clear error, exit 2', () => {
+      const res = run(['import', join(dir, 'nope.ndjson'), '--db', db('a')]);
+      assert.equal(res.code, 2);
+      assert.match(res.stderr, /cannot read .*nope\.ndjson/);
+    });
   });
-
-  test('importing the same file twice changes nothing', () => {
-    const res = run(['import', join(dir, 'records.ndjson'), '--db', db('a.db')]);
-    assert.match(res.stdout, /inserted 0, updated 0, unchanged 3, stale 0, rejected 2/);
-    const exported = run(['export', '--db', db('a.db')])
-      .stdout.trim()
-      .split('\n');
-    assert.equal(exported.length, 3);
-  });
-
-  test('a clean file exits 0', () => {
-    writeFileSync(join(dir, 'clean.ndjson'), good.map((r) => JSON.stringify(r)).join('\n'));
-    const res = run(['import', join(dir, 'clean.ndjson'), '--db', db('clean.db')]);
-    assert.equal(res.code, 0, res.stderr);
-    assert.equal(res.stderr, '');
-  });
-
-  test('export → import into an empty database → export gives identical output', () => {
-    const first = run(['export', '--db', db('a.db')]);
-    assert.equal(first.code, 0, first.stderr);
-    writeFileSync(join(dir, 'export.ndjson'), first.stdout);
-    assert.equal(run(['import', join(dir, 'export.ndjson'), '--db', db('b.db')]).code, 0);
-    const second = run(['export', '--db', db('b.db')]);
-    assert.equal(second.stdout, first.stdout);
-    assert.deepEqual(
-      first.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).id),
-      ['cli-1', 'cli-2', 'cli-3'],
-    );
-  });
-
-  test('export --from/--to selects by startDateTime', () => {
-    const res = run(['export', '--db', db('a.db'), '--from', '2024-02-01', '--to', '2024-03-15T10:00:00Z']);
-    assert.deepEqual(
-      res.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l).id),
-      ['cli-2'],
-    );
-    const bad = run(['export', '--db', db('a.db'), '--from', 'last week']);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--from 'last week' is not a date/);
-  });
-
-  test('imports a pretty-printed JSON array, a Graph page and stdin', () => {
-    writeFileSync(join(dir, 'array.json'), JSON.stringify(good, null, 2));
-    assert.match(run(['import', join(dir, 'array.json'), '--db', db('c.db')]).stdout, /inserted 3/);
-    writeFileSync(
-      join(dir, 'page.json'),
-      JSON.stringify({ '@odata.context': 'x', value: [makeRecord({ id: 'paged' })] }, null, 2),
-    );
-    assert.match(run(['import', join(dir, 'page.json'), '--db', db('c.db')]).stdout, /inserted 1/);
-    const piped = run(['import', '-', '--db', db('c.db')], JSON.stringify(makeRecord({ id: 'piped' })) + '\n');
-    assert.match(piped.stdout, /^stdin: 1 records/m);
-    assert.match(piped.stdout, /inserted 1/);
-  });
-
-  test('a missing file is a clear error, exit 2', () => {
-    const res = run(['import', join(dir, 'nope.ndjson'), '--db', db('a.db')]);
-    assert.equal(res.code, 2);
-    assert.match(res.stderr, /cannot read .*nope\.ndjson/);
-  });
-});
+}

@@ -5,9 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, startServer } from './helpers/server-process.js';
+import { Agent, request } from 'node:http';
+import { BIN, startServer, type ServerProcess } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openStore } from '../src/storage/open-store.js';
+import { DATABASES, DatabaseList } from './helpers/databases.js';
 
 describe('callrecords serve', () => {
   let dir: string;
@@ -41,40 +43,6 @@ describe('callrecords serve', () => {
     assert.equal(await server.stop('SIGINT'), 0);
   });
 
-  test('logs are JSON lines that carry the request id', async () => {
-    const server = await startServer(['--db', `sqlite:${join(dir, 'logs.db')}`, '--log-level', 'info']);
-    const res = await fetch(`${server.url}/api/health`);
-    const requestId = res.headers.get('request-id');
-    assert.deepEqual(await res.json(), { status: 'ok', database: { kind: 'sqlite', status: 'ok' }, records: 0 });
-    assert.equal(await server.stop(), 0);
-    const entries = server.logs.map((l) => JSON.parse(l) as { reqId?: string; msg: string });
-    assert.ok(
-      entries.some((e) => e.reqId === requestId && e.msg === 'request completed'),
-      server.logs.join('\n'),
-    );
-  });
-
-  test('SIGTERM lets an in-flight ingest finish, then closes the database and exits 0', async () => {
-    const path = join(dir, 'shutdown.db');
-    const server = await startServer(['--db', `sqlite:${path}`]);
-    const records = Array.from({ length: 400 }, (_, i) => makeRecord({ id: `shutdown-${i}`, sessions: 5 }));
-    const pending = fetch(`${server.url}/api/callRecords`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(records),
-    });
-    await new Promise((r) => setTimeout(r, 30));
-    const exited = server.stop('SIGTERM');
-    const res = await pending;
-    assert.equal(res.status, 200);
-    const summary = ((await res.json()) as { summary: { inserted: number } }).summary;
-    assert.equal(summary.inserted, 400);
-    assert.equal(await exited, 0);
-    const store = await SqliteStore.open(path);
-    assert.equal((await store.health()).records, 400, 'every acknowledged record is in the database');
-    await store.close();
-  });
-
   test('a port in use is a clear error', async () => {
     const first = await startServer(['--db', `sqlite:${join(dir, 'port.db')}`]);
     const port = new URL(first.url).port;
@@ -88,3 +56,87 @@ describe('callrecords serve', () => {
     await first.stop();
   });
 });
+
+for (const backend of DATABASES) {
+  describe(`callrecords serve on ${backend.name}: health, ingest, shutdown`, () => {
+    const databases = new DatabaseList(backend);
+    after(() => databases.dropAll());
+
+    test('logs are JSON lines that carry the request id', async () => {
+      const server = await startServer(['--db', databases.create('serve_logs').url, '--log-level', 'info']);
+      const res = await fetch(`${server.url}/api/health`);
+      const requestId = res.headers.get('request-id');
+      assert.deepEqual(await res.json(), { status: 'ok', database: { kind: backend.name, status: 'ok' }, records: 0 });
+      assert.equal(await server.stop(), 0);
+      const entries = server.logs.map((l) => JSON.parse(l) as { reqId?: string; msg: string });
+      assert.ok(
+        entries.some((e) => e.reqId === requestId && e.msg === 'request completed'),
+        server.logs.join('\n'),
+      );
+    });
+
+    /** POSTs `count` records and sends SIGTERM while the request is in flight; resolves to the ingest answer. */
+    async function ingestDuringShutdown(server: ServerProcess, count: number, keepAlive: boolean) {
+      const records = Array.from({ length: count }, (_, i) => makeRecord({ id: `shutdown-${i}`, sessions: 5 }));
+      const pending = postJson(`${server.url}/api/callRecords`, records, keepAlive);
+      await new Promise((r) => setTimeout(r, 30));
+      const exited = server.stop('SIGTERM');
+      return { answer: await pending, exited };
+    }
+
+    test('SIGTERM lets an in-flight ingest finish, then closes the database and exits 0', async () => {
+      const db = databases.create('serve_shutdown');
+      const server = await startServer(['--db', db.url]);
+      // Connection: close — see the next test for a client that keeps its connection open.
+      const { answer, exited } = await ingestDuringShutdown(server, 400, false);
+      assert.equal(answer.status, 200, answer.text);
+      const summary = (JSON.parse(answer.text) as { summary: { inserted: number } }).summary;
+      assert.equal(summary.inserted, 400);
+      assert.equal(await exited, 0);
+      const store = await openStore(db.url);
+      assert.equal((await store.health()).records, 400, 'every acknowledged record is in the database');
+      await store.close();
+    });
+
+    test(
+      'SIGTERM during an ingest on a kept-alive connection exits within seconds',
+      {
+        // Fastify closes only the connections idle when close() starts; one whose response is still being written
+        // stays open after it until keepAliveTimeout (72 s). SQLite writes synchronously, so the signal is handled
+        // after the response and the connection is idle by then; an asynchronous store shows it.
+        todo: backend.name === 'sqlite' ? false : 'src/http: a closing server should answer with Connection: close',
+      },
+      async () => {
+        const server = await startServer(['--db', databases.create('serve_keepalive').url]);
+        const { answer, exited } = await ingestDuringShutdown(server, 400, true);
+        assert.equal(answer.status, 200, answer.text);
+        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
+        if (code === 'still running') await server.stop('SIGKILL');
+        assert.equal(code, 0, 'the server exits within 5 s of SIGTERM');
+      },
+    );
+  });
+}
+
+/** POSTs JSON with node:http; `keepAlive: false` sends Connection: close. Resolves to the status and body. */
+function postJson(url: string, body: unknown, keepAlive: boolean): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        agent: keepAlive ? new Agent({ keepAlive: true }) : false,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}

@@ -18,8 +18,9 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `callrecords serve --port 0 …args` and resolves once it is listening: it learns the port from the server's
- * "Server listening at" log line, so the log level must be info or lower.
+ * Starts `callrecords serve --port 0 …args` and resolves once it is serving: it learns the port from the server's
+ * "Server listening at" log line and waits for "callrecords is serving", logged just before the signal handlers are
+ * installed (a SIGTERM before them would kill the process outright), so the log level must be info or lower.
  */
 export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
@@ -34,12 +35,14 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): 
       child.kill('SIGKILL');
       reject(new Error(`server did not start: ${stderr}`));
     }, 20_000);
+    let listening: string | undefined;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (match) {
+      if (match) listening = match[1]!;
+      if (listening !== undefined && line.includes('"msg":"callrecords is serving"')) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(listening);
       }
     });
     child.once('exit', (code) => {

@@ -35,18 +35,33 @@ export const STORES: StoreUnderTest[] = [
   ...(POSTGRES_ENABLED ? [{ name: 'postgres', open: openPostgresStore }] : []),
 ];
 
-/** An app on a fresh in-memory store; `inject` requests see `http://localhost:80` as the service's base URL. */
+/** The backend a test app opens unless told otherwise: SQLite in memory. */
+export const SQLITE_STORE: StoreUnderTest = STORES[0]!;
+
+/**
+ * An app on a fresh store of `backend` (default SQLite in memory), or on `store` when given (closed with the app);
+ * `inject` requests see `http://localhost:80` as the service's base URL.
+ */
 export async function createTestApp(
-  options: { store?: CallRecordStore; bodyLimit?: number } = {},
+  options: { backend?: StoreUnderTest; store?: CallRecordStore; bodyLimit?: number } = {},
 ): Promise<{ app: FastifyInstance; store: CallRecordStore; close(): Promise<void> }> {
-  const store = options.store ?? (await SqliteStore.open(':memory:'));
-  const app = await createApp({ store, clock: fixedClock, bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false });
+  const store = options.store ?? (await (options.backend ?? SQLITE_STORE).open());
+  let app: FastifyInstance;
+  try {
+    app = await createApp({ store, clock: fixedClock, bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     app,
     store,
     close: async () => {
-      await app.close();
-      await store.close();
+      try {
+        await app.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -41,6 +41,8 @@ const RETRYABLE = new Set(['40P01', '40001']);
 /** "No partition of relation found for row": another instance's retention dropped a month this one knew. */
 const NO_PARTITION = '23514';
 const MAX_ATTEMPTS = 6;
+const UNIQUE_VIOLATION = '23505';
+const DUPLICATE_SCHEMA = '42P06';
 
 /**
  * The production store: PostgreSQL through pg. Reads run the statements shared with SQLite (sql/statements.ts,
@@ -67,8 +69,13 @@ export class PostgresStore implements CallRecordStore {
     try {
       await pool.query(`create schema if not exists ${location.schema}`);
     } catch (error) {
-      await pool.end();
-      throw error;
+      // `if not exists` does not hold against a concurrent create: the instance that loses the race gets a unique
+      // violation on pg_namespace (or duplicate_schema). The schema exists either way.
+      const code = (error as { code?: string }).code;
+      if (code !== UNIQUE_VIOLATION && code !== DUPLICATE_SCHEMA) {
+        await pool.end();
+        throw error;
+      }
     }
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
