@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './helpers/server-process.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { openStore } from '../src/storage/open-store.js';
+import { BIN, startServer } from './helpers/server-process.js';
 import type { Json } from './helpers/json.js';
 
 // The README's demo examples name these; the demo's ids do not change with the date.
@@ -26,6 +31,26 @@ describe('callrecords serve --demo', () => {
   const db = (name: string) => `sqlite:${join(dir, name)}`;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'callrecords-demo-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('SIGTERM while the demo loads: the load finishes, the server exits 0, the database is whole', async () => {
+    const path = join(dir, 'interrupted.db');
+    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', `sqlite:${path}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = createInterface({ input: child.stdout! });
+    // The first log line comes before the demo is written.
+    await once(lines, 'line');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, 'a clean exit');
+    assert.equal(existsSync(`${path}-wal`), false, 'the database was closed (no write-ahead log left)');
+    const store = await openStore(`sqlite:${path}`);
+    try {
+      assert.equal((await store.health()).records, 3000, 'the whole demo, not part of it');
+    } finally {
+      await store.close();
+    }
+  });
 
   test('an empty database gets the demo tenant; the README examples work on it', async () => {
     const server = await startServer(['--demo', '--db', db('demo.db')]);

@@ -33,6 +33,8 @@ export async function loadDemoData(store: CallRecordStore, clock: Clock): Promis
   const flush = async () => {
     summarise(await ingest.ingest(batch, summary.received), summary);
     batch = [];
+    // Let the event loop run between batches (signals, logs): a synchronous store would otherwise hold it throughout.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   for (const value of generateRecords({ calls: DEMO.calls, seed: DEMO.seed, from, days: DEMO.days, versions: true })) {
     batch.push({ value });

@@ -42,7 +42,19 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     opts.tlsCert === undefined || opts.tlsKey === undefined
       ? undefined
       : { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) };
-  const store = await openStore(opts.db);
+  // A signal that arrives while starting is kept, and acted on once the server is up (a demo load or migration is
+  // never cut in half, and the database is always closed).
+  let earlySignal: NodeJS.Signals | undefined;
+  const remember = (signal: NodeJS.Signals) => (earlySignal ??= signal);
+  process.on('SIGINT', remember).on('SIGTERM', remember);
+  const stopRemembering = () => process.off('SIGINT', remember).off('SIGTERM', remember);
+  let store: CallRecordStore;
+  try {
+    store = await openStore(opts.db);
+  } catch (error) {
+    stopRemembering();
+    throw error;
+  }
   const app = await createApp({
     store,
     clock: systemClock,
@@ -55,6 +67,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     try {
       await loadDemo(app.log, store);
     } catch (error) {
+      stopRemembering();
       await app.close();
       await store.close();
       throw error;
@@ -63,6 +76,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   try {
     await app.listen({ host: opts.host, port });
   } catch (error) {
+    stopRemembering();
     await store.close();
     throw new CliError(`cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
   }
@@ -76,7 +90,10 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
             : app.log.info({ retainDays, ...outcome }, 'retention pass done'),
         );
   return new Promise((resolve) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       void app
         .close()
@@ -90,8 +107,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
           },
         );
     };
+    // Listen before letting go of the startup listener: a signal libuv holds but has not dispatched yet is kept.
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    stopRemembering();
+    if (earlySignal !== undefined) stop(earlySignal);
   });
 }
 

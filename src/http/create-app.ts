@@ -54,6 +54,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
     if (closing) throw new AppError('serviceNotAvailable', 'The server is shutting down; retry shortly.');
   });
+  // A response finished while closing ends its kept-alive connection, so close() need not wait for the client's idle
+  // timeout on a connection that was busy when shutdown began.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
 
   // Bodies are read as text and parsed by the ingest code, which reports errors with line numbers.
   app.removeAllContentTypeParsers();
