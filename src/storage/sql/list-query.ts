@@ -86,7 +86,10 @@ export class ListQueryBuilder {
       .as('p');
     const q = this.db
       .selectFrom(matches)
-      .innerJoin('call_records as c', 'c.id', 'p.record_id')
+      // Joining on the start key too lets PostgreSQL look into one monthly partition per match (run-time pruning).
+      .innerJoin('call_records as c', (join) =>
+        join.onRef('c.id', '=', 'p.record_id').onRef('c.start_key', '=', 'p.start_key'),
+      )
       .select(['c.id', 'c.start_key', this.dialect.storedJson('c.record_json').as('record_json'), 'c.has_evolvable'])
       .orderBy('p.start_key')
       .orderBy('p.record_id');
