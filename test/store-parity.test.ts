@@ -4,7 +4,7 @@
  *
  * - The documented Graph examples (shared/fixtures/graph-docs) are served by the app (createApp) on each store, with
  *   the fixed test clock, so even the history's receive times match.
- * - 1,000 generated records (and a later version of some of them) are imported with `callrecords import` and served
+ * - 1,000 generated calls (every version of each, as `callrecords generate --versions` writes them) are imported with `callrecords import` and served
  *   by two real `callrecords serve` processes, one with `--db sqlite:…`, one with `--db postgres://…?schema=…`, both
  *   with the same `--public-url`. Two values legitimately differ between these databases and are normalised before
  *   the comparison: `$skiptoken` values (HMAC-signed with a random key per database) and the history's
@@ -12,18 +12,20 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampleCallRecords, writeNdjson, type JsonObject } from '../bench/sample-data.js';
+import { generateRecords } from '../src/generate/index.js';
 import { DATABASES, DatabaseList } from './helpers/databases.js';
 import { GRAPH_DOC_CASES, RECORD_ID } from './helpers/graph-doc-cases.js';
 import { fixtureRequestPath } from './helpers/fixtures.js';
 import { POSTGRES_ENABLED } from './helpers/postgres.js';
 import { BIN, startServer, type ServerProcess } from './helpers/server-process.js';
 import { createTestApp, ingest, STORES } from './helpers/test-app.js';
+
+type JsonObject = Record<string, unknown>;
 
 const SKIP = POSTGRES_ENABLED ? false : 'PostgreSQL is not reachable (see test/helpers/postgres.ts)';
 const PUBLIC_URL = 'http://callrecords.test';
@@ -35,25 +37,15 @@ const PARALLEL = 6;
 // The generated data: the one place that decides what is imported (switch generators here).
 
 /**
- * Writes the generated records to `dir` as NDJSON: `GENERATED_COUNT` sample records, then a later version of every
- * seventh of them (one session fewer, modified later), so that histories hold more than one version. Returns the
- * file and the records as written.
+ * Writes `GENERATED_COUNT` calls of the seeded demo-like organisation (`callrecords generate` with `--versions`:
+ * every version Graph would have sent, so histories hold several) to `dir` as NDJSON. Returns the file and the
+ * records as written.
  */
 async function writeGeneratedRecords(dir: string): Promise<{ file: string; records: JsonObject[] }> {
-  const firsts = [...sampleCallRecords(GENERATED_COUNT)];
-  const laters = firsts
-    .filter((_, i) => i % 7 === 3)
-    .map((r) => {
-      const later = structuredClone(r);
-      later.version = (r.version as number) + 1;
-      later.lastModifiedDateTime = new Date(Date.parse(r.lastModifiedDateTime as string) + 3_600_000).toISOString();
-      const sessions = later.sessions as JsonObject[];
-      if (sessions.length > 1) sessions.pop();
-      return later;
-    });
-  const records = [...firsts, ...laters];
+  const options = { calls: GENERATED_COUNT, seed: 7, from: new Date('2026-08-20T00:00:00Z'), days: 60, versions: true };
+  const records = [...generateRecords(options)] as JsonObject[];
   const file = join(dir, 'generated.ndjson');
-  await writeNdjson(file, records);
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return { file, records };
 }
 
