@@ -43,6 +43,8 @@ export interface GetCase {
   responseBytes: number;
   service: LoadFigures;
   plain: LoadFigures;
+  /** Fastify sending the same bytes (bench/fastify-static.ts): the floor of the framework the service runs on. */
+  fastify: LoadFigures;
   /** service.requestsPerSecond / plain.requestsPerSecond. */
   ratio: number;
 }
@@ -64,6 +66,7 @@ export interface GetProfile {
 const TYPICAL_SESSIONS = 10;
 const EXPAND = '?$expand=sessions($expand=segments)';
 const STATIC_SERVER = join(import.meta.dirname, 'static-server.ts');
+const FASTIFY_STATIC_SERVER = join(import.meta.dirname, 'fastify-static.ts');
 
 /** Imports the data set, starts the servers, and measures both cases. */
 export async function runGetBench(options: GetBenchOptions): Promise<GetBenchResult> {
@@ -132,32 +135,42 @@ async function measureCase(
 
   const bodyFile = join(options.workDir, `body-${String(record.id)}.json`);
   writeFileSync(bodyFile, body);
-  const port = await freePort();
-  const plain = await startHttpChild({
-    nodeArgs: ['--import', import.meta.resolve('tsx')],
-    script: STATIC_SERVER,
-    args: [bodyFile, contentType, String(port)],
-    url: `http://127.0.0.1:${port}`,
-    readyPath: '/',
-  });
-  try {
-    const same = Buffer.from(await (await fetch(plain.url)).arrayBuffer());
-    if (!same.equals(body)) throw new Error('the plain server does not send the same bytes');
-    const serviceFigures = await load(url, options);
-    service.assertRunning();
-    const plainFigures = await load(`${plain.url}${new URL(url).pathname}${EXPAND}`, options);
-    return {
-      name: `GET full expand, ${name}: ${sessions} sessions${sessions > 60 ? ', first page of 60' : ''}`,
-      sessions,
-      sessionsInResponse,
-      responseBytes: body.length,
-      service: serviceFigures,
-      plain: plainFigures,
-      ratio: serviceFigures.requestsPerSecond / plainFigures.requestsPerSecond,
-    };
-  } finally {
-    await plain.stop();
+  const floors: Record<'plain' | 'fastify', LoadFigures> = {} as Record<'plain' | 'fastify', LoadFigures>;
+  // The service first, then each floor, one server at a time so that they do not share the cores.
+  const serviceFigures = await load(url, options);
+  service.assertRunning();
+  for (const [key, script] of [
+    ['plain', STATIC_SERVER],
+    ['fastify', FASTIFY_STATIC_SERVER],
+  ] as const) {
+    const port = await freePort();
+    const floor = await startHttpChild({
+      nodeArgs: ['--import', import.meta.resolve('tsx')],
+      script,
+      args: [bodyFile, contentType, String(port)],
+      url: `http://127.0.0.1:${port}`,
+      readyPath: '/',
+    });
+    try {
+      const same = await fetch(floor.url);
+      if (!Buffer.from(await same.arrayBuffer()).equals(body) || same.headers.get('content-type') !== contentType) {
+        throw new Error(`the ${key} floor does not send the same bytes and content type`);
+      }
+      floors[key] = await load(`${floor.url}${new URL(url).pathname}${EXPAND}`, options);
+    } finally {
+      await floor.stop();
+    }
   }
+  return {
+    name: `GET full expand, ${name}: ${sessions} sessions${sessions > 60 ? ', first page of 60' : ''}`,
+    sessions,
+    sessionsInResponse,
+    responseBytes: body.length,
+    service: serviceFigures,
+    plain: floors.plain,
+    fastify: floors.fastify,
+    ratio: serviceFigures.requestsPerSecond / floors.plain.requestsPerSecond,
+  };
 }
 
 /** A 1 s warm-up, then the measured run; any error or non-2xx answer fails the benchmark. */

@@ -52,6 +52,7 @@ const IMPORT_COSTS: readonly CostGroup[] = [
   { label: 'validation (inclusive)', pattern: /^validateCallRecord /, inclusive: true },
   GC,
   { label: 'SHA-256 of each record', pattern: / node:internal\/crypto\// },
+  { label: 'brotli of the history version (in the store)', pattern: /^processChunkSync node:zlib/ },
   { label: 'cutting the input into records', pattern: / dist\/ingest\/record-source/ },
 ];
 
@@ -172,7 +173,16 @@ export function resultsMarkdown(r: BenchResults): string {
     `- **GET**: the real server (\`callrecords serve --log-level warn\`) and a plain \`node:http\` server sending the ` +
       'identical bytes and content type, each a child process; autocannon in the benchmark process, ' +
       `${r.getSeconds} s per run after a 1 s warm-up, 10 connections; latencies in ms (autocannon rounds them to ` +
-      'whole ms). Data: the first records of the import data and one call of 200 sessions.',
+      'whole ms). Data: the first records of the import data and one call of 200 sessions. A second floor, Fastify ' +
+      '(logger off) sending the same bytes, shows what the framework alone costs: ' +
+      r.getBench.cases
+        .map(
+          (c) =>
+            `${c.sessions} sessions ${int(c.fastify.requestsPerSecond)} req/s, p50 / p99 ${c.fastify.p50} / ` +
+            `${c.fastify.p99} ms (${(c.fastify.requestsPerSecond / c.plain.requestsPerSecond).toFixed(2)} of node:http)`,
+        )
+        .join('; ') +
+      '.',
     ...listNotes(r),
     `- **Memory**: one \`callrecords import\` of ${int(r.memoryBench.file.records)} realistic records ` +
       `(${mb(r.memoryBench.file.bytes)} MB) into an empty database, ${r.memoryBench.seconds.toFixed(0)} s; peak RSS ` +
