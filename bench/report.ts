@@ -27,6 +27,8 @@ export interface BenchResults {
   listSeconds: number;
   /** src/ had changed since dist/ was built: the figures are for the older build. */
   staleDist: boolean;
+  /** What `npm run bench` and `BENCH_QUICK=1 npm run bench` each measure. */
+  runSizes: { full: string; quick: string };
 }
 
 /**
@@ -160,6 +162,9 @@ export function resultsMarkdown(r: BenchResults): string {
       (r.staleDist ? ' — **src/ was newer than dist/: these figures are for the older build**' : ''),
     `- Command: \`${r.command}\` (took ${r.totalSeconds.toFixed(0)} s; 1-minute load average ` +
       `${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on ${cpu.length} cores)`,
+    '',
+    `- Sizes: \`npm run bench\`: ${r.runSizes.full}. \`BENCH_QUICK=1 npm run bench\` (under two minutes; ` +
+      `writes bench/out/RESULTS-quick.md): ${r.runSizes.quick}.`,
     '',
     '## Figures',
     '',
