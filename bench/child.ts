@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -17,18 +19,57 @@ export interface ChildRun {
   stderr: string;
   /** From spawn to exit, wall clock. */
   seconds: number;
+  /**
+   * The child's peak resident set size in bytes: from GNU time (`/usr/bin/time -f %M`, the kernel's maxrss at exit)
+   * when it is installed, else the highest VmHWM read from /proc every PEAK_RSS_POLL_MS while it ran.
+   */
+  peakRssBytes: number;
+  /** How peakRssBytes was measured. */
+  peakRssSource: 'time' | 'proc';
 }
+
+/** How often runCli polls /proc/<pid>/status when GNU time is not installed. */
+const PEAK_RSS_POLL_MS = 50;
+const GNU_TIME = '/usr/bin/time';
+
+let runs = 0;
 
 /** Runs `node [nodeArgs] bin/callrecords.js args…` to completion. */
 export async function runCli(args: readonly string[], nodeArgs: readonly string[] = []): Promise<ChildRun> {
+  const command = [process.execPath, ...nodeArgs, BIN, ...args];
+  const useTime = existsSync(GNU_TIME);
+  const rssFile = join(tmpdir(), `callrecords-bench-rss-${process.pid}-${runs++}`);
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = useTime
+    ? spawn(GNU_TIME, ['-f', '%M', '-o', rssFile, ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let polled = 0;
+  const timer = useTime
+    ? undefined
+    : setInterval(() => (polled = Math.max(polled, highWaterMark(child.pid))), PEAK_RSS_POLL_MS);
   const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  let peakRssBytes = polled;
+  if (useTime) {
+    peakRssBytes = Number(/(\d+)\s*$/.exec(readFileSync(rssFile, 'utf8'))?.[1] ?? 0) * 1024;
+    rmSync(rssFile, { force: true });
+  }
+  return { code, stdout, stderr, seconds, peakRssBytes, peakRssSource: useTime ? 'time' : 'proc' };
+}
+
+/** `VmHWM` of a running process in bytes; 0 when it has gone or /proc is not there. */
+function highWaterMark(pid: number | undefined): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the server is told to listen on it). */

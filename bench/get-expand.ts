@@ -4,15 +4,16 @@
  * that response. Both run as child processes; autocannon drives each with a fixed number of connections.
  */
 import autocannon from 'autocannon';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchNdjson, DEFAULT_BENCH_SEED } from './bench-data.js';
 import { freePort, runCli, startHttpChild, startService, type ServerChild } from './child.js';
 import { PROFILE_BELOW_RATIO, summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
-import { SampleRecords, writeNdjson, type JsonObject } from './sample-data.js';
+import type { JsonObject } from './sample-data.js';
 
 /** How to run the read benchmark. */
 export interface GetBenchOptions {
-  /** Records in the database (one of them has LARGE_SESSIONS sessions). */
+  /** Records in the database (one of them has LARGE_CALL_SESSIONS sessions). */
   records: number;
   /** Seconds of each measured load run (after a 1 s warm-up). */
   duration: number;
@@ -42,6 +43,8 @@ export interface GetCase {
   responseBytes: number;
   service: LoadFigures;
   plain: LoadFigures;
+  /** Fastify sending the same bytes (bench/fastify-static.ts): the floor of the framework the service runs on. */
+  fastify: LoadFigures;
   /** service.requestsPerSecond / plain.requestsPerSecond. */
   ratio: number;
 }
@@ -60,26 +63,26 @@ export interface GetProfile {
   summary: ProfileSummary;
 }
 
-/** The session count of the large record: over Graph's page of 60, so the response is one page with a next link. */
-export const LARGE_SESSIONS = 200;
 const TYPICAL_SESSIONS = 10;
 const EXPAND = '?$expand=sessions($expand=segments)';
 const STATIC_SERVER = join(import.meta.dirname, 'static-server.ts');
+const FASTIFY_STATIC_SERVER = join(import.meta.dirname, 'fastify-static.ts');
 
 /** Imports the data set, starts the servers, and measures both cases. */
 export async function runGetBench(options: GetBenchOptions): Promise<GetBenchResult> {
   const { workDir } = options;
-  const generator = new SampleRecords();
-  const records: JsonObject[] = Array.from({ length: options.records - 1 }, () => generator.next());
-  records.push(generator.next({ sessions: LARGE_SESSIONS }));
-  const typical = closestGroupCall(records, TYPICAL_SESSIONS);
-  const large = records.at(-1)!;
+  // The first records of the import benchmark's data, and one large call (its own seed, so its ids are its own).
+  const common = await benchNdjson({ records: options.records - 1, shape: 'realistic' });
+  const largeCall = await benchNdjson({ records: 1, shape: 'large-call', seed: DEFAULT_BENCH_SEED + 1 });
+  const typical = closestGroupCall(readNdjson(common.file.path), TYPICAL_SESSIONS);
+  const large = readNdjson(largeCall.file.path)[0]!;
 
-  const file = await writeNdjson(join(workDir, 'get-records.ndjson'), records);
   const db = join(workDir, 'get.db');
-  const imported = await runCli(['import', file.path, '--db', `sqlite:${db}`, '--no-progress']);
-  if (imported.code !== 0 || !imported.stdout.includes('rejected 0')) {
-    throw new Error(`import for the GET benchmark failed:\n${imported.stdout}${imported.stderr}`);
+  for (const { file } of [common, largeCall]) {
+    const imported = await runCli(['import', file.path, '--db', `sqlite:${db}`, '--no-progress']);
+    if (imported.code !== 0 || !imported.stdout.includes(`inserted ${file.records},`)) {
+      throw new Error(`import for the GET benchmark failed:\n${imported.stdout}${imported.stderr}`);
+    }
   }
 
   const measured: [GetCase, JsonObject][] = [];
@@ -132,32 +135,42 @@ async function measureCase(
 
   const bodyFile = join(options.workDir, `body-${String(record.id)}.json`);
   writeFileSync(bodyFile, body);
-  const port = await freePort();
-  const plain = await startHttpChild({
-    nodeArgs: ['--import', import.meta.resolve('tsx')],
-    script: STATIC_SERVER,
-    args: [bodyFile, contentType, String(port)],
-    url: `http://127.0.0.1:${port}`,
-    readyPath: '/',
-  });
-  try {
-    const same = Buffer.from(await (await fetch(plain.url)).arrayBuffer());
-    if (!same.equals(body)) throw new Error('the plain server does not send the same bytes');
-    const serviceFigures = await load(url, options);
-    service.assertRunning();
-    const plainFigures = await load(`${plain.url}${new URL(url).pathname}${EXPAND}`, options);
-    return {
-      name: `GET full expand, ${name}: ${sessions} sessions${sessions > 60 ? ', first page of 60' : ''}`,
-      sessions,
-      sessionsInResponse,
-      responseBytes: body.length,
-      service: serviceFigures,
-      plain: plainFigures,
-      ratio: serviceFigures.requestsPerSecond / plainFigures.requestsPerSecond,
-    };
-  } finally {
-    await plain.stop();
+  const floors: Record<'plain' | 'fastify', LoadFigures> = {} as Record<'plain' | 'fastify', LoadFigures>;
+  // The service first, then each floor, one server at a time so that they do not share the cores.
+  const serviceFigures = await load(url, options);
+  service.assertRunning();
+  for (const [key, script] of [
+    ['plain', STATIC_SERVER],
+    ['fastify', FASTIFY_STATIC_SERVER],
+  ] as const) {
+    const port = await freePort();
+    const floor = await startHttpChild({
+      nodeArgs: ['--import', import.meta.resolve('tsx')],
+      script,
+      args: [bodyFile, contentType, String(port)],
+      url: `http://127.0.0.1:${port}`,
+      readyPath: '/',
+    });
+    try {
+      const same = await fetch(floor.url);
+      if (!Buffer.from(await same.arrayBuffer()).equals(body) || same.headers.get('content-type') !== contentType) {
+        throw new Error(`the ${key} floor does not send the same bytes and content type`);
+      }
+      floors[key] = await load(`${floor.url}${new URL(url).pathname}${EXPAND}`, options);
+    } finally {
+      await floor.stop();
+    }
   }
+  return {
+    name: `GET full expand, ${name}: ${sessions} sessions${sessions > 60 ? ', first page of 60' : ''}`,
+    sessions,
+    sessionsInResponse,
+    responseBytes: body.length,
+    service: serviceFigures,
+    plain: floors.plain,
+    fastify: floors.fastify,
+    ratio: serviceFigures.requestsPerSecond / floors.plain.requestsPerSecond,
+  };
 }
 
 /** A 1 s warm-up, then the measured run; any error or non-2xx answer fails the benchmark. */
@@ -180,9 +193,16 @@ function recordUrl(server: ServerChild, record: JsonObject): string {
   return `${server.url}/v1.0/communications/callRecords/${String(record.id)}${EXPAND}`;
 }
 
+function readNdjson(path: string): JsonObject[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonObject);
+}
+
 /** The group call whose session count is closest to `sessions` (the first such record). */
 function closestGroupCall(records: readonly JsonObject[], sessions: number): JsonObject {
-  const groupCalls = records.slice(0, -1).filter((r) => r.type === 'groupCall');
+  const groupCalls = records.filter((r) => r.type === 'groupCall');
   const distance = (r: JsonObject) => Math.abs((r.sessions as unknown[]).length - sessions);
   const best = groupCalls.reduce<JsonObject | undefined>(
     (a, r) => (a === undefined || distance(r) < distance(a) ? r : a),

@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: the two figures the project tracks — import throughput and full-expand GET throughput — each
- * against its floor, printed as one table and written to bench/RESULTS.md with the machine and the profiles.
- * `BENCH_QUICK=1 npm run bench` runs a smaller, shorter version (under a minute) and writes bench/out/ instead.
+ * `npm run bench`: import throughput, full-expand GET throughput, list latency as the database grows and the peak
+ * memory of an import, each against its baseline in the same run, printed as one table and written to
+ * bench/RESULTS.md with the machine and the profiles. `BENCH_QUICK=1 npm run bench` runs smaller, shorter versions
+ * (under two minutes) and writes bench/out/ instead. Generated data and the list databases are cached
+ * (bench/bench-data.ts), so the first run takes longer than the next.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -19,14 +21,56 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
+import { runListBench } from './list-filter.js';
+import { runMemoryBench } from './memory.js';
 import { resultsMarkdown, resultsTable, type BenchResults } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
 
-const SETTINGS = QUICK
-  ? { importRecords: 2_000, runs: 2, profileRecords: 0, getRecords: 200, duration: 3, profileSeconds: 0 }
-  : { importRecords: 10_000, runs: 2, profileRecords: 2_000, getRecords: 200, duration: 10, profileSeconds: 5 };
+/** What each run measures; bench/RESULTS.md lists both. */
+const QUICK_SETTINGS = {
+  importSizes: [
+    { records: 2_000, runs: 2 },
+    { records: 5_000, runs: 1 },
+  ],
+  profileRecords: 0,
+  getRecords: 200,
+  getSeconds: 3,
+  profileSeconds: 0,
+  listSizes: [10_000, 100_000],
+  listSeconds: 3,
+  memoryRecords: 5_000,
+};
+
+const FULL_SETTINGS: typeof QUICK_SETTINGS = {
+  importSizes: [
+    { records: 10_000, runs: 2 },
+    { records: 100_000, runs: 1 },
+  ],
+  profileRecords: 2_000,
+  getRecords: 200,
+  getSeconds: 10,
+  profileSeconds: 5,
+  listSizes: [10_000, 100_000, 1_000_000],
+  listSeconds: 10,
+  // About 1 GB of NDJSON at 43 KB per record.
+  memoryRecords: 23_500,
+};
+
+const SETTINGS = QUICK ? QUICK_SETTINGS : FULL_SETTINGS;
+
+/** The sizes of one kind of run, in a sentence. */
+function settingsText(s: typeof QUICK_SETTINGS): string {
+  const imports = s.importSizes
+    .map((i) => `${i.records.toLocaleString('en-US')} (${i.runs === 1 ? 'one run' : `best of ${i.runs}`})`)
+    .join(' and ');
+  return (
+    `imports of ${imports} realistic records; GET on ${s.getRecords} records, ${s.getSeconds} s per load run` +
+    `${s.profileSeconds > 0 ? ', profiled' : ', no profiles'}; list at ${s.listSizes.map((n) => n.toLocaleString('en-US')).join(', ')} ` +
+    `records, ${s.listSeconds} s each; memory of an import of ${s.memoryRecords.toLocaleString('en-US')} records`
+  );
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -40,21 +84,25 @@ async function main(): Promise<void> {
   if (stale) log('warning: src/ has changed since dist/ was built; the figures are for the older build');
   const workDir = mkdtempSync(join(tmpdir(), 'callrecords-bench-'));
   try {
-    log(`import: ${SETTINGS.importRecords} records, ${SETTINGS.runs} runs each (work dir ${workDir})`);
+    const sizes = SETTINGS.importSizes.map((s) => `${s.records} records × ${s.runs}`).join(', ');
+    log(`import: ${sizes} (work dir ${workDir})`);
     const importBench = await runImportBench({
-      records: SETTINGS.importRecords,
-      runs: SETTINGS.runs,
+      sizes: SETTINGS.importSizes,
       workDir,
       profileRecords: SETTINGS.profileRecords,
     });
-    log(`GET: ${SETTINGS.getRecords} records, ${SETTINGS.duration} s per load run`);
+    log(`GET: ${SETTINGS.getRecords} records, ${SETTINGS.getSeconds} s per load run`);
     const getBench = await runGetBench({
       records: SETTINGS.getRecords,
-      duration: SETTINGS.duration,
+      duration: SETTINGS.getSeconds,
       connections: 10,
       workDir,
       profileSeconds: SETTINGS.profileSeconds,
     });
+    log(`list: ${SETTINGS.listSizes.join(', ')} records, ${SETTINGS.listSeconds} s per size`);
+    const listBench = await runListBench({ sizes: SETTINGS.listSizes, duration: SETTINGS.listSeconds, workDir });
+    log(`memory: import of ${SETTINGS.memoryRecords} records`);
+    const memoryBench = await runMemoryBench({ records: SETTINGS.memoryRecords, workDir });
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -62,6 +110,11 @@ async function main(): Promise<void> {
       quick: QUICK,
       importBench,
       getBench,
+      listBench,
+      memoryBench,
+      getSeconds: SETTINGS.getSeconds,
+      listSeconds: SETTINGS.listSeconds,
+      runSizes: { full: settingsText(FULL_SETTINGS), quick: settingsText(QUICK_SETTINGS) },
       totalSeconds: (performance.now() - started) / 1000,
       load: [loadBefore, loadavg()[0]!],
       staleDist: stale,

@@ -113,6 +113,22 @@ for (const backend of DATABASES) {
       assert.match(piped.stdout, /inserted 1/);
     });
 
+    test('a file of several batches (over 4 MiB of text): every record lands, a rejection keeps its line', () => {
+      const big = Array.from({ length: 300 }, (_, i) =>
+        JSON.stringify(makeRecord({ id: `batch-${i}`, start: '2024-05-01T10:00:00Z', sessions: 40 })),
+      );
+      big[289] = '{"id": "batch-cut", "vers';
+      writeFileSync(join(dir, 'big.ndjson'), big.join('\n') + '\n');
+      const res = run(['import', join(dir, 'big.ndjson'), '--db', db('big'), '--no-progress']);
+      assert.equal(res.code, 1);
+      assert.match(res.stdout, /inserted 299, updated 0, unchanged 0, stale 0, rejected 1/);
+      assert.match(res.stderr, /^line 290: rejected: /m);
+      const exported = run(['export', '--db', db('big')])
+        .stdout.trim()
+        .split('\n');
+      assert.equal(exported.length, 299);
+    });
+
     test('a missing file is a clear error, exit 2', () => {
       const res = run(['import', join(dir, 'nope.ndjson'), '--db', db('a')]);
       assert.equal(res.code, 2);
