@@ -2,18 +2,20 @@
  * The one way the benchmarks make data: `writeBenchNdjson` writes generated call records as NDJSON, and
  * `benchNdjson` keeps the files it wrote in a cache folder so that a second run does not generate them again.
  *
- * The records come from bench/sample-data.ts today. To switch to `callrecords generate` (src/generate/), change only
- * `writeBenchNdjson` (and GENERATOR_SOURCES, which dates the cache): every benchmark calls it.
+ * `realistic` records come from the generator behind `callrecords generate` (src/generate/: a seeded organisation,
+ * every record's last version); the `small` and `large-call` shapes, which need a fixed form, from
+ * bench/sample-data.ts. GENERATOR_SOURCES dates the cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleCallRecords, writeNdjson, type NdjsonFile, type RecordShape } from './sample-data.js';
+import { generateRecords } from '../src/generate/index.js';
+import { sampleCallRecords, writeNdjson, type JsonObject, type NdjsonFile, type RecordShape } from './sample-data.js';
 
 /**
- * What the records look like: `realistic` is the seeded mix of peer-to-peer and group calls (43 KB per record on
- * average), `small` peer-to-peer calls of one session whose segments carry no media (4 KB, still valid),
+ * What the records look like: `realistic` is what `callrecords generate` writes (peer-to-peer calls, phone calls,
+ * group calls and meetings of a seeded organisation, about 41 KB per record on average), `small` peer-to-peer calls of one session whose segments carry no media (4 KB, still valid),
  * `large-call` group calls of LARGE_CALL_SESSIONS sessions.
  */
 export type BenchShape = 'realistic' | 'small' | 'large-call';
@@ -40,7 +42,19 @@ export const LARGE_CALL_SESSIONS = 200;
  */
 export const BENCH_DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'callrecords-bench-data');
 
-const GENERATOR_SOURCES = ['sample-data.ts', 'sample-media.ts', 'seeded-random.ts', 'bench-data.ts'];
+const GENERATOR_SOURCES = [
+  ...['sample-data.ts', 'sample-media.ts', 'seeded-random.ts', 'bench-data.ts'].map((f) =>
+    join(import.meta.dirname, f),
+  ),
+  ...readdirSync(join(import.meta.dirname, '../src/generate'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => join(import.meta.dirname, '../src/generate', f)),
+];
+
+/** The window realistic calls start in: fixed, so that the same seed always gives the same bytes. */
+const REALISTIC_FROM = new Date('2026-01-01T00:00:00Z');
+const REALISTIC_DAYS = 90;
 
 const SHAPES: Record<BenchShape, RecordShape> = {
   realistic: {},
@@ -58,7 +72,11 @@ export interface BenchFile extends NdjsonFile {
 export async function writeBenchNdjson(path: string, data: BenchData): Promise<BenchFile> {
   let firstStart = '';
   let lastStart = '';
-  const records = sampleCallRecords(data.records, data.seed ?? DEFAULT_BENCH_SEED, SHAPES[data.shape], data.skip);
+  const seed = data.seed ?? DEFAULT_BENCH_SEED;
+  const records: Iterable<JsonObject> =
+    data.shape === 'realistic'
+      ? realisticRecords(data.records + (data.skip ?? 0), seed, data.skip ?? 0)
+      : sampleCallRecords(data.records, seed, SHAPES[data.shape], data.skip);
   const file = await writeNdjson(
     path,
     (function* () {
@@ -71,6 +89,14 @@ export async function writeBenchNdjson(path: string, data: BenchData): Promise<B
     })(),
   );
   return { ...file, firstStart, lastStart };
+}
+
+/** Records `skip`… of `calls` generated calls (their last versions), as `callrecords generate` writes them. */
+function* realisticRecords(calls: number, seed: number, skip: number): Generator<JsonObject> {
+  let index = 0;
+  for (const record of generateRecords({ calls, seed, from: REALISTIC_FROM, days: REALISTIC_DAYS, versions: false })) {
+    if (index++ >= skip) yield record as JsonObject;
+  }
 }
 
 /** A cached file and how long it took to get it (0 s when it came from the cache). */
@@ -111,7 +137,7 @@ let hash: string | undefined;
 function generatorHash(): string {
   if (hash === undefined) {
     const h = createHash('sha256');
-    for (const source of GENERATOR_SOURCES) h.update(readFileSync(join(import.meta.dirname, source)));
+    for (const source of GENERATOR_SOURCES) h.update(readFileSync(source));
     hash = h.digest('hex').slice(0, 10);
   }
   return hash;

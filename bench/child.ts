@@ -142,13 +142,13 @@ export async function startHttpChild(options: {
   return { url: options.url, child, assertRunning, stop };
 }
 
-/** Starts `callrecords serve` on a free port with `--log-level warn`. */
-export async function startService(db: string, nodeArgs: readonly string[] = []): Promise<ServerChild> {
+/** Starts `callrecords serve --db <url>` on a free port with `--log-level warn`. */
+export async function startService(dbUrl: string, nodeArgs: readonly string[] = []): Promise<ServerChild> {
   const port = await freePort();
   return startHttpChild({
     nodeArgs,
     script: BIN,
-    args: ['serve', '--db', `sqlite:${db}`, '--port', String(port), '--log-level', 'warn'],
+    args: ['serve', '--db', dbUrl, '--port', String(port), '--log-level', 'warn'],
     url: `http://127.0.0.1:${port}`,
     readyPath: '/api/health',
   });

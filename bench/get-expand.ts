@@ -21,6 +21,8 @@ export interface GetBenchOptions {
   workDir: string;
   /** Seconds of load on the profiled server; 0 for no profile. */
   profileSeconds: number;
+  /** The database the server reads (empty at the start): default a new SQLite file in workDir. */
+  dbUrl?: string;
 }
 
 /** What autocannon measured against one server. */
@@ -77,9 +79,9 @@ export async function runGetBench(options: GetBenchOptions): Promise<GetBenchRes
   const typical = closestGroupCall(readNdjson(common.file.path), TYPICAL_SESSIONS);
   const large = readNdjson(largeCall.file.path)[0]!;
 
-  const db = join(workDir, 'get.db');
+  const db = options.dbUrl ?? `sqlite:${join(workDir, 'get.db')}`;
   for (const { file } of [common, largeCall]) {
-    const imported = await runCli(['import', file.path, '--db', `sqlite:${db}`, '--no-progress']);
+    const imported = await runCli(['import', file.path, '--db', db, '--no-progress']);
     if (imported.code !== 0 || !imported.stdout.includes(`inserted ${file.records},`)) {
       throw new Error(`import for the GET benchmark failed:\n${imported.stdout}${imported.stderr}`);
     }

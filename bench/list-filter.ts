@@ -71,7 +71,7 @@ export async function runListBench(options: ListBenchOptions): Promise<ListBench
   for (const records of options.sizes) {
     const { db, meta, buildSeconds } = await databaseOf(records, previous, options.workDir);
     previous = { db, meta };
-    const service = await startService(db);
+    const service = await startService(`sqlite:${db}`);
     try {
       cases.push(await measureSize(service, meta, { ...options, dbBytes: statSync(db).size, buildSeconds }));
     } finally {

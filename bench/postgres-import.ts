@@ -165,6 +165,17 @@ async function rawCopyOnce(prepared: PreparedCopy, schema: string): Promise<numb
   }
 }
 
+/** Drops a schema the benchmark made, with everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** `callrecords import` into a fresh schema (created and migrated by the import itself, as a user's first run). */
 async function importOnce(file: NdjsonFile, schema: string): Promise<number> {
   const url = `${BENCH_POSTGRES_URL}?schema=${schema}`;
@@ -180,9 +191,6 @@ async function importOnce(file: NdjsonFile, schema: string): Promise<number> {
     }
     return run.seconds;
   } finally {
-    const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
+    await dropSchema(schema);
   }
 }

@@ -23,6 +23,8 @@ import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { runListBench } from './list-filter.js';
 import { runMemoryBench } from './memory.js';
+import { benchNdjson } from './bench-data.js';
+import { BENCH_POSTGRES_URL, dropSchema, postgresReachable, runPostgresImportBench } from './postgres-import.js';
 import { resultsMarkdown, resultsTable, type BenchResults } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -41,6 +43,7 @@ const QUICK_SETTINGS = {
   listSizes: [10_000, 100_000],
   listSeconds: 3,
   memoryRecords: 5_000,
+  postgresImport: { records: 2_000, runs: 1 },
 };
 
 const FULL_SETTINGS: typeof QUICK_SETTINGS = {
@@ -56,6 +59,7 @@ const FULL_SETTINGS: typeof QUICK_SETTINGS = {
   listSeconds: 10,
   // About 1 GB of NDJSON at 43 KB per record.
   memoryRecords: 23_500,
+  postgresImport: { records: 10_000, runs: 2 },
 };
 
 const SETTINGS = QUICK ? QUICK_SETTINGS : FULL_SETTINGS;
@@ -68,8 +72,37 @@ function settingsText(s: typeof QUICK_SETTINGS): string {
   return (
     `imports of ${imports} realistic records; GET on ${s.getRecords} records, ${s.getSeconds} s per load run` +
     `${s.profileSeconds > 0 ? ', profiled' : ', no profiles'}; list at ${s.listSizes.map((n) => n.toLocaleString('en-US')).join(', ')} ` +
-    `records, ${s.listSeconds} s each; memory of an import of ${s.memoryRecords.toLocaleString('en-US')} records`
+    `records, ${s.listSeconds} s each; memory of an import of ${s.memoryRecords.toLocaleString('en-US')} records; ` +
+    `PostgreSQL: import of ${s.postgresImport.records.toLocaleString('en-US')} records against raw COPY ` +
+    `(${s.postgresImport.runs === 1 ? 'one run' : `best of ${s.postgresImport.runs}`}) and the GET cases`
   );
+}
+
+/** The PostgreSQL cases: import against raw COPY, and the GET cases on a PostgreSQL-backed server. */
+async function runPostgresCases(workDir: string): Promise<BenchResults['postgres']> {
+  if (!(await postgresReachable())) {
+    log(`PostgreSQL at ${BENCH_POSTGRES_URL} is unreachable: its cases are skipped`);
+    return { skipped: `PostgreSQL at ${BENCH_POSTGRES_URL} was unreachable` };
+  }
+  const { records, runs } = SETTINGS.postgresImport;
+  log(`PostgreSQL import: ${records} records × ${runs}, against raw COPY`);
+  const { file } = await benchNdjson({ records, shape: 'realistic' });
+  const importCase = await runPostgresImportBench(file, workDir, runs);
+  log(`PostgreSQL GET: ${SETTINGS.getRecords} records, ${SETTINGS.getSeconds} s per load run`);
+  const schema = `cr_bench_get_${process.pid}`;
+  try {
+    const getBench = await runGetBench({
+      records: SETTINGS.getRecords,
+      duration: SETTINGS.getSeconds,
+      connections: 10,
+      workDir,
+      profileSeconds: 0,
+      dbUrl: `${BENCH_POSTGRES_URL}?schema=${schema}`,
+    });
+    return { importCase, getBench };
+  } finally {
+    await dropSchema(schema);
+  }
 }
 
 async function main(): Promise<void> {
@@ -103,6 +136,7 @@ async function main(): Promise<void> {
     const listBench = await runListBench({ sizes: SETTINGS.listSizes, duration: SETTINGS.listSeconds, workDir });
     log(`memory: import of ${SETTINGS.memoryRecords} records`);
     const memoryBench = await runMemoryBench({ records: SETTINGS.memoryRecords, workDir });
+    const postgres = await runPostgresCases(workDir);
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -112,6 +146,7 @@ async function main(): Promise<void> {
       getBench,
       listBench,
       memoryBench,
+      postgres,
       getSeconds: SETTINGS.getSeconds,
       listSeconds: SETTINGS.listSeconds,
       runSizes: { full: settingsText(FULL_SETTINGS), quick: settingsText(QUICK_SETTINGS) },

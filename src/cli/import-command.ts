@@ -57,13 +57,23 @@ export async function importCommand(
   let bytes = 0;
   let batch: IngestItem[] = [];
   let batchText = 0;
+  let queued = 0;
+  // One batch is written while the next is read and validated (with PostgreSQL the write waits on the server);
+  // batches reach the store one at a time, in file order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const outcomes = await ingest.ingest(batch, summary.received);
-    summarise(outcomes, summary);
-    outcomes.filter((o) => o.status === 'rejected').forEach(report);
+    const prepared = ingest.prepare(batch, queued);
+    queued += batch.length;
     batch = [];
     batchText = 0;
-    bar?.update(bytes);
+    await writing;
+    writing = ingest.commit(prepared).then((outcomes) => {
+      summarise(outcomes, summary);
+      outcomes.filter((o) => o.status === 'rejected').forEach(report);
+      bar?.update(bytes);
+    });
+    // A failed write is raised where `writing` is next awaited, not as an unhandled rejection meanwhile.
+    writing.catch(() => undefined);
   };
   bar?.start(size ?? 0, 0);
   try {
@@ -79,9 +89,11 @@ export async function importCommand(
       if (batch.length >= BATCH_SIZE || batchText >= BATCH_TEXT_BYTES) await flush();
     }
     if (batch.length > 0) await flush();
+    await writing;
     await store.optimize();
   } finally {
     bar?.stop();
+    await writing.catch(() => undefined);
     await store.close();
   }
   io.stdout.write(summaryText(file, summary, (performance.now() - started) / 1000));

@@ -27,6 +27,13 @@ export interface ItemOutcome {
   warnings?: string[] | undefined;
 }
 
+/** A validated batch waiting for the store: every item's outcome, the records to write and their outcomes. */
+export interface PreparedBatch {
+  outcomes: ItemOutcome[];
+  writes: RecordWrite[];
+  writeOutcomes: ItemOutcome[];
+}
+
 /** The most validation errors summarised in one outcome's `reason`. */
 const MAX_REASONS = 5;
 
@@ -41,6 +48,14 @@ export class IngestService {
   ) {}
 
   async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
+    return this.commit(this.prepare(items, firstIndex));
+  }
+
+  /**
+   * The first half of `ingest`, synchronous: validates and cuts every item. A caller can prepare the next batch
+   * while the store is still writing the previous one (`callrecords import` does), then `commit` them in order.
+   */
+  prepare(items: readonly IngestItem[], firstIndex = 0): PreparedBatch {
     const outcomes: ItemOutcome[] = [];
     const writes: RecordWrite[] = [];
     const writeOutcomes: ItemOutcome[] = [];
@@ -72,6 +87,11 @@ export class IngestService {
       writeOutcomes.push(outcome);
       outcomes.push(outcome);
     });
+    return { outcomes, writes, writeOutcomes };
+  }
+
+  /** The second half of `ingest`: writes a prepared batch and fills in each valid item's outcome. */
+  async commit({ outcomes, writes, writeOutcomes }: PreparedBatch): Promise<ItemOutcome[]> {
     if (writes.length > 0) {
       const results = await this.store.write(writes, this.clock.now().toISOString());
       results.forEach((r, i) => {
