@@ -43,9 +43,7 @@ export const LARGE_CALL_SESSIONS = 200;
 export const BENCH_DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'callrecords-bench-data');
 
 const GENERATOR_SOURCES = [
-  ...['sample-data.ts', 'sample-media.ts', 'seeded-random.ts', 'bench-data.ts'].map((f) =>
-    join(import.meta.dirname, f),
-  ),
+  ...['sample-data.ts', 'sample-media.ts', 'bench-data.ts'].map((f) => join(import.meta.dirname, f)),
   ...readdirSync(join(import.meta.dirname, '../src/generate'))
     .filter((f) => f.endsWith('.ts'))
     .sort()

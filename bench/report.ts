@@ -112,17 +112,7 @@ export function resultsTable(r: BenchResults): string {
       c.ratio.toFixed(2),
       met(c.ratio >= TARGETS.importRatio, `≥ ${TARGETS.importRatio}`),
     ]),
-    ...get.cases.map((c) => [
-      `${c.name}, ${int(c.responseBytes / 1000)} KB`,
-      `${int(c.service.requestsPerSecond)} req/s`,
-      c.service.mbPerSecond.toFixed(1),
-      `${c.service.p50} / ${c.service.p99}`,
-      `node:http ${int(c.plain.requestsPerSecond)} req/s`,
-      c.plain.mbPerSecond.toFixed(1),
-      `${c.plain.p50} / ${c.plain.p99}`,
-      c.ratio.toFixed(2),
-      met(c.ratio >= TARGETS.getRatio, `≥ ${TARGETS.getRatio}`),
-    ]),
+    ...get.cases.map((c) => getRow(c, '')),
     ...list.cases.map((c) => {
       const growth = smallest === undefined ? 1 : c.p50 / smallest.p50;
       return [
@@ -163,21 +153,26 @@ export function resultsTable(r: BenchResults): string {
         pg.ratio.toFixed(2),
         met(pg.ratio >= TARGETS.postgresImportRatio, `≥ ${TARGETS.postgresImportRatio}`),
       ],
-      ...r.postgres.getBench.cases.map((c) => [
-        `PostgreSQL: ${c.name}, ${int(c.responseBytes / 1000)} KB`,
-        `${int(c.service.requestsPerSecond)} req/s`,
-        c.service.mbPerSecond.toFixed(1),
-        `${c.service.p50} / ${c.service.p99}`,
-        `node:http ${int(c.plain.requestsPerSecond)} req/s`,
-        c.plain.mbPerSecond.toFixed(1),
-        `${c.plain.p50} / ${c.plain.p99}`,
-        c.ratio.toFixed(2),
-        met(c.ratio >= TARGETS.getRatio, `≥ ${TARGETS.getRatio}`),
-      ]),
+      ...r.postgres.getBench.cases.map((c) => getRow(c, 'PostgreSQL: ')),
     );
   }
   const lines = [HEADER as readonly string[], HEADER.map(() => '---'), ...rows];
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The table row of one GET case. */
+function getRow(c: GetBenchResult['cases'][number], prefix: string): string[] {
+  return [
+    `${prefix}${c.name}, ${int(c.responseBytes / 1000)} KB`,
+    `${int(c.service.requestsPerSecond)} req/s`,
+    c.service.mbPerSecond.toFixed(1),
+    `${c.service.p50} / ${c.service.p99}`,
+    `node:http ${int(c.plain.requestsPerSecond)} req/s`,
+    c.plain.mbPerSecond.toFixed(1),
+    `${c.plain.p50} / ${c.plain.p99}`,
+    c.ratio.toFixed(2),
+    met(c.ratio >= TARGETS.getRatio, `≥ ${TARGETS.getRatio}`),
+  ];
 }
 
 /** The whole of bench/RESULTS.md. */

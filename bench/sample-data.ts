@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { graphTime, sampleMedia, type JsonObject, type MediaLabel, type SideKind } from './sample-media.js';
-import { seededRandom, type SeededRandom } from './seeded-random.js';
+import { seededRandom, type SeededRandom } from '../src/generate/seeded-random.js';
 
 export type { JsonObject } from './sample-media.js';
 

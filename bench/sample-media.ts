@@ -3,7 +3,7 @@
  * callee's network and device and two streams (one per direction) carrying plausible quality metrics, shaped like the
  * `microsoft.graph.callRecords.media` objects Graph returns (all properties present, the ones that do not apply null).
  */
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from '../src/generate/seeded-random.js';
 
 /** A JSON object as built here. */
 export type JsonObject = Record<string, unknown>;

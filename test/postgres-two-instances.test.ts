@@ -11,7 +11,7 @@ import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { seededRandom, type SeededRandom } from '../bench/seeded-random.js';
+import { seededRandom, type SeededRandom } from '../src/generate/seeded-random.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { POSTGRES_ENABLED, POSTGRES_URL, testSchema, type TestSchema } from './helpers/postgres.js';
 import { makeRecord } from './helpers/records.js';

@@ -1,7 +1,7 @@
 /**
- * A small seeded pseudo-random source for generated data (a copy of bench/seeded-random.ts, which bench/ keeps): the
- * same seed gives the same records on every machine and every run (house style: no hidden randomness). Not for
- * anything security-related.
+ * A small seeded pseudo-random source for generated data (the generator's, the benchmarks' and the tests'): the same
+ * seed gives the same records on every machine and every run (house style: no hidden randomness). Not for anything
+ * security-related.
  */
 
 /** A deterministic random source; every helper draws from the one 32-bit state sequence. */

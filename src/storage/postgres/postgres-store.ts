@@ -2,12 +2,20 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
-import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import type { Database } from '../sql/schema.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
-import { toHead, toItem, toRecordEnd, type Row } from '../sql/rows.js';
+import {
+  exportValues,
+  toExportedRecord,
+  toHead,
+  toItem,
+  toListedRecord,
+  toRecordEnd,
+  toVersionInfo,
+  type Row,
+} from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
@@ -164,12 +172,7 @@ export class PostgresStore implements CallRecordStore {
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
     const { sql, parameters } = this.listQueries.list(query);
     const { rows } = await this.pool.query<Row>({ name: this.nameOf(sql), text: sql, values: parameters });
-    return rows.map((r) => ({
-      id: r.id as string,
-      startKey: r.start_key as string,
-      json: r.record_json as StoredJson,
-      hasEvolvable: r.has_evolvable === 1,
-    }));
+    return rows.map(toListedRecord);
   }
 
   async countRecords(filter: RecordFilterQuery): Promise<number> {
@@ -181,12 +184,9 @@ export class PostgresStore implements CallRecordStore {
   async listVersions(id: string): Promise<VersionInfo[]> {
     return this.snapshot(async (client) => {
       const current = await this.get(client, this.sql.currentHead, { id });
-      return (await this.all(client, this.sql.listVersions, { id })).map((r) => ({
-        version: r.version as number,
-        lastModifiedDateTime: r.last_modified as string,
-        receivedDateTime: r.received_at as string,
-        current: current?.content_hash === r.content_hash,
-      }));
+      return (await this.all(client, this.sql.listVersions, { id })).map((r) =>
+        toVersionInfo(r, current?.content_hash),
+      );
     });
   }
 
@@ -200,18 +200,8 @@ export class PostgresStore implements CallRecordStore {
     after: { startKey: string; id: string } | undefined,
     limit: number,
   ): Promise<ExportedRecord[]> {
-    const rows = await this.all(this.pool, this.sql.exportPage, {
-      from: range.fromKey ?? EXPORT_MIN_KEY,
-      to: range.toKey ?? EXPORT_MAX_KEY,
-      afterStart: after?.startKey ?? '',
-      afterId: after?.id ?? '',
-      limit,
-    });
-    return rows.map((r) => ({
-      id: r.id as string,
-      startKey: r.start_key as string,
-      rawJson: decompressJson(r.raw_brotli as Buffer),
-    }));
+    const rows = await this.all(this.pool, this.sql.exportPage, exportValues(range, after, limit));
+    return rows.map(toExportedRecord);
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {
@@ -444,13 +434,8 @@ export class PostgresStore implements CallRecordStore {
  * overlapping batches queue behind each other instead of deadlocking.
  */
 /** Writers into a month hold its lock shared, so retention cannot drop the month under them (dropMonthIfExpired). */
-async function lockMonthsShared(client: pg.PoolClient, months: ReadonlySet<string>): Promise<void> {
-  await client.query({
-    name: 'pg_lock_months',
-    text: `select pg_advisory_xact_lock_shared(k)
-             from (select distinct hashtextextended(m, 0) as k from unnest($1::text[]) as m order by k) as keys`,
-    values: [[...months].map(monthLockKey)],
-  });
+function lockMonthsShared(client: pg.PoolClient, months: ReadonlySet<string>): Promise<void> {
+  return advisoryLocks(client, [...months].map(monthLockKey), 'pg_advisory_xact_lock_shared');
 }
 
 /** The advisory-lock name of a month: writers into it share the lock, retention dropping it takes it alone. */
@@ -458,11 +443,24 @@ function monthLockKey(month: string): string {
   return `callrecords month ${month}`;
 }
 
-async function lockRecords(client: pg.PoolClient, ids: readonly string[]): Promise<void> {
+/**
+ * Takes a transaction-scoped advisory lock per record id, so that writers (and retention) of overlapping batches
+ * queue behind each other instead of deadlocking.
+ */
+function lockRecords(client: pg.PoolClient, ids: readonly string[]): Promise<void> {
+  return advisoryLocks(client, ids, 'pg_advisory_xact_lock');
+}
+
+/** Transaction-scoped advisory locks on the hashes of `names`, taken in ascending key order (never a lock cycle). */
+async function advisoryLocks(
+  client: pg.PoolClient,
+  names: readonly string[],
+  lock: 'pg_advisory_xact_lock' | 'pg_advisory_xact_lock_shared',
+): Promise<void> {
   await client.query({
-    name: 'pg_lock_records',
-    text: `select pg_advisory_xact_lock(k)
-             from (select distinct hashtextextended(id, 0) as k from unnest($1::text[]) as id order by k) as keys`,
-    values: [ids],
+    name: lock,
+    text: `select ${lock}(k)
+             from (select distinct hashtextextended(n, 0) as k from unnest($1::text[]) as n order by k) as keys`,
+    values: [names],
   });
 }

@@ -1,4 +1,15 @@
-import type { RecordEnd, RecordHead, StoredItem, StoredJson } from '../store.js';
+import { decompressJson } from '../compression.js';
+import type {
+  ExportRange,
+  ExportedRecord,
+  ListedRecord,
+  RecordEnd,
+  RecordHead,
+  StoredItem,
+  StoredJson,
+  VersionInfo,
+} from '../store.js';
+import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from './bounds.js';
 
 /** A result row as a driver returns it (both drivers name columns as the statements alias them). */
 export type Row = Record<string, unknown>;
@@ -23,4 +34,44 @@ export function toItem(r: Row): StoredItem {
 /** The first or last record of the archive from a row of `oldestRecord`/`newestRecord` (none when it is empty). */
 export function toRecordEnd(r: Row | undefined): RecordEnd | undefined {
   return r && { id: r.id as string, startKey: r.start_key as string };
+}
+
+/** A row of the record list. */
+export function toListedRecord(r: Row): ListedRecord {
+  return {
+    id: r.id as string,
+    startKey: r.start_key as string,
+    json: r.record_json as StoredJson,
+    hasEvolvable: r.has_evolvable === 1,
+  };
+}
+
+/** A row of `listVersions`; `currentHash` is the content hash of the current version. */
+export function toVersionInfo(r: Row, currentHash: unknown): VersionInfo {
+  return {
+    version: r.version as number,
+    lastModifiedDateTime: r.last_modified as string,
+    receivedDateTime: r.received_at as string,
+    current: currentHash === r.content_hash,
+  };
+}
+
+/** The values of `exportPage` for a range, a cursor and a page size. */
+export function exportValues(
+  range: ExportRange,
+  after: { startKey: string; id: string } | undefined,
+  limit: number,
+): { from: string; to: string; afterStart: string; afterId: string; limit: number } {
+  return {
+    from: range.fromKey ?? EXPORT_MIN_KEY,
+    to: range.toKey ?? EXPORT_MAX_KEY,
+    afterStart: after?.startKey ?? '',
+    afterId: after?.id ?? '',
+    limit,
+  };
+}
+
+/** A row of `exportPage`: the record's whole JSON, from its history. */
+export function toExportedRecord(r: Row): ExportedRecord {
+  return { id: r.id as string, startKey: r.start_key as string, rawJson: decompressJson(r.raw_brotli as Buffer) };
 }

@@ -11,6 +11,31 @@ import { compileTemplate, param, type SqlTemplate } from './template.js';
 export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
   const recordId = param('id');
   const bytes = dialect.storedJson;
+  /** The record's own row of a record-and-page read; the head columns are null on the page's rows. */
+  const recordPart = () =>
+    db
+      .selectFrom('call_records')
+      .select([
+        sql<number>`0`.as('part'),
+        bytes('record_json').as('record_json'),
+        sql<StoredJson | null>`null`.as('segments_json'),
+        sql<number>`-1`.as('ordinal'),
+        'version',
+        'content_hash',
+        'session_count',
+        'participant_count',
+        'has_evolvable',
+      ])
+      .where('id', '=', recordId);
+  /** One page of a record's sessions or participants, by ordinal. */
+  const pageOf = (table: 'sessions' | 'participants') =>
+    db
+      .selectFrom(table)
+      .select('ordinal')
+      .where('record_id', '=', param('id'))
+      .where('ordinal', '>=', param<number>('from'))
+      .orderBy('ordinal')
+      .limit(param<number>('limit'));
   return {
     currentHead: compileTemplate<{ id: string }>(
       db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
@@ -132,86 +157,34 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .select('has_evolvable')
         .where('id', '=', recordId),
     ),
-    // The record and one page of its sessions in one statement, hence one snapshot: the record's row (part 0) and the
-    // page's rows (part 1, by ordinal). For servers a round trip away (PostgreSQL), where a read transaction of two
-    // statements would cost four round trips.
+    // The record and one page of its sessions (or participants) in one statement, hence one snapshot: the record's
+    // row (part 0) and the page's rows (part 1, by ordinal). For servers a round trip away (PostgreSQL), where a read
+    // transaction of two statements would cost four round trips.
     recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
-      db
-        .selectFrom('call_records')
-        .select([
-          sql<number>`0`.as('part'),
-          bytes('record_json').as('record_json'),
-          sql<StoredJson | null>`null`.as('segments_json'),
-          sql<number>`-1`.as('ordinal'),
-          'version',
-          'content_hash',
-          'session_count',
-          'participant_count',
-          'has_evolvable',
-        ])
-        .where('id', '=', recordId)
+      recordPart()
         .unionAll(
           db
-            .selectFrom(
-              db
-                .selectFrom('sessions')
-                .select(['ordinal', 'session_json', 'segments_json'])
-                .where('record_id', '=', param('id'))
-                .where('ordinal', '>=', param<number>('from'))
-                .orderBy('ordinal')
-                .limit(param<number>('limit'))
-                .as('p'),
-            )
+            .selectFrom(pageOf('sessions').select(['session_json as json', 'segments_json']).as('p'))
             .select([
               sql<number>`1`.as('part'),
-              bytes('p.session_json').as('record_json'),
+              bytes('p.json').as('record_json'),
               bytes('p.segments_json').as('segments_json'),
-              'p.ordinal',
-              sql<number>`null`.as('version'),
-              sql<string>`null`.as('content_hash'),
-              sql<number>`null`.as('session_count'),
-              sql<number>`null`.as('participant_count'),
-              sql<number>`null`.as('has_evolvable'),
+              ...NO_HEAD,
             ]),
         )
         .orderBy('part')
         .orderBy('ordinal'),
     ),
     recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
-      db
-        .selectFrom('call_records')
-        .select([
-          sql<number>`0`.as('part'),
-          bytes('record_json').as('record_json'),
-          sql<number>`-1`.as('ordinal'),
-          'version',
-          'content_hash',
-          'session_count',
-          'participant_count',
-          'has_evolvable',
-        ])
-        .where('id', '=', recordId)
+      recordPart()
         .unionAll(
           db
-            .selectFrom(
-              db
-                .selectFrom('participants')
-                .select(['ordinal', 'participant_json'])
-                .where('record_id', '=', param('id'))
-                .where('ordinal', '>=', param<number>('from'))
-                .orderBy('ordinal')
-                .limit(param<number>('limit'))
-                .as('p'),
-            )
+            .selectFrom(pageOf('participants').select('participant_json as json').as('p'))
             .select([
               sql<number>`1`.as('part'),
-              bytes('p.participant_json').as('record_json'),
-              'p.ordinal',
-              sql<number>`null`.as('version'),
-              sql<string>`null`.as('content_hash'),
-              sql<number>`null`.as('session_count'),
-              sql<number>`null`.as('participant_count'),
-              sql<number>`null`.as('has_evolvable'),
+              bytes('p.json').as('record_json'),
+              sql<StoredJson | null>`null`.as('segments_json'),
+              ...NO_HEAD,
             ]),
         )
         .orderBy('part')
@@ -328,6 +301,16 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     ),
   } satisfies Record<string, SqlTemplate<never>>;
 }
+
+/** The head columns of a record-and-page read, null on the page's rows. */
+const NO_HEAD = [
+  sql<number>`p.ordinal`.as('ordinal'),
+  sql<number>`null`.as('version'),
+  sql<string>`null`.as('content_hash'),
+  sql<number>`null`.as('session_count'),
+  sql<number>`null`.as('participant_count'),
+  sql<number>`null`.as('has_evolvable'),
+] as const;
 
 /** The statements a store executes, typed by their parameters. */
 export type Statements = ReturnType<typeof buildStatements>;

@@ -9,7 +9,16 @@ import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
-import { toHead, toItem, toRecordEnd, type Row } from '../sql/rows.js';
+import {
+  exportValues,
+  toExportedRecord,
+  toHead,
+  toItem,
+  toListedRecord,
+  toRecordEnd,
+  toVersionInfo,
+  type Row,
+} from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import type {
   CallRecordStore,
@@ -30,7 +39,6 @@ import type {
   StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
-import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from '../sql/bounds.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
@@ -122,12 +130,7 @@ export class SqliteStore implements CallRecordStore {
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
     const { sql, parameters } = this.listQueries.list(query);
     const rows = this.statement(sql).all(...parameters) as Row[];
-    return rows.map((r) => ({
-      id: r.id as string,
-      startKey: r.start_key as string,
-      json: r.record_json as StoredJson,
-      hasEvolvable: r.has_evolvable === 1,
-    }));
+    return rows.map(toListedRecord);
   }
 
   async countRecords(filter: RecordFilterQuery): Promise<number> {
@@ -137,12 +140,7 @@ export class SqliteStore implements CallRecordStore {
 
   async listVersions(id: string): Promise<VersionInfo[]> {
     const current = this.get(this.sql.currentHead, { id });
-    return this.all(this.sql.listVersions, { id }).map((r) => ({
-      version: r.version as number,
-      lastModifiedDateTime: r.last_modified as string,
-      receivedDateTime: r.received_at as string,
-      current: current?.content_hash === r.content_hash,
-    }));
+    return this.all(this.sql.listVersions, { id }).map((r) => toVersionInfo(r, current?.content_hash));
   }
 
   async getVersion(id: string, version: number): Promise<string | undefined> {
@@ -155,18 +153,8 @@ export class SqliteStore implements CallRecordStore {
     after: { startKey: string; id: string } | undefined,
     limit: number,
   ): Promise<ExportedRecord[]> {
-    const rows = this.all(this.sql.exportPage, {
-      from: range.fromKey ?? EXPORT_MIN_KEY,
-      to: range.toKey ?? EXPORT_MAX_KEY,
-      afterStart: after?.startKey ?? '',
-      afterId: after?.id ?? '',
-      limit,
-    });
-    return rows.map((r) => ({
-      id: r.id as string,
-      startKey: r.start_key as string,
-      rawJson: decompressJson(r.raw_brotli as Buffer),
-    }));
+    const rows = this.all(this.sql.exportPage, exportValues(range, after, limit));
+    return rows.map(toExportedRecord);
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {
