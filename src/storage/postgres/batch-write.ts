@@ -1,0 +1,93 @@
+import type pg from 'pg';
+import type { RecordWrite, WriteResult } from '../store.js';
+import { lockMonthsShared, lockRecords } from './advisory-locks.js';
+import { copyRows } from './copy-rows.js';
+import { monthOf, type MonthlyPartitions } from './partitions.js';
+import { NO_PARTITION, type PgQueries } from './pg-queries.js';
+import { COPY_COLUMNS, participantRows, recordRow, sessionRows, versionRow } from './record-rows.js';
+import { bodyKey, planWrites, type CurrentHead } from './write-plan.js';
+
+/**
+ * Writes a batch of records in one transaction: the months' partitions made first (on this connection, before the
+ * transaction, so no lock is held and no second pool connection is needed), the months' and records' advisory locks,
+ * the current heads and known bodies in two statements, every version decided in memory (write-plan.ts), the replaced
+ * rows deleted and the new ones sent with COPY.
+ */
+export function writeBatch(
+  db: PgQueries,
+  partitions: MonthlyPartitions,
+  records: readonly RecordWrite[],
+  receivedAt: string,
+): Promise<WriteResult[]> {
+  const months = new Set(records.map((r) => monthOf(r.startKey)));
+  const ids = [...new Set(records.map((r) => r.id))];
+  const prepare = async (client: pg.PoolClient, retriedAfter: string | undefined) => {
+    if (retriedAfter === NO_PARTITION) partitions.forget();
+    await partitions.ensure(months, client);
+  };
+  return db.transaction(async (client) => {
+    await lockMonthsShared(client, months);
+    await lockRecords(client, ids);
+    const plan = planWrites(records, await currentHeads(db, client, ids), await knownBodies(db, client, ids));
+    // A record that moved to another month takes its older history rows with it (PostgreSQL moves the rows between
+    // partitions), so that every row of a record lives in the month of its current start.
+    if (plan.moved.size > 0) {
+      await client.query(
+        `update record_versions v set start_key = m.start_key
+           from unnest($1::text[], $2::text[]) as m(id, start_key)
+          where v.record_id = m.id and v.start_key <> m.start_key`,
+        [[...plan.moved.keys()], [...plan.moved.values()]],
+      );
+    }
+    if (plan.replaced.length > 0) {
+      for (const table of ['sessions', 'participants']) {
+        await client.query(`delete from ${table} where record_id = any($1::text[])`, [plan.replaced]);
+      }
+      await client.query(`delete from call_records where id = any($1::text[])`, [plan.replaced]);
+    }
+    await copyCurrent(client, [...plan.newCurrent.values()], receivedAt);
+    if (plan.newVersions.length > 0) {
+      const rows = plan.newVersions.map((r) => versionRow(r, plan.finalStart.get(r.id)!, receivedAt));
+      await copyRows(client, 'record_versions', COPY_COLUMNS.record_versions, rows);
+    }
+    return plan.results;
+  }, prepare);
+}
+
+async function copyCurrent(client: pg.PoolClient, records: readonly RecordWrite[], receivedAt: string) {
+  if (records.length === 0) return;
+  const rows = records.map((r) => recordRow(r, receivedAt));
+  await copyRows(client, 'call_records', COPY_COLUMNS.call_records, rows);
+  const sessions = records.flatMap(sessionRows);
+  if (sessions.length > 0) await copyRows(client, 'sessions', COPY_COLUMNS.sessions, sessions);
+  const participants = records.flatMap(participantRows);
+  if (participants.length > 0) await copyRows(client, 'participants', COPY_COLUMNS.participants, participants);
+}
+
+async function currentHeads(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Map<string, CurrentHead>> {
+  const rows = await db.rows(
+    client,
+    `select id, version, start_key, last_modified_key, content_hash from call_records where id = any($1::text[])`,
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        version: r.version as number,
+        startKey: r.start_key as string,
+        lastModifiedKey: r.last_modified_key as string,
+        contentHash: r.content_hash as string,
+      },
+    ]),
+  );
+}
+
+async function knownBodies(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Set<string>> {
+  const rows = await db.rows(
+    client,
+    `select record_id, content_hash from record_versions where record_id = any($1::text[])`,
+    [ids],
+  );
+  return new Set(rows.map((r) => bodyKey(r.record_id as string, r.content_hash as string)));
+}
