@@ -1,21 +1,14 @@
 /** `callrecords generate` as a user runs it: real processes, real files, and an import of what it wrote. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './helpers/server-process.js';
+import { BIN, runCli } from './helpers/server-process.js';
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-    env: { ...process.env, ...env },
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const run = (args: string[], env?: NodeJS.ProcessEnv) => runCli(args, { env });
 
 describe('callrecords generate', () => {
   let dir: string;

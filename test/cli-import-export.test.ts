@@ -1,18 +1,14 @@
 /** `callrecords import` and `callrecords export` as a user runs them: real processes, real files. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './helpers/server-process.js';
+import { runCli } from './helpers/server-process.js';
 import { DATABASES, DatabaseList } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
 
-function run(args: string[], input?: string) {
-  const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const run = (args: string[], input?: string) => runCli(args, { input });
 
 for (const backend of DATABASES) {
   describe(`callrecords import / export (${backend.name})`, () => {

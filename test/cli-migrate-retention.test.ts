@@ -1,55 +1,31 @@
 /** `callrecords migrate` and `serve --retain-days` as an operator runs them: real processes, both stores. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POSTGRES_ENABLED, testSchema, type TestSchema } from './helpers/postgres.js';
+import { DATABASES } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
-import { BIN, startServer } from './helpers/server-process.js';
+import { runCli, startServer } from './helpers/server-process.js';
 
-function run(args: string[]) {
-  const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
 
-interface Backend {
-  name: string;
-  url(): string;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  const dir = mkdtempSync(join(tmpdir(), 'callrecords-retain-'));
-  return {
-    name: 'sqlite',
-    url: () => `sqlite:${join(dir, 'archive.db')}`,
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresBackend(): Backend {
-  const schema: TestSchema = testSchema('cli');
-  return { name: 'postgres', url: () => schema.url, cleanup: () => schema.drop() };
-}
-
-for (const make of [sqliteBackend, ...(POSTGRES_ENABLED ? [postgresBackend] : [])]) {
-  const backend = make();
+for (const backend of DATABASES) {
   describe(`callrecords migrate / serve --retain-days (${backend.name})`, () => {
+    const database = backend.create('retain');
     let dir: string;
     before(() => (dir = mkdtempSync(join(tmpdir(), 'callrecords-retain-data-'))));
     after(async () => {
       rmSync(dir, { recursive: true, force: true });
-      await backend.cleanup();
+      await database.drop();
     });
 
     test('migrate creates the schema once and can run again', () => {
       for (let i = 0; i < 2; i++) {
-        const res = run(['migrate', '--db', backend.url()]);
+        const res = run(['migrate', '--db', database.url]);
         assert.equal(res.code, 0, res.stderr);
         assert.match(res.stdout, new RegExp(`the ${backend.name} database is up to date \\(0 records\\)`));
       }
@@ -62,10 +38,10 @@ for (const make of [sqliteBackend, ...(POSTGRES_ENABLED ? [postgresBackend] : []
         makeRecord({ id: 'ended-yesterday', start: daysAgo(1) }),
       ];
       writeFileSync(join(dir, 'r.ndjson'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      const imported = run(['import', join(dir, 'r.ndjson'), '--db', backend.url(), '--no-progress']);
+      const imported = run(['import', join(dir, 'r.ndjson'), '--db', database.url, '--no-progress']);
       assert.equal(imported.code, 0, imported.stderr);
 
-      const server = await startServer(['--db', backend.url(), '--retain-days', '200']);
+      const server = await startServer(['--db', database.url, '--retain-days', '200']);
       try {
         let pass: { removed?: number } | undefined;
         for (let i = 0; i < 100 && pass === undefined; i++) {
@@ -90,7 +66,7 @@ for (const make of [sqliteBackend, ...(POSTGRES_ENABLED ? [postgresBackend] : []
 
     test('--retain-days must be a whole number of at least 1', () => {
       for (const bad of ['0', '-3', 'soon']) {
-        const res = run(['serve', '--db', backend.url(), '--port', '0', '--retain-days', bad]);
+        const res = run(['serve', '--db', database.url, '--port', '0', '--retain-days', bad]);
         assert.equal(res.code, 2, `--retain-days ${bad}: ${res.stderr}`);
         assert.match(res.stderr, /--retain-days must be/);
       }

@@ -1,10 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The installed entry point, run from the compiled `dist/` (`npm test` builds first). */
 export const BIN = join(import.meta.dirname, '../../bin/callrecords.js');
+
+/** How a `callrecords …` run ended: its exit code and what it wrote. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `callrecords args…` to completion, with `input` on stdin and `env` added to the environment. */
+export function runCli(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: options.input,
+    env: { ...process.env, ...options.env },
+    maxBuffer: 256 << 20,
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
 
 /** A real `callrecords serve` process on a free port. */
 export interface ServerProcess {
