@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import { generateRecords } from '../generate/index.js';
-import { IngestService, type IngestItem } from '../ingest/ingest-service.js';
-import { emptySummary, summarise, type IngestSummary } from '../ingest/summary.js';
+import { BatchIngest } from '../ingest/batch-ingest.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import type { IngestSummary } from '../ingest/summary.js';
 import type { CallRecordStore } from '../storage/store.js';
 
 /** The demo tenant: the same people and call ids on every machine; only the dates follow today. */
@@ -12,7 +13,6 @@ export type DemoOutcome =
   | { loaded: false; records: number }
   | { loaded: true; calls: number; summary: IngestSummary; from: string; to: string; seconds: number };
 
-const BATCH = 500;
 const DAY_MS = 86_400_000;
 // The window ends a few hours ago, so that every demo call has ended and has its records by now, as in Graph.
 const SETTLE_MS = 3 * 3_600_000;
@@ -27,20 +27,14 @@ export async function loadDemoData(store: CallRecordStore, clock: Clock): Promis
   const started = performance.now();
   const to = new Date(clock.now().getTime() - SETTLE_MS);
   const from = new Date(to.getTime() - DEMO.days * DAY_MS);
-  const ingest = new IngestService(store, clock);
-  const summary = emptySummary();
-  let batch: IngestItem[] = [];
-  const flush = async () => {
-    summarise(await ingest.ingest(batch, summary.received), summary);
-    batch = [];
-    // Let the event loop run between batches (signals, logs): a synchronous store would otherwise hold it throughout.
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+  const batches = new BatchIngest(new IngestService(store, clock));
+  let generated = 0;
   for (const value of generateRecords({ calls: DEMO.calls, seed: DEMO.seed, from, days: DEMO.days, versions: true })) {
-    batch.push({ value });
-    if (batch.length >= BATCH) await flush();
+    await batches.add([{ value }]);
+    // Let the event loop run now and then (signals, logs): a synchronous store would otherwise hold it throughout.
+    if (++generated % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  if (batch.length > 0) await flush();
+  const summary = await batches.finish();
   await store.optimize();
   const seconds = (performance.now() - started) / 1000;
   return { loaded: true, calls: DEMO.calls, summary, from: from.toISOString(), to: to.toISOString(), seconds };

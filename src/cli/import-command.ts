@@ -1,11 +1,11 @@
 import { createReadStream, statSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { systemClock } from '../clock.js';
+import { BatchIngest } from '../ingest/batch-ingest.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
-
-import { emptySummary, summarise, type IngestSummary } from '../ingest/summary.js';
+import type { IngestSummary } from '../ingest/summary.js';
 import { openStore } from '../storage/open-store.js';
 import { CliError } from './cli-error.js';
 
@@ -14,19 +14,6 @@ export interface ImportOptions {
   db: string;
   progress: boolean;
 }
-
-/**
- * A batch is validated and written together once it holds this many records or BATCH_TEXT_BYTES of their text,
- * whichever comes first (it is flushed after the input chunk that fills it): large enough to amortise a transaction.
- */
-const BATCH_SIZE = 500;
-
-/**
- * The text bound of a batch. A batch's parsed records take several times their text in heap, and the heap's peak is
- * the import's peak: with batches of 500 records of 43 KB, importing 1 GB took 480 MB of RSS; with 4 MiB batches,
- * 240 MB at the same speed (bench/RESULTS.md, History).
- */
-const BATCH_TEXT_BYTES = 4 * 2 ** 20;
 
 /**
  * Streams records from a file (or stdin) into the store in batches, with a progress bar on a terminal, reports every
@@ -51,53 +38,36 @@ export async function importCommand(
   };
 
   const store = await openStore(opts.db);
-  const ingest = new IngestService(store, systemClock);
-  const summary = emptySummary();
   const started = performance.now();
   let bytes = 0;
-  let batch: IngestItem[] = [];
-  let batchText = 0;
-  let queued = 0;
-  // One batch is written while the next is read and validated (with PostgreSQL the write waits on the server);
-  // batches reach the store one at a time, in file order.
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    const prepared = ingest.prepare(batch, queued);
-    queued += batch.length;
-    batch = [];
-    batchText = 0;
-    await writing;
-    writing = ingest.commit(prepared).then((outcomes) => {
-      summarise(outcomes, summary);
-      outcomes.filter((o) => o.status === 'rejected').forEach(report);
-      bar?.update(bytes);
-    });
-    // A failed write is raised where `writing` is next awaited, not as an unhandled rejection meanwhile.
-    writing.catch(() => undefined);
-  };
+  const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
+    outcomes.filter((o) => o.status === 'rejected').forEach(report);
+    bar?.update(bytes);
+  });
   bar?.start(size ?? 0, 0);
   try {
     // Items arrive grouped by input chunk: one await per chunk, not per record.
-    for await (const items of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
-      for (const item of items) {
-        if (item.kind === 'error') batch.push({ line: item.line, error: item.message });
+    for await (const chunk of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
+      const items: IngestItem[] = [];
+      let text = 0;
+      for (const item of chunk) {
+        if (item.kind === 'error') items.push({ line: item.line, error: item.message });
         else {
-          batch.push(...parseItems(item.text, item.line));
-          batchText += item.text.length;
+          items.push(...parseItems(item.text, item.line));
+          text += item.text.length;
         }
       }
-      if (batch.length >= BATCH_SIZE || batchText >= BATCH_TEXT_BYTES) await flush();
+      await batches.add(items, text);
     }
-    if (batch.length > 0) await flush();
-    await writing;
+    await batches.finish();
     await store.optimize();
   } finally {
     bar?.stop();
-    await writing.catch(() => undefined);
+    await batches.settle();
     await store.close();
   }
-  io.stdout.write(summaryText(file, summary, (performance.now() - started) / 1000));
-  return summary.rejected > 0 ? 1 : 0;
+  io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000));
+  return batches.summary.rejected > 0 ? 1 : 0;
 }
 
 function summaryText(file: string, s: IngestSummary, seconds: number): string {
