@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
 import { CliError } from './cli-error.js';
 import { dateOption } from './date-option.js';
+import { wholeNumber } from './whole-number.js';
 
 /** The options of `callrecords generate`, as commander hands them over. */
 export interface GenerateCommandOptions {
@@ -25,13 +26,13 @@ export async function generateCommand(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
   now: () => Date = () => new Date(),
 ): Promise<number> {
-  const days = whole(opts.days, '--days', 1);
+  const days = wholeNumber(opts.days, '--days', 1);
   const from =
     opts.from === undefined
       ? new Date(now().getTime() - days * DAY_MS)
       : new Date(fromKey(dateOption(opts.from, '--from')!));
   const options: GenerateOptions = {
-    calls: whole(opts.calls, '--calls', 0),
+    calls: wholeNumber(opts.calls, '--calls'),
     seed: seed(opts.seed),
     from,
     days,
@@ -65,13 +66,6 @@ export async function generateCommand(
 // A sortable UTC key (7 fractional digits) as a Date: milliseconds are all a window start needs.
 function fromKey(key: string): string {
   return `${key.slice(0, 23)}Z`;
-}
-
-function whole(value: string, flag: string, min: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-    throw new CliError(`${flag} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, not '${value}'`);
-  }
-  return Number(value);
 }
 
 function seed(value: string): number {

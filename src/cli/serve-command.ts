@@ -8,6 +8,7 @@ import type { CallRecordStore } from '../storage/store.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
+import { wholeNumber } from './whole-number.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
 export interface ServeOptions {
@@ -33,8 +34,7 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export async function serveCommand(opts: ServeOptions): Promise<number> {
   const port = wholeNumber(opts.port, '--port');
   const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
-  const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days');
-  if (retainDays === 0) throw new CliError('--retain-days must be at least 1 (leave it out to keep every record)');
+  const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key go together');
   }
@@ -137,11 +137,6 @@ async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise
     },
     `demo: loaded ${calls} calls (${summary.received} record versions, ${from.slice(0, 10)} to ${to.slice(0, 10)}) in ${seconds.toFixed(1)} s`,
   );
-}
-
-function wholeNumber(value: string, flag: string): number {
-  if (!/^\d+$/.test(value)) throw new CliError(`${flag} must be a whole number, not '${value}'`);
-  return Number(value);
 }
 
 function readPem(path: string): Buffer {
