@@ -157,11 +157,13 @@ export interface ExportRange {
   toKey?: string | undefined;
 }
 
-/** A record as exported: its whole JSON text. */
+/** A record as exported: its whole JSON text, and the next links its source cut it short with. */
 export interface ExportedRecord {
   id: string;
   startKey: string;
   rawJson: string;
+  /** The current version's next links as a JSON object text, when it was cut short (RecordWrite.nextLinks). */
+  nextLinks?: string | undefined;
 }
 
 /** A record at one end of the archive. */

@@ -83,5 +83,11 @@ export function exportValues(
 
 /** A row of `exportPage`: the record's whole JSON, from its history. */
 export function toExportedRecord(r: Row): ExportedRecord {
-  return { id: r.id as string, startKey: r.start_key as string, rawJson: decompressJson(r.raw_brotli as Buffer) };
+  const record: ExportedRecord = {
+    id: r.id as string,
+    startKey: r.start_key as string,
+    rawJson: decompressJson(r.raw_brotli as Buffer),
+  };
+  if (typeof r.next_links === 'string') record.nextLinks = r.next_links;
+  return record;
 }

@@ -269,7 +269,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .innerJoin('record_versions as v', (join) =>
           join.onRef('v.record_id', '=', 'c.id').onRef('v.content_hash', '=', 'c.content_hash'),
         )
-        .select(['c.id', 'c.start_key', 'v.raw_brotli'])
+        .select(['c.id', 'c.start_key', 'v.raw_brotli', 'c.next_links'])
         .where('c.start_key', '>=', param('from'))
         .where('c.start_key', '<', param('to'))
         .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>', eb.tuple(param('afterStart'), param('afterId'))))
