@@ -60,6 +60,7 @@ export function completenessOf(body: unknown): Completeness {
     if (rank > CUT_SHORT) rank = CUT_SHORT;
   }
   if (rank === COMPLETE) return COMPLETE_BODY;
-  const links = Object.keys(nextLinks).length > 0 ? nextLinks : undefined;
-  return { rank, missing: missing.join('; '), nextLinks: links };
+  const result: Completeness = { rank, missing: missing.join('; ') };
+  if (Object.keys(nextLinks).length > 0) result.nextLinks = nextLinks;
+  return result;
 }
