@@ -1,7 +1,14 @@
 /** The version rules (docs/api.md, "Version rules") and how completeness is read from a body as received. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMPLETE, CUT_SHORT, NO_SESSIONS, completenessOf, type Completeness } from '../src/domain/completeness.js';
+import {
+  COMPLETE,
+  CUT_SHORT,
+  MAX_NEXT_LINK_LENGTH,
+  NO_SESSIONS,
+  completenessOf,
+  type Completeness,
+} from '../src/domain/completeness.js';
 import { decideVersion, type VersionDecision, type VersionKey } from '../src/domain/version-order.js';
 
 const LINK = 'https://graph.microsoft.com/v1.0/communications/callRecords/x/sessions?$skiptoken=a';
@@ -37,6 +44,11 @@ describe('completenessOf', () => {
         missing: 'no sessions (a list-page copy); 130 of ≥ 131 participants_v2; follow participants_v2@odata.nextLink',
         nextLinks: { 'participants_v2@odata.nextLink': LINK },
       },
+    },
+    {
+      name: 'a next link that is not a URL-sized string: cut short, the value not kept',
+      input: { sessions: [], 'sessions@odata.nextLink': 'x'.repeat(MAX_NEXT_LINK_LENGTH + 1) },
+      expected: { rank: CUT_SHORT, missing: '0 of ≥ 1 sessions; follow sessions@odata.nextLink' },
     },
     { name: 'not an object', input: [1], expected: { rank: COMPLETE } },
   ];

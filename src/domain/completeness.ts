@@ -32,6 +32,12 @@ export const COMPLETE_BODY: Completeness = { rank: COMPLETE };
 /** What a list-page copy lacks. */
 export const NO_SESSIONS_TEXT = 'no sessions (a list-page copy)';
 
+/**
+ * The longest next link kept. Graph's are a URL with a skip token (a few hundred characters); anything longer is not
+ * one, so the body still counts as cut short but the value is not stored.
+ */
+export const MAX_NEXT_LINK_LENGTH = 8192;
+
 /** The contained collections Graph pages inside a record, with the name users know them by. */
 const PAGED_COLLECTIONS = ['sessions', 'participants_v2'] as const;
 
@@ -53,7 +59,7 @@ export function completenessOf(body: unknown): Completeness {
     const annotation = `${name}@odata.nextLink`;
     if (!(annotation in record) || !(name in record)) continue;
     const link = record[annotation];
-    if (typeof link === 'string') nextLinks[annotation] = link;
+    if (typeof link === 'string' && link.length <= MAX_NEXT_LINK_LENGTH) nextLinks[annotation] = link;
     const items = record[name];
     const count = Array.isArray(items) ? items.length : 0;
     missing.push(`${count} of ≥ ${count + 1} ${name}; follow ${annotation}`);
