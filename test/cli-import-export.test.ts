@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/server-process.js';
 import { DATABASES, DatabaseList } from './helpers/databases.js';
-import { makeRecord } from './helpers/records.js';
+import { cutShortCopy, listPageCopy, makeRecord } from './helpers/records.js';
 
 const run = (args: string[], input?: string) => runCli(args, { input });
 
@@ -123,6 +123,33 @@ for (const backend of DATABASES) {
         .stdout.trim()
         .split('\n');
       assert.equal(exported.length, 299);
+    });
+
+    test('partial records are counted and named; export keeps the next link, so a re-import knows them', () => {
+      const big = makeRecord({ id: 'cli-big', start: '2024-06-01T10:00:00Z', sessions: 283 });
+      const listed = makeRecord({ id: 'cli-listed', start: '2024-06-02T10:00:00Z' });
+      const file = join(dir, 'partial.ndjson');
+      writeFileSync(file, [cutShortCopy(big), listPageCopy(listed)].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const res = run(['import', file, '--db', db('partial')]);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /inserted 2, updated 0, unchanged 0, stale 0, rejected 0, partial 2/);
+      assert.match(
+        res.stderr,
+        /^line 1 \(id cli-big\): partial: 60 of ≥ 61 sessions; follow sessions@odata\.nextLink$/m,
+      );
+      assert.match(res.stderr, /^line 2 \(id cli-listed\): partial: no sessions \(a list-page copy\)$/m);
+
+      const first = run(['export', '--db', db('partial')]);
+      assert.match(first.stdout, /"sessions@odata\.nextLink":"https:\/\/graph\.microsoft\.com\/v1\.0\/communications/);
+      writeFileSync(join(dir, 'partial-export.ndjson'), first.stdout);
+      const again = run(['import', join(dir, 'partial-export.ndjson'), '--db', db('partial2')]);
+      assert.match(again.stdout, /inserted 2, .*, partial 2/);
+      assert.equal(run(['export', '--db', db('partial2')]).stdout, first.stdout);
+
+      writeFileSync(file, [big, listed].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const completed = run(['import', file, '--db', db('partial')]);
+      assert.match(completed.stdout, /updated 2, unchanged 0, stale 0, rejected 0, partial 0/);
+      assert.equal(completed.stderr, '');
     });
 
     test('a missing file is a clear error, exit 2', () => {

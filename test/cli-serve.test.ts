@@ -66,7 +66,12 @@ for (const backend of DATABASES) {
       const server = await startServer(['--db', databases.create('serve_logs').url, '--log-level', 'info']);
       const res = await fetch(`${server.url}/api/health`);
       const requestId = res.headers.get('request-id');
-      assert.deepEqual(await res.json(), { status: 'ok', database: { kind: backend.name, status: 'ok' }, records: 0 });
+      assert.deepEqual(await res.json(), {
+        status: 'ok',
+        database: { kind: backend.name, status: 'ok' },
+        records: 0,
+        partial: 0,
+      });
       assert.equal(await server.stop(), 0);
       const entries = server.logs.map((l) => JSON.parse(l) as { reqId?: string; msg: string });
       assert.ok(

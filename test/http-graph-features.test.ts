@@ -207,7 +207,15 @@ for (const backend of STORES) {
       bad.startDateTime = 'soon';
       const res = await ingest(t.app, { value: [makeRecord({ id: 'batch-ok' }), bad] });
       assert.equal(res.status, 200);
-      assert.deepEqual(res.json.summary, { received: 2, inserted: 1, updated: 0, unchanged: 0, stale: 0, rejected: 1 });
+      assert.deepEqual(res.json.summary, {
+        received: 2,
+        inserted: 1,
+        updated: 0,
+        unchanged: 0,
+        stale: 0,
+        rejected: 1,
+        partial: 0,
+      });
       assert.match(res.json.value[1].reason, /startDateTime: not an ISO-8601 date-time/);
       assert.equal(
         (await t.app.inject({ method: 'GET', url: '/v1.0/communications/callRecords/batch-bad' })).statusCode,

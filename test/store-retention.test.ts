@@ -110,6 +110,7 @@ for (const backend of STORES) {
         assert.deepEqual(await empty.health(), {
           kind: backend.name,
           records: 0,
+          partial: 0,
           oldest: undefined,
           newest: undefined,
         });

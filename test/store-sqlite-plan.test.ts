@@ -1,6 +1,15 @@
-/** The list filters are answered from indexes, not by scanning the table (asserted on SQLite's query plan). */
+/**
+ * The list filters and the partial-records list are answered from indexes, not by scanning the table (asserted on
+ * SQLite's query plan).
+ */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrateToLatest } from '../src/storage/migrate.js';
+import { SQLITE_SQL } from '../src/storage/sql/dialect-sql.js';
+import type { Database } from '../src/storage/sql/schema.js';
+import { buildStatements } from '../src/storage/sql/statements.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 
 let store: SqliteStore;
@@ -45,4 +54,21 @@ test('a participant filter pages along the participant index, without sorting', 
     /SEARCH c USING INDEX (sqlite_autoindex_call_records_1 \(id=\?\)|call_records_by_start \(start_key=\? AND id=\?\))/,
   );
   assert.doesNotMatch(plan, /TEMP B-TREE|SCAN call_records|SCAN participants/);
+});
+
+test('the partial records are listed and counted from the partial index alone', async () => {
+  const db = new BetterSqlite3(':memory:');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+  try {
+    await migrateToLatest(kysely as Kysely<unknown>);
+    const sql = buildStatements(kysely, SQLITE_SQL);
+    const plan = (text: string, ...values: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[]).map((r) => r.detail).join('\n');
+    const page = plan(sql.partialPage.sql, 'x', 100);
+    assert.match(page, /SEARCH call_records USING INDEX call_records_partial \(id>\?\)/);
+    assert.doesNotMatch(page, /TEMP B-TREE/);
+    assert.match(plan(sql.partialCount.sql), /USING (COVERING )?INDEX call_records_partial/);
+  } finally {
+    await kysely.destroy();
+  }
 });

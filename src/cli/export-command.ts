@@ -1,4 +1,6 @@
+import { appendMembers } from '../service/json-text.js';
 import { openStore } from '../storage/open-store.js';
+import type { ExportedRecord } from '../storage/store.js';
 import { dateOption } from './date-option.js';
 
 /** The options of `callrecords export`. */
@@ -13,7 +15,8 @@ const EXPORT_PAGE = 500;
 /**
  * Writes the current version of every record whose startDateTime is in [--from, --to) to stdout, one Graph-shaped
  * JSON object per line, ordered by startDateTime then id. Importing the output into an empty database and exporting
- * again gives the same bytes.
+ * again gives the same bytes. A record its source cut short keeps the source's next links
+ * (`sessions@odata.nextLink`), so an import of the output knows it is partial (docs/api.md, "Version rules").
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
@@ -29,7 +32,7 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
     while (!closed) {
       const page = await store.exportRecords(range, after, EXPORT_PAGE);
       if (page.length === 0) break;
-      const chunk = page.map((r) => `${r.rawJson}\n`).join('');
+      const chunk = page.map((r) => `${exportedJson(r)}\n`).join('');
       if (!out.write(chunk)) await drained(out);
       const last = page.at(-1)!;
       after = { startKey: last.startKey, id: last.id };
@@ -38,6 +41,15 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
     await store.close();
   }
   return 0;
+}
+
+function exportedJson(record: ExportedRecord): string {
+  if (record.nextLinks === undefined) return record.rawJson;
+  const links = Object.entries(JSON.parse(record.nextLinks) as Record<string, string>);
+  return appendMembers(
+    record.rawJson,
+    links.map(([name, link]) => [name, JSON.stringify(link)]),
+  );
 }
 
 // Resolves when the stream can take more, or when it failed (the 'error' listener above decides what that means).

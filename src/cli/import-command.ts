@@ -17,8 +17,10 @@ export interface ImportOptions {
 
 /**
  * Streams records from a file (or stdin) into the store in batches, with a progress bar on a terminal, reports every
- * rejected record with its line number on stderr, prints a summary on stdout and resolves to 1 if any record was
- * rejected, else 0. Importing the same file again reports every record `unchanged`.
+ * rejected record with its line number on stderr, and each record whose current version is partial (docs/api.md,
+ * "Version rules") with what it lacks; prints a summary on stdout and resolves to 1 if any record was rejected,
+ * else 0 (a partial record is stored, so it is not a failure). Importing the same file again reports every record
+ * `unchanged`.
  */
 export async function importCommand(
   file: string,
@@ -31,17 +33,20 @@ export async function importCommand(
     opts.progress && io.stderr.isTTY && size !== undefined
       ? new SingleBar({ hideCursor: true }, Presets.shades_classic)
       : undefined;
-  const report = (outcome: ItemOutcome) => {
+  const report = (outcome: ItemOutcome, what: string) => {
     const where = outcome.line === undefined ? `record ${outcome.index + 1}` : `line ${outcome.line}`;
     const id = outcome.id === undefined ? '' : ` (id ${outcome.id})`;
-    io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: rejected: ${outcome.reason ?? ''}\n`);
+    io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: ${what}\n`);
   };
 
   const store = await openStore(opts.db);
   const started = performance.now();
   let bytes = 0;
   const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
-    outcomes.filter((o) => o.status === 'rejected').forEach(report);
+    for (const o of outcomes) {
+      if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
+      else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);
+    }
     bar?.update(bytes);
   });
   bar?.start(size ?? 0, 0);
@@ -74,7 +79,8 @@ function summaryText(file: string, s: IngestSummary, seconds: number): string {
   const rate = seconds > 0 ? Math.round(s.received / seconds) : s.received;
   return (
     `${file === '-' ? 'stdin' : file}: ${s.received} records in ${seconds.toFixed(1)} s (${rate} records/s)\n` +
-    `  inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, stale ${s.stale}, rejected ${s.rejected}\n`
+    `  inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, stale ${s.stale}, rejected ${s.rejected}` +
+    `, partial ${s.partial}\n`
   );
 }
 

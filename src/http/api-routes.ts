@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { IngestItem, IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems, unwrap } from '../ingest/parse-items.js';
 import { summarise } from '../ingest/summary.js';
+import { partialRecordsPage, type PartialRecordsRequest } from '../service/partial-records.js';
 import { recordNotFound } from '../service/record-reader.js';
 import type { CallRecordStore } from '../storage/store.js';
 
@@ -13,7 +14,8 @@ export const INGEST_MEDIA_TYPES = {
 } as const;
 
 /**
- * The service's own API beside Graph's: ingest (POST /api/callRecords), history (versions) and health.
+ * The service's own API beside Graph's: ingest (POST /api/callRecords), partial records (GET /api/callRecords?
+ * partial=true), history (versions) and health.
  * See docs/api.md.
  */
 export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, ingest: IngestService): void {
@@ -31,6 +33,10 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
       .header('content-type', 'application/json; charset=utf-8')
       .send({ summary: summarise(outcomes), value: outcomes });
   });
+
+  app.get<{ Querystring: PartialRecordsRequest }>('/api/callRecords', async (request) =>
+    partialRecordsPage(store, request.query),
+  );
 
   app.get<{ Params: { id: string } }>('/api/callRecords/:id/versions', async (request) => {
     const versions = await store.listVersions(request.params.id);
@@ -56,6 +62,7 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
         status: 'ok',
         database: { kind: health.kind, status: 'ok' },
         records: health.records,
+        partial: health.partial,
         oldestRecord: health.oldest && { id: health.oldest.id, startDateTime: health.oldest.startKey },
         newestRecord: health.newest && { id: health.newest.id, startDateTime: health.newest.startKey },
       };

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { completenessOf } from '../domain/completeness.js';
 import { formatIssue, validateCallRecord } from '../domain/validate.js';
 import type { CallRecordStore, WriteStatus } from '../storage/store.js';
 import { toRecordWrite } from '../service/record-fragments.js';
@@ -25,6 +26,11 @@ export interface ItemOutcome {
   /** Every finding behind a rejection (up to the validator's limit); `reason` summarises the first few. */
   errors?: string[] | undefined;
   warnings?: string[] | undefined;
+  /**
+   * What the record's current version lacks after the write (`60 of ≥ 61 sessions; follow sessions@odata.nextLink`);
+   * absent when it is whole (docs/api.md, "Version rules").
+   */
+  partial?: string | undefined;
 }
 
 /** A validated batch waiting for the store: every item's outcome, the records to write and their outcomes. */
@@ -65,6 +71,8 @@ export class IngestService {
         outcomes.push({ index, line: item.line, status: 'rejected', reason: item.error });
         return;
       }
+      // Read before validation, which drops the next links that say a collection was cut short.
+      const completeness = completenessOf(item.value);
       const result = validateCallRecord(item.value);
       if (!result.ok) {
         const errors = result.errors.map(formatIssue);
@@ -77,7 +85,7 @@ export class IngestService {
       if (result.warnings.length > 0) outcome.warnings = result.warnings.map(formatIssue);
       let write: RecordWrite;
       try {
-        write = toRecordWrite(result.record, result.hasEvolvableMembers);
+        write = toRecordWrite(result.record, result.hasEvolvableMembers, completeness);
       } catch (error) {
         // A record the validator let through but that cannot be serialised is this item's failure, not the batch's.
         outcomes.push({ ...outcome, status: 'rejected', reason: `cannot be stored: ${(error as Error).message}` });
@@ -98,6 +106,7 @@ export class IngestService {
         const outcome = writeOutcomes[i]!;
         outcome.status = r.status;
         outcome.version = r.currentVersion;
+        if (r.partial !== undefined) outcome.partial = r.partial;
       });
     }
     return outcomes;

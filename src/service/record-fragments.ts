@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { completenessOf, type Completeness } from '../domain/completeness.js';
 import { toSortableUtc } from '../domain/datetime.js';
 import type { ParticipantWrite, RecordWrite, SessionWrite } from '../storage/store.js';
 import { appendMembers, arrayOf } from './json-text.js';
@@ -13,8 +14,15 @@ type JsonObject = Record<string, unknown>;
  * Each part is serialised once; the whole record is joined from the parts (its contained collections after the
  * other members, a session's segments last), so a record costs one JSON.stringify pass, and export → import gives
  * back the same text and hash.
+ *
+ * `completeness` is the body's as received (src/domain/completeness.ts), which the caller reads before validation
+ * drops the next links; by default it is read from the normalised record, where only a missing `sessions` shows.
  */
-export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): RecordWrite {
+export function toRecordWrite(
+  record: JsonObject,
+  hasEvolvable: boolean,
+  completeness: Completeness = completenessOf(record),
+): RecordWrite {
   const { sessions, participants_v2: participants, ...top } = record;
   const recordJson = JSON.stringify(top);
   const sessionObjects = asObjects(sessions);
@@ -47,6 +55,9 @@ export function toRecordWrite(record: JsonObject, hasEvolvable: boolean): Record
     rawJson,
     contentHash: createHash('sha256').update(rawJson).digest('base64url'),
     hasEvolvable,
+    completeness: completeness.rank,
+    partial: completeness.missing,
+    nextLinks: completeness.nextLinks && JSON.stringify(completeness.nextLinks),
   };
 }
 

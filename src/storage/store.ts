@@ -1,3 +1,6 @@
+import type { CompletenessRank } from '../domain/completeness.js';
+import type { VersionStatus } from '../domain/version-order.js';
+
 /**
  * The store interface: persistence only. It never sees an HTTP request, never knows a status code, and holds no
  * Graph rules beyond the version order it must apply atomically (decided by src/domain/version-order.ts).
@@ -21,6 +24,12 @@ export interface RecordWrite {
   rawJson: string;
   contentHash: string;
   hasEvolvable: boolean;
+  /** How complete the body is (src/domain/completeness.ts); it orders equal versions. */
+  completeness: CompletenessRank;
+  /** What the body lacks, in words; undefined when it is whole. */
+  partial?: string | undefined;
+  /** The source's next links as a JSON object text (`{"sessions@odata.nextLink": "…"}`); undefined when none. */
+  nextLinks?: string | undefined;
 }
 
 /** A session without `segments`, and its segments as a JSON array text. */
@@ -36,13 +45,15 @@ export interface ParticipantWrite {
   json: string;
 }
 
-/** What a write did: see docs/api.md, "Version rules". */
-export type WriteStatus = 'inserted' | 'updated' | 'unchanged' | 'stale';
+/** What a write did: see docs/api.md, "Version rules" (decided by src/domain/version-order.ts). */
+export type WriteStatus = VersionStatus;
 
-/** The outcome of one record's write, with the version that is current afterwards. */
+/** The outcome of one record's write, with the version that is current afterwards and what that one lacks. */
 export interface WriteResult {
   status: WriteStatus;
   currentVersion: number;
+  /** What the current version lacks after the write (docs/api.md, "Version rules"); absent when it is whole. */
+  partial?: string | undefined;
 }
 
 /** What is known of a record's current version without reading its JSON. */
@@ -102,6 +113,23 @@ export interface VersionInfo {
   lastModifiedDateTime: string;
   receivedDateTime: string;
   current: boolean;
+  /** What this version lacked when received; absent when it was whole. */
+  partial?: string | undefined;
+}
+
+/** A record whose current version is partial: what it lacks and where its source said the rest is. */
+export interface PartialRecord {
+  id: string;
+  version: number;
+  partial: string;
+  /** The source's next links by annotation name, when it gave any. */
+  nextLinks?: Record<string, string> | undefined;
+}
+
+/** A page of the partial records, ordered by id; `after` is the last id of the previous page. */
+export interface PartialRecordQuery {
+  after?: string | undefined;
+  limit: number;
 }
 
 /** A startDateTime bound, on the sortable UTC form. */
@@ -129,11 +157,13 @@ export interface ExportRange {
   toKey?: string | undefined;
 }
 
-/** A record as exported: its whole JSON text. */
+/** A record as exported: its whole JSON text, and the next links its source cut it short with. */
 export interface ExportedRecord {
   id: string;
   startKey: string;
   rawJson: string;
+  /** The current version's next links as a JSON object text, when it was cut short (RecordWrite.nextLinks). */
+  nextLinks?: string | undefined;
 }
 
 /** A record at one end of the archive. */
@@ -146,6 +176,8 @@ export interface RecordEnd {
 export interface StoreHealth {
   kind: string;
   records: number;
+  /** How many records' current version is partial. */
+  partial: number;
   oldest?: RecordEnd | undefined;
   newest?: RecordEnd | undefined;
 }
@@ -174,6 +206,8 @@ export interface CallRecordStore {
   ): Promise<{ head: RecordHead; item: StoredItem | undefined } | undefined>;
   listRecords(query: RecordQuery): Promise<ListedRecord[]>;
   countRecords(filter: RecordFilterQuery): Promise<number>;
+  /** A page of the records whose current version is partial (docs/api.md, "Version rules"), ordered by id. */
+  listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]>;
   listVersions(id: string): Promise<VersionInfo[]>;
   getVersion(id: string, version: number): Promise<string | undefined>;
   exportRecords(

@@ -77,3 +77,25 @@ function makeSession(id: string, start: string, end: string): Record<string, Jso
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
+
+/**
+ * The record as Graph's List returns it (spec §7.1): without `sessions` and `participants_v2`, which only a Get
+ * with `$expand` returns.
+ */
+export function listPageCopy(record: Record<string, Json>): Record<string, Json> {
+  const { sessions: _sessions, participants_v2: _participants, ...rest } = record;
+  return rest;
+}
+
+/**
+ * The record as a Get with `$expand=sessions($expand=segments)` returns it when it has more sessions than one page
+ * (spec §7.2): the first `pageSize` sessions and `sessions@odata.nextLink`.
+ */
+export function cutShortCopy(record: Record<string, Json>, pageSize = 60): Record<string, Json> {
+  const sessions = record.sessions as Json[];
+  return {
+    ...record,
+    sessions: sessions.slice(0, pageSize),
+    'sessions@odata.nextLink': `https://graph.microsoft.com/v1.0/communications/callRecords('${String(record.id)}')/sessions?$expand=segments&$skiptoken=page2`,
+  };
+}

@@ -5,7 +5,8 @@ import { copyRows } from './copy-rows.js';
 import { monthOf, type MonthlyPartitions } from './partitions.js';
 import { NO_PARTITION, type PgQueries } from './pg-queries.js';
 import { COPY_COLUMNS, participantRows, recordRow, sessionRows, versionRow } from './record-rows.js';
-import { bodyKey, planWrites, type CurrentHead } from './write-plan.js';
+import { toCurrentHead, type CurrentHead } from '../write-decision.js';
+import { bodyKey, planWrites } from './write-plan.js';
 
 /**
  * Writes a batch of records in one transaction: the months' partitions made first (on this connection, before the
@@ -67,20 +68,11 @@ async function copyCurrent(client: pg.PoolClient, records: readonly RecordWrite[
 async function currentHeads(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Map<string, CurrentHead>> {
   const rows = await db.rows(
     client,
-    `select id, version, start_key, last_modified_key, content_hash from call_records where id = any($1::text[])`,
+    `select id, version, completeness, start_key, last_modified_key, content_hash, partial
+       from call_records where id = any($1::text[])`,
     [ids],
   );
-  return new Map(
-    rows.map((r) => [
-      r.id as string,
-      {
-        version: r.version as number,
-        startKey: r.start_key as string,
-        lastModifiedKey: r.last_modified_key as string,
-        contentHash: r.content_hash as string,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.id as string, toCurrentHead(r)]));
 }
 
 async function knownBodies(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Set<string>> {

@@ -3,16 +3,17 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
-/** A value COPY's text format can carry: text, a whole number, or bytes (bytea). */
-export type CopyValue = string | number | Buffer;
+/** A value COPY's text format can carry: text, a whole number, bytes (bytea), or null. */
+export type CopyValue = string | number | Buffer | null;
 
 const HAS_SPECIAL = /[\\\t\n\r]/;
 const SPECIAL = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const CHUNK = 1 << 20;
 
-/** One field in COPY text format: backslash, tab and line breaks escaped; bytea as `\\x` + hex. */
+/** One field in COPY text format: backslash, tab and line breaks escaped; bytea as `\\x` + hex; null as `\N`. */
 function field(value: CopyValue): string {
+  if (value === null) return '\\N';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return HAS_SPECIAL.test(value) ? value.replace(SPECIAL, (c) => ESCAPES[c]!) : value;
   return `\\\\x${value.toString('hex')}`;

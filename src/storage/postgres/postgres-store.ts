@@ -11,6 +11,7 @@ import {
   toHead,
   toItem,
   toListedRecord,
+  toPartialRecord,
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
@@ -21,6 +22,8 @@ import type {
   ExportedRecord,
   ListedRecord,
   PageRequest,
+  PartialRecord,
+  PartialRecordQuery,
   RecordFilterQuery,
   RecordHead,
   RecordQuery,
@@ -134,6 +137,14 @@ export class PostgresStore implements CallRecordStore {
     return Number((await this.db.rows(this.db.pool, sql, parameters))[0]!.n);
   }
 
+  async listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]> {
+    const rows = await this.db.all(this.db.pool, this.sql.partialPage, {
+      after: query.after ?? '',
+      limit: query.limit,
+    });
+    return rows.map(toPartialRecord);
+  }
+
   async listVersions(id: string): Promise<VersionInfo[]> {
     return this.db.snapshot(async (client) => {
       const current = await this.db.get(client, this.sql.currentHead, { id });
@@ -172,6 +183,7 @@ export class PostgresStore implements CallRecordStore {
       return {
         kind: this.kind,
         records: Number(counted!.n),
+        partial: Number((await this.db.get(client, this.sql.partialCount, {}))!.n),
         oldest: toRecordEnd(await this.db.get(client, this.sql.oldestRecord, {})),
         newest: toRecordEnd(await this.db.get(client, this.sql.newestRecord, {})),
       };

@@ -16,10 +16,22 @@ export const COPY_COLUMNS = {
     'content_hash',
     'has_evolvable',
     'received_at',
+    'completeness',
+    'partial',
+    'next_links',
   ],
   sessions: ['record_id', 'start_key', 'ordinal', 'session_id', 'session_json', 'segments_json'],
   participants: ['record_id', 'start_key', 'ordinal', 'participant_id', 'participant_json'],
-  record_versions: ['record_id', 'start_key', 'content_hash', 'version', 'last_modified', 'received_at', 'raw_brotli'],
+  record_versions: [
+    'record_id',
+    'start_key',
+    'content_hash',
+    'version',
+    'last_modified',
+    'received_at',
+    'raw_brotli',
+    'partial',
+  ],
 } as const;
 
 /** The call_records row of a record's current version. */
@@ -36,6 +48,9 @@ export function recordRow(r: RecordWrite, receivedAt: string): CopyValue[] {
     r.contentHash,
     r.hasEvolvable ? 1 : 0,
     receivedAt,
+    r.completeness,
+    r.partial ?? null,
+    r.nextLinks ?? null,
   ];
 }
 
@@ -51,5 +66,14 @@ export function participantRows(r: RecordWrite): CopyValue[][] {
 
 /** The history row of one received body, filed under the start key its record has after the write. */
 export function versionRow(r: RecordWrite, startKey: string, receivedAt: string): CopyValue[] {
-  return [r.id, startKey, r.contentHash, r.version, r.lastModified, receivedAt, compressJson(r.rawJson)];
+  return [
+    r.id,
+    startKey,
+    r.contentHash,
+    r.version,
+    r.lastModified,
+    receivedAt,
+    compressJson(r.rawJson),
+    r.partial ?? null,
+  ];
 }

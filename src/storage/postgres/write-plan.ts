@@ -1,13 +1,5 @@
-import { compareVersions } from '../../domain/version-order.js';
 import type { RecordWrite, WriteResult } from '../store.js';
-
-/** What the database holds as a record's current version, as far as the version rules need it. */
-export interface CurrentHead {
-  version: number;
-  lastModifiedKey: string;
-  contentHash: string;
-  startKey: string;
-}
+import { decideWrite, headOf, type CurrentHead } from '../write-decision.js';
 
 /** The rows one batch must change, decided before any of them is written. */
 export interface WritePlan {
@@ -25,9 +17,9 @@ export interface WritePlan {
 }
 
 /**
- * Applies the version rules (docs/api.md, "Version rules"; src/domain/version-order.ts) to a batch in order, as if
- * each record were written on its own: a body already in the history is unchanged, a lower version is kept in the
- * history only (stale), a higher one becomes current. Later records of the batch see the earlier ones.
+ * Applies the version rules to a batch in order, as if each record were written on its own: each record is decided
+ * by the same function as SQLite's writes (src/storage/write-decision.ts) against the head the earlier records of
+ * the batch left, so later records of the batch see the earlier ones.
  */
 export function planWrites(
   records: readonly RecordWrite[],
@@ -47,27 +39,16 @@ export function planWrites(
   for (const record of records) {
     const head = current.get(record.id);
     const body = bodyKey(record.id, record.contentHash);
-    if (seen.has(body)) {
-      plan.results.push({ status: 'unchanged', currentVersion: head?.version ?? record.version });
-      continue;
+    const decision = decideWrite(record, head, seen.has(body));
+    plan.results.push(decision.result);
+    if (decision.addToHistory) {
+      seen.add(body);
+      plan.newVersions.push(record);
     }
-    seen.add(body);
-    plan.newVersions.push(record);
-    if (head !== undefined) {
-      const order = compareVersions(record, head);
-      if (order <= 0) {
-        plan.results.push({ status: order < 0 ? 'stale' : 'unchanged', currentVersion: head.version });
-        continue;
-      }
+    if (decision.becomesCurrent) {
+      current.set(record.id, headOf(record));
+      plan.newCurrent.set(record.id, record);
     }
-    current.set(record.id, {
-      version: record.version,
-      lastModifiedKey: record.lastModifiedKey,
-      contentHash: record.contentHash,
-      startKey: record.startKey,
-    });
-    plan.newCurrent.set(record.id, record);
-    plan.results.push({ status: head ? 'updated' : 'inserted', currentVersion: record.version });
   }
   for (const [id, head] of current) plan.finalStart.set(id, head.startKey);
   for (const [id, record] of plan.newCurrent) {

@@ -3,6 +3,7 @@ import type {
   ExportRange,
   ExportedRecord,
   ListedRecord,
+  PartialRecord,
   RecordEnd,
   RecordHead,
   StoredItem,
@@ -48,12 +49,21 @@ export function toListedRecord(r: Row): ListedRecord {
 
 /** A row of `listVersions`; `currentHash` is the content hash of the current version. */
 export function toVersionInfo(r: Row, currentHash: unknown): VersionInfo {
-  return {
+  const info: VersionInfo = {
     version: r.version as number,
     lastModifiedDateTime: r.last_modified as string,
     receivedDateTime: r.received_at as string,
     current: currentHash === r.content_hash,
   };
+  if (typeof r.partial === 'string') info.partial = r.partial;
+  return info;
+}
+
+/** A row of `partialPage`. */
+export function toPartialRecord(r: Row): PartialRecord {
+  const record: PartialRecord = { id: r.id as string, version: Number(r.version), partial: r.partial as string };
+  if (typeof r.next_links === 'string') record.nextLinks = JSON.parse(r.next_links) as Record<string, string>;
+  return record;
 }
 
 /** The values of `exportPage` for a range, a cursor and a page size. */
@@ -73,5 +83,11 @@ export function exportValues(
 
 /** A row of `exportPage`: the record's whole JSON, from its history. */
 export function toExportedRecord(r: Row): ExportedRecord {
-  return { id: r.id as string, startKey: r.start_key as string, rawJson: decompressJson(r.raw_brotli as Buffer) };
+  const record: ExportedRecord = {
+    id: r.id as string,
+    startKey: r.start_key as string,
+    rawJson: decompressJson(r.raw_brotli as Buffer),
+  };
+  if (typeof r.next_links === 'string') record.nextLinks = r.next_links;
+  return record;
 }

@@ -24,6 +24,12 @@ export interface CallRecordsTable {
   content_hash: string;
   has_evolvable: number;
   received_at: string;
+  /** 0 no sessions, 1 cut short, 2 whole (src/domain/completeness.ts; migration 0003). */
+  completeness: number;
+  /** What the current body lacks, in words; null when it is whole. */
+  partial: string | null;
+  /** The source's next links as a JSON object text; null when it gave none. Never served to Graph clients. */
+  next_links: string | null;
 }
 
 /** The sessions of the current version, in the order received; segments kept apart so they are served only on $expand. */
@@ -55,6 +61,8 @@ export interface RecordVersionsTable {
   last_modified: string;
   received_at: string;
   raw_brotli: Buffer;
+  /** What this body lacked when received; null when it was whole. */
+  partial: string | null;
 }
 
 /** Store-wide settings, e.g. the key that signs skip tokens (shared by every instance on one database). */

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
 import type { StoredJson } from '../store.js';
 import type { Database } from './schema.js';
@@ -38,7 +38,10 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       .limit(param<number>('limit'));
   return {
     currentHead: compileTemplate<{ id: string }>(
-      db.selectFrom('call_records').select(['version', 'last_modified_key', 'content_hash']).where('id', '=', recordId),
+      db
+        .selectFrom('call_records')
+        .select(['version', 'completeness', 'last_modified_key', 'content_hash', 'start_key', 'partial'])
+        .where('id', '=', recordId),
     ),
     versionExists: compileTemplate<{ id: string; hash: string }>(
       db
@@ -54,6 +57,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       lastModified: string;
       receivedAt: string;
       rawBrotli: Buffer;
+      partial: string | null;
     }>(
       db
         .insertInto('record_versions')
@@ -64,6 +68,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
           last_modified: param('lastModified'),
           received_at: param('receivedAt'),
           raw_brotli: param<Buffer>('rawBrotli'),
+          partial: param<string | null>('partial'),
         })
         .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
     ),
@@ -79,6 +84,9 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       hash: string;
       hasEvolvable: number;
       receivedAt: string;
+      completeness: number;
+      partial: string | null;
+      nextLinks: string | null;
     }>(
       db
         .insertInto('call_records')
@@ -94,6 +102,9 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
           content_hash: param('hash'),
           has_evolvable: param<number>('hasEvolvable'),
           received_at: param('receivedAt'),
+          completeness: param<number>('completeness'),
+          partial: param<string | null>('partial'),
+          next_links: param<string | null>('nextLinks'),
         })
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
@@ -107,6 +118,9 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
             content_hash: eb.ref('excluded.content_hash'),
             has_evolvable: eb.ref('excluded.has_evolvable'),
             received_at: eb.ref('excluded.received_at'),
+            completeness: eb.ref('excluded.completeness'),
+            partial: eb.ref('excluded.partial'),
+            next_links: eb.ref('excluded.next_links'),
           })),
         ),
     ),
@@ -235,7 +249,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     listVersions: compileTemplate<{ id: string }>(
       db
         .selectFrom('record_versions')
-        .select(['version', 'last_modified', 'received_at', 'content_hash'])
+        .select(['version', 'last_modified', 'received_at', 'content_hash', 'partial'])
         .where('record_id', '=', recordId)
         .orderBy('version')
         .orderBy('received_at'),
@@ -255,7 +269,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .innerJoin('record_versions as v', (join) =>
           join.onRef('v.record_id', '=', 'c.id').onRef('v.content_hash', '=', 'c.content_hash'),
         )
-        .select(['c.id', 'c.start_key', 'v.raw_brotli'])
+        .select(['c.id', 'c.start_key', 'v.raw_brotli', 'c.next_links'])
         .where('c.start_key', '>=', param('from'))
         .where('c.start_key', '<', param('to'))
         .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>', eb.tuple(param('afterStart'), param('afterId'))))
@@ -290,6 +304,22 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       db.deleteFrom('call_records').where('id', '=', recordId).where('end_key', '<', param('cutoff')),
     ),
     deleteVersions: compileTemplate<{ id: string }>(db.deleteFrom('record_versions').where('record_id', '=', recordId)),
+    // Both read the partial index (migration 0003), whose condition they repeat literally so the planner can use it.
+    partialPage: compileTemplate<{ after: string; limit: number }>(
+      db
+        .selectFrom('call_records')
+        .select(['id', 'version', 'partial', 'next_links'])
+        .where(PARTIAL)
+        .where('id', '>', param('after'))
+        .orderBy('id')
+        .limit(param<number>('limit')),
+    ),
+    partialCount: compileTemplate<Record<string, never>>(
+      db
+        .selectFrom('call_records')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where(PARTIAL),
+    ),
     getMeta: compileTemplate<{ key: string }>(
       db.selectFrom('store_meta').select('value').where('key', '=', param('key')),
     ),
@@ -301,6 +331,9 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     ),
   } satisfies Record<string, SqlTemplate<never>>;
 }
+
+/** A current version that is partial: the condition of the index call_records_partial. */
+const PARTIAL = sql<SqlBool>`completeness < 2`;
 
 /** The head columns of a record-and-page read, null on the page's rows. */
 const NO_HEAD = [

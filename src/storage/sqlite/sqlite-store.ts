@@ -2,7 +2,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { compareVersions } from '../../domain/version-order.js';
 import { compressJson, decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import type { Database } from '../sql/schema.js';
@@ -15,11 +14,13 @@ import {
   toHead,
   toItem,
   toListedRecord,
+  toPartialRecord,
   toRecordEnd,
   toVersionInfo,
   type Row,
 } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
+import { decideWrite, toCurrentHead } from '../write-decision.js';
 import type {
   CallRecordStore,
   Collection,
@@ -28,6 +29,8 @@ import type {
   ExportRange,
   ExportedRecord,
   ListedRecord,
+  PartialRecord,
+  PartialRecordQuery,
   RecordFilterQuery,
   RecordHead,
   RecordQuery,
@@ -141,6 +144,10 @@ export class SqliteStore implements CallRecordStore {
     return Number((this.statement(sql).get(...parameters) as Row).n);
   }
 
+  async listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]> {
+    return this.all(this.sql.partialPage, { after: query.after ?? '', limit: query.limit }).map(toPartialRecord);
+  }
+
   async listVersions(id: string): Promise<VersionInfo[]> {
     const current = this.get(this.sql.currentHead, { id });
     return this.all(this.sql.listVersions, { id }).map((r) => toVersionInfo(r, current?.content_hash));
@@ -171,6 +178,7 @@ export class SqliteStore implements CallRecordStore {
     return this.snapshot(() => ({
       kind: this.kind,
       records: Number((this.statement(this.listQueries.count({ start: [] }).sql).get() as Row).n),
+      partial: Number(this.get(this.sql.partialCount, {})!.n),
       oldest: toRecordEnd(this.get(this.sql.oldestRecord, {})),
       newest: toRecordEnd(this.get(this.sql.newestRecord, {})),
     }));
@@ -215,28 +223,22 @@ export class SqliteStore implements CallRecordStore {
 
   private writeOne(record: RecordWrite, receivedAt: string): WriteResult {
     const { id, contentHash: hash } = record;
-    const current = this.get(this.sql.currentHead, { id });
-    if (this.get(this.sql.versionExists, { id, hash })) {
-      return { status: 'unchanged', currentVersion: (current?.version as number | undefined) ?? record.version };
-    }
-    this.run(this.sql.insertVersion, {
-      id,
-      hash,
-      version: record.version,
-      lastModified: record.lastModified,
-      receivedAt,
-      rawBrotli: compressJson(record.rawJson),
-    });
-    if (current) {
-      const order = compareVersions(record, {
-        version: current.version as number,
-        lastModifiedKey: current.last_modified_key as string,
-        contentHash: current.content_hash as string,
+    const row = this.get(this.sql.currentHead, { id });
+    const known = this.get(this.sql.versionExists, { id, hash }) !== undefined;
+    const decision = decideWrite(record, row && toCurrentHead(row), known);
+    if (decision.addToHistory) {
+      this.run(this.sql.insertVersion, {
+        id,
+        hash,
+        version: record.version,
+        lastModified: record.lastModified,
+        receivedAt,
+        rawBrotli: compressJson(record.rawJson),
+        partial: record.partial ?? null,
       });
-      if (order <= 0) return { status: order < 0 ? 'stale' : 'unchanged', currentVersion: current.version as number };
     }
-    this.replaceCurrent(record, receivedAt, current !== undefined);
-    return { status: current ? 'updated' : 'inserted', currentVersion: record.version };
+    if (decision.becomesCurrent) this.replaceCurrent(record, receivedAt, row !== undefined);
+    return decision.result;
   }
 
   private replaceCurrent(record: RecordWrite, receivedAt: string, hadCurrent: boolean): void {
@@ -253,6 +255,9 @@ export class SqliteStore implements CallRecordStore {
       hash: record.contentHash,
       hasEvolvable: record.hasEvolvable ? 1 : 0,
       receivedAt,
+      completeness: record.completeness,
+      partial: record.partial ?? null,
+      nextLinks: record.nextLinks ?? null,
     });
     if (hadCurrent) {
       this.run(this.sql.deleteSessions, { id });
