@@ -16,6 +16,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   generalException: 500,
 };
 
+/**
+ * The `Retry-After` (seconds) sent with a 503: the database was held by another process past the lock timeout, or
+ * was unreachable, or the server is shutting down — each likely over within a few seconds. Graph sends the header
+ * with its 503s and 429s, and its SDKs honour it (https://learn.microsoft.com/graph/throttling).
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The request facts every Graph error body carries in `innerError` (spec §15). */
 export interface ErrorRequestInfo {
   requestId: string;
