@@ -112,6 +112,27 @@ describe('one SQLite file, several processes', () => {
     assert.equal(stored.size, IMPORTED + posts.acknowledged.length, 'the archive holds the union, each record once');
   });
 
+  test('processes opening a new file at the same moment all migrate it, once', async () => {
+    const path = join(dir, 'new.db');
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => spawnCli(['migrate', '--db', `sqlite:${path}`]).done),
+    );
+    assert.deepEqual(
+      runs.map((r) => [r.code, r.stderr]),
+      runs.map(() => [0, '']),
+    );
+    const db = new BetterSqlite3(path, { readonly: true });
+    try {
+      const names = db.prepare('select name from kysely_migration order by name').all() as { name: string }[];
+      assert.deepEqual(
+        names.map((r) => r.name),
+        ['0001-initial', '0002-postgres-partitions'],
+      );
+    } finally {
+      db.close();
+    }
+  });
+
   describe('when a process holds the file longer than --lock-timeout', () => {
     const path = () => join(dir, 'held.db');
     let holder: BetterSqlite3.Database;

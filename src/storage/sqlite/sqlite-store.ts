@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { compareVersions } from '../../domain/version-order.js';
 import { compressJson, decompressJson } from '../compression.js';
-import { migrateToLatest } from '../migrate.js';
+import { migrateToLatest, migrationsPending } from '../migrate.js';
 import { ATTEMPT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js';
 import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
@@ -109,9 +109,7 @@ export class SqliteStore implements CallRecordStore {
       db.pragma('foreign_keys = ON');
       db.pragma('journal_size_limit = 67108864');
       const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
-      // Two processes opening a new file at once: the one that loses the race finds it locked (or its view of the
-      // schema outdated), and on the next try finds the migrations done. Each migration is one transaction.
-      await retryWhileBusy(() => migrateToLatest(kysely as Kysely<unknown>), lockTimeoutMs);
+      await retryWhileBusy(() => migrate(db, kysely as Kysely<unknown>), lockTimeoutMs);
       const statements = buildStatements(kysely, SQLITE_SQL);
       return new SqliteStore(db, kysely, statements, new ListQueryBuilder(kysely, SQLITE_SQL), lockTimeoutMs);
     } catch (error) {
@@ -344,5 +342,23 @@ export class SqliteStore implements CallRecordStore {
 
   private run<P>(template: SqlTemplate<P>, values: P): void {
     this.statement(template.sql).run(...template.bind(values));
+  }
+}
+
+/**
+ * Runs the pending migrations in one transaction that holds the write lock. Kysely runs SQLite migrations statement by
+ * statement (its SQLite adapter declares no transactional DDL), so two processes opening a new file at once would
+ * both create the tables; under the lock the second finds them made. An up-to-date file is only read: an export or
+ * a migrate beside a writing server does not wait for it.
+ */
+async function migrate(db: BetterSqlite3.Database, kysely: Kysely<unknown>): Promise<void> {
+  if (!(await migrationsPending(kysely))) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    await migrateToLatest(kysely);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
   }
 }
