@@ -1,11 +1,9 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { compareVersions } from '../../domain/version-order.js';
 import { compressJson, decompressJson } from '../compression.js';
-import { migrateToLatest, migrationsPending } from '../migrate.js';
-import { ATTEMPT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js';
+import { openSqliteFile } from './sqlite-file.js';
 import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
@@ -94,28 +92,9 @@ export class SqliteStore implements CallRecordStore {
    */
   static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteStore> {
     const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new BetterSqlite3(path);
-    try {
-      db.pragma(`busy_timeout = ${ATTEMPT_BUSY_TIMEOUT_MS}`);
-      // Durable on commit with WAL (dependencies.md, trap 5); readers never block the writer.
-      // 16 KB pages for a new database (before WAL, which fixes the page size; an existing file keeps its own): a
-      // session's segments (often 5–20 KB of JSON) then span fewer overflow pages, which is most of a read's cost.
-      await retryWhileBusy(() => {
-        db.pragma('page_size = 16384');
-        db.pragma('journal_mode = WAL');
-      }, lockTimeoutMs);
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('journal_size_limit = 67108864');
-      const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
-      await retryWhileBusy(() => migrate(db, kysely as Kysely<unknown>), lockTimeoutMs);
-      const statements = buildStatements(kysely, SQLITE_SQL);
-      return new SqliteStore(db, kysely, statements, new ListQueryBuilder(kysely, SQLITE_SQL), lockTimeoutMs);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    const { db, kysely } = await openSqliteFile(path, lockTimeoutMs);
+    const statements = buildStatements(kysely, SQLITE_SQL);
+    return new SqliteStore(db, kysely, statements, new ListQueryBuilder(kysely, SQLITE_SQL), lockTimeoutMs);
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
@@ -342,23 +321,5 @@ export class SqliteStore implements CallRecordStore {
 
   private run<P>(template: SqlTemplate<P>, values: P): void {
     this.statement(template.sql).run(...template.bind(values));
-  }
-}
-
-/**
- * Runs the pending migrations in one transaction that holds the write lock. Kysely runs SQLite migrations statement by
- * statement (its SQLite adapter declares no transactional DDL), so two processes opening a new file at once would
- * both create the tables; under the lock the second finds them made. An up-to-date file is only read: an export or
- * a migrate beside a writing server does not wait for it.
- */
-async function migrate(db: BetterSqlite3.Database, kysely: Kysely<unknown>): Promise<void> {
-  if (!(await migrationsPending(kysely))) return;
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    await migrateToLatest(kysely);
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
   }
 }
