@@ -66,12 +66,14 @@ export class SchemaIntrospector implements DatabaseIntrospector {
   async getTables(options?: DatabaseMetadataOptions): Promise<TableMetadata[]> {
     const internal = [DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE];
     // A sequence that a column owns (serial) depends on it automatically ('a'); an identity column's internally ('i').
+    // The condition on refclassid lets pg_depend's index find them (without it, one scan of pg_depend per column).
     const { rows } = await sql<ColumnRow>`
       select c.relname as table, c.relkind as kind, a.attname as column, t.typname as type,
              tn.nspname as type_schema, a.attnotnull as not_null, a.atthasdef as has_default,
              (a.attidentity <> '' or exists (
                select 1 from pg_catalog.pg_depend d join pg_catalog.pg_class s on s.oid = d.objid and s.relkind = 'S'
-                where d.refobjid = c.oid and d.refobjsubid = a.attnum and d.deptype in ('a', 'i'))) as auto_incrementing
+                where d.refclassid = 'pg_catalog.pg_class'::regclass and d.refobjid = c.oid
+                  and d.refobjsubid = a.attnum and d.deptype in ('a', 'i'))) as auto_incrementing
         from pg_catalog.pg_class c
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
