@@ -1,11 +1,10 @@
 import { appendMembers } from '../service/json-text.js';
-import { openStore } from '../storage/open-store.js';
 import type { ExportedRecord } from '../storage/store.js';
 import { dateOption } from './date-option.js';
+import { openDatabase, type DatabaseOptions } from './open-database.js';
 
 /** The options of `callrecords export`. */
-export interface ExportOptions {
-  db: string;
+export interface ExportOptions extends DatabaseOptions {
   from?: string;
   to?: string;
 }
@@ -20,7 +19,7 @@ const EXPORT_PAGE = 500;
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
-  const store = await openStore(opts.db);
+  const store = await openDatabase(opts);
   // A reader that stops early (`export | head`) is not an error: stop writing quietly.
   let closed = false;
   out.on('error', (error: NodeJS.ErrnoException) => {

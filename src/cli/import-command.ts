@@ -6,12 +6,11 @@ import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/inge
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
 import type { IngestSummary } from '../ingest/summary.js';
-import { openStore } from '../storage/open-store.js';
 import { CliError } from './cli-error.js';
+import { EXIT_TRY_AGAIN, isTemporary, openDatabase, type DatabaseOptions } from './open-database.js';
 
 /** The options of `callrecords import`. */
-export interface ImportOptions {
-  db: string;
+export interface ImportOptions extends DatabaseOptions {
   progress: boolean;
 }
 
@@ -21,6 +20,10 @@ export interface ImportOptions {
  * "Version rules") with what it lacks; prints a summary on stdout and resolves to 1 if any record was rejected,
  * else 0 (a partial record is stored, so it is not a failure). Importing the same file again reports every record
  * `unchanged`.
+ *
+ * If it must stop before the end (the database stayed locked by another process, or failed), it still prints the
+ * summary of what it stored, says on stderr up to which line the records are stored, and resolves to 75 (try again
+ * later) or 1: running the same import again completes it.
  */
 export async function importCommand(
   file: string,
@@ -39,7 +42,7 @@ export async function importCommand(
     io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: ${what}\n`);
   };
 
-  const store = await openStore(opts.db);
+  const store = await openDatabase(opts);
   const started = performance.now();
   let bytes = 0;
   const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
@@ -50,6 +53,7 @@ export async function importCommand(
     bar?.update(bytes);
   });
   bar?.start(size ?? 0, 0);
+  let stopped: unknown;
   try {
     // Items arrive grouped by input chunk: one await per chunk, not per record.
     for await (const chunk of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
@@ -66,13 +70,35 @@ export async function importCommand(
     }
     await batches.finish();
     await store.optimize();
+  } catch (error) {
+    stopped = error;
   } finally {
     bar?.stop();
     await batches.settle();
     await store.close();
   }
   io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000));
+  if (stopped !== undefined) {
+    io.stderr.write(stoppedText(file, batches, stopped));
+    return isTemporary(stopped) ? EXIT_TRY_AGAIN : 1;
+  }
   return batches.summary.rejected > 0 ? 1 : 0;
+}
+
+/** What an import that stopped early has stored, and how to finish it. */
+function stoppedText(file: string, batches: BatchIngest, error: unknown): string {
+  const stored = batches.summary.received;
+  const where =
+    stored === 0
+      ? 'nothing was imported'
+      : `the first ${stored} records` +
+        (batches.lastWrittenLine === undefined ? '' : ` (through line ${batches.lastWrittenLine})`) +
+        ' are stored, nothing after them';
+  const again = file === '-' ? 'send the same input again' : 'run the same import again';
+  return (
+    `callrecords: import stopped before the end: ${(error as Error).message}\n` +
+    `  ${where}; ${again} to finish (stored records come back unchanged)\n`
+  );
 }
 
 function summaryText(file: string, s: IngestSummary, seconds: number): string {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { CliError } from './cli-error.js';
+import { EXIT_TRY_AGAIN, isTemporary } from './open-database.js';
 import { optionsFor } from './options.js';
 
 /** Runs the `callrecords` command line and resolves to the process exit code. */
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CliError || error instanceof AppError) {
       process.stderr.write(`callrecords: ${error.message}\n`);
+      if (isTemporary(error)) return EXIT_TRY_AGAIN;
       return error instanceof CliError ? error.exitCode : 2;
     }
     process.stderr.write(`callrecords: ${(error as Error).message}\n`);

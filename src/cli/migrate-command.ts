@@ -1,9 +1,7 @@
-import { openStore } from '../storage/open-store.js';
+import { openDatabase, type DatabaseOptions } from './open-database.js';
 
 /** The options of `callrecords migrate`. */
-export interface MigrateOptions {
-  db: string;
-}
+export type MigrateOptions = DatabaseOptions;
 
 /**
  * Opens the database, which brings its schema up to date (idempotent; on PostgreSQL under an advisory lock, so it may
@@ -13,7 +11,7 @@ export async function migrateCommand(
   opts: MigrateOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const store = await openStore(opts.db);
+  const store = await openDatabase(opts);
   try {
     const health = await store.health();
     out.write(`callrecords: the ${health.kind} database is up to date (${health.records} records)\n`);

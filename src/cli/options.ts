@@ -27,6 +27,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve', 'import', 'export', 'migrate'],
   },
   {
+    flags: '--lock-timeout <seconds>',
+    env: 'CALLRECORDS_LOCK_TIMEOUT',
+    default: '30',
+    help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
+    commands: ['serve', 'import', 'export', 'migrate'],
+  },
+  {
     flags: '--host <host>',
     env: 'CALLRECORDS_HOST',
     default: '127.0.0.1',

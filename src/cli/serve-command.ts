@@ -2,17 +2,16 @@ import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
-import { openStore } from '../storage/open-store.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { CallRecordStore } from '../storage/store.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
 import { wholeNumber } from './whole-number.js';
+import { openDatabase, type DatabaseOptions } from './open-database.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
-export interface ServeOptions {
-  db: string;
+export interface ServeOptions extends DatabaseOptions {
   host: string;
   port: string;
   publicUrl?: string;
@@ -50,7 +49,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const stopRemembering = () => process.off('SIGINT', remember).off('SIGTERM', remember);
   let store: CallRecordStore;
   try {
-    store = await openStore(opts.db);
+    store = await openDatabase(opts);
   } catch (error) {
     stopRemembering();
     throw error;

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError, type ErrorCode } from '../errors.js';
-import { ERROR_STATUS, graphErrorBody } from './error-response.js';
+import { ERROR_STATUS, RETRY_AFTER_SECONDS, graphErrorBody } from './error-response.js';
 
 // Fastify's own request errors, as Graph codes; any other 4xx from Fastify is a BadRequest.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -53,6 +53,7 @@ export function sendError(
   details?: AppError['details'],
 ): void {
   const info = { requestId: request.id, clientRequestId: clientRequestId(request), date: clock.now() };
+  if (ERROR_STATUS[code] === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   void reply
     .status(ERROR_STATUS[code])
     .header('content-type', 'application/json; charset=utf-8')

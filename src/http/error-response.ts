@@ -16,6 +16,14 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   generalException: 500,
 };
 
+/**
+ * The `Retry-After` (seconds) sent with a 503: the database was held by another process past the lock timeout, or
+ * was unreachable, or the server is shutting down — each likely over within a few seconds. Graph's 503 means "repeat
+ * the request after a delay, the length of which may be specified in a Retry-After header"
+ * (https://learn.microsoft.com/graph/errors), and Graph SDKs' retry handlers wait as long as it says.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The request facts every Graph error body carries in `innerError` (spec §15). */
 export interface ErrorRequestInfo {
   requestId: string;

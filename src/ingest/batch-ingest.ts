@@ -22,6 +22,11 @@ const BATCH_TEXT_BYTES = 4 * 2 ** 20;
  */
 export class BatchIngest {
   readonly summary: IngestSummary = emptySummary();
+  /**
+   * How far the store has got: the line (when known) of the last item of the last batch written. Batches are written
+   * in order, each all or nothing, so after a failure every item up to here is stored and nothing after it.
+   */
+  lastWrittenLine: number | undefined;
   private batch: IngestItem[] = [];
   private batchText = 0;
   private queued = 0;
@@ -60,6 +65,7 @@ export class BatchIngest {
     await this.writing;
     this.writing = this.ingest.commit(prepared).then((outcomes) => {
       summarise(outcomes, this.summary);
+      this.lastWrittenLine = outcomes.findLast((o) => o.line !== undefined)?.line ?? this.lastWrittenLine;
       this.onOutcomes(outcomes);
     });
     // A failed write is raised where `writing` is next awaited, not as an unhandled rejection meanwhile.

@@ -7,10 +7,19 @@ import { migrationProvider } from './migrations/index.js';
  * `schema` names where the migration bookkeeping lives (the store's own schema).
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error });
   }
+}
+
+/** Whether a migration has yet to run. Reads only (nothing is created), so it needs no lock. */
+export async function migrationsPending(db: Kysely<unknown>, schema?: string): Promise<boolean> {
+  const migrations = await migrator(db, schema).getMigrations();
+  return migrations.some((m) => m.executedAt === undefined);
+}
+
+function migrator(db: Kysely<unknown>, schema: string | undefined): Migrator {
+  return new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
 }

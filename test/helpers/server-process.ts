@@ -24,6 +24,33 @@ export function runCli(args: readonly string[], options: { input?: string; env?:
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
+/** A `callrecords …` run that goes on while the test does other things (`runCli` blocks the event loop). */
+export interface CliProcess {
+  child: ChildProcess;
+  /** Resolves when it has ended. */
+  done: Promise<CliRun>;
+}
+
+/** Starts `callrecords args…` with `env` added; write its stdin through `child.stdin` (and end it), or it gets none. */
+export function spawnCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: boolean } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
 /** A real `callrecords serve` process on a free port. */
 export interface ServerProcess {
   child: ChildProcess;

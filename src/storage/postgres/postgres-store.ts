@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
@@ -41,6 +41,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
 const DUPLICATE_SCHEMA = '42P06';
@@ -77,7 +78,9 @@ export class PostgresStore implements CallRecordStore {
         throw error;
       }
     }
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // The Migrator checks for its tables through the dialect's introspector: scoped to the store's schema, so DDL on
+    // other schemas meanwhile cannot fail the open (schema-introspector.ts).
+    const kysely = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, location.schema) });
     try {
       await migrateToLatest(kysely as Kysely<unknown>, location.schema);
     } catch (error) {

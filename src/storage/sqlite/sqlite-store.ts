@@ -1,9 +1,8 @@
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { compressJson, decompressJson } from '../compression.js';
-import { migrateToLatest } from '../migrate.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js';
+import { openSqliteFile } from './sqlite-file.js';
 import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
 import { ListQueryBuilder } from '../sql/list-query.js';
@@ -43,9 +42,20 @@ import type {
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 
+/** How a SQLite store is opened. */
+export interface SqliteOpenOptions {
+  /** How long, in all, to wait for another process that holds the database before giving up (default 30 s). */
+  lockTimeoutMs?: number | undefined;
+}
+
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. Statements come from the shared
  * Kysely definitions and run as prepared statements; a batch of records is written in one transaction.
+ *
+ * Several processes may use one file (a server, an import, an export, a migrate): every operation that finds the
+ * database locked by another is tried again, without blocking the event loop, until the lock timeout
+ * (busy-retry.ts), then fails with `serviceNotAvailable`. Writes take the write lock when they begin (`BEGIN
+ * IMMEDIATE`): a transaction that read first and then wrote would fail at once if another process committed between.
  */
 export class SqliteStore implements CallRecordStore {
   readonly kind = 'sqlite';
@@ -59,10 +69,11 @@ export class SqliteStore implements CallRecordStore {
     private readonly kysely: Kysely<Database>,
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
+    private readonly lockTimeoutMs: number,
   ) {
     this.writeBatch = db.transaction((records: readonly RecordWrite[], receivedAt: string) =>
       records.map((record) => this.writeOne(record, receivedAt)),
-    );
+    ).immediate;
     // A read of several statements in one transaction sees one snapshot, even with another process writing.
     this.expireBatch = db.transaction((cutoff: string, limit: number) => {
       const ids = this.all(this.sql.expiredBatch, { cutoff, limit }).map((r) => r.id as string);
@@ -73,35 +84,28 @@ export class SqliteStore implements CallRecordStore {
         this.run(this.sql.deleteVersions, { id });
       }
       return ids.length;
-    });
+    }).immediate;
     const inTransaction = db.transaction((read: () => unknown) => read());
     this.snapshot = <T>(read: () => T): T => inTransaction(read) as T;
   }
 
-  /** Opens (creating if needed) the database at `path` and migrates it. `:memory:` gives a private in-memory store. */
-  static async open(path: string): Promise<SqliteStore> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new BetterSqlite3(path);
-    // Durable on commit with WAL (dependencies.md, trap 5); readers never block the writer.
-    // 16 KB pages for a new database (before WAL, which fixes the page size; an existing file keeps its own): a
-    // session's segments (often 5–20 KB of JSON) then span fewer overflow pages, which is most of a read's cost.
-    db.pragma('page_size = 16384');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    db.pragma('journal_size_limit = 67108864');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
-    await migrateToLatest(kysely as Kysely<unknown>);
-    return new SqliteStore(db, kysely, buildStatements(kysely, SQLITE_SQL), new ListQueryBuilder(kysely, SQLITE_SQL));
+  /**
+   * Opens (creating if needed) the database at `path` and migrates it. `:memory:` gives a private in-memory store.
+   * Another process opening or writing the same file at the same moment is waited for, up to the lock timeout.
+   */
+  static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteStore> {
+    const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    const { db, kysely } = await openSqliteFile(path, lockTimeoutMs);
+    const statements = buildStatements(kysely, SQLITE_SQL);
+    return new SqliteStore(db, kysely, statements, new ListQueryBuilder(kysely, SQLITE_SQL), lockTimeoutMs);
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
-    return this.writeBatch(records, receivedAt);
+    return this.retry(() => this.writeBatch(records, receivedAt));
   }
 
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {
-    return this.snapshot(() => {
+    return this.inSnapshot(() => {
       const row = this.get(this.sql.getRecord, { id });
       if (row === undefined) return undefined;
       const read: RecordRead = { ...toHead(row), json: row.record_json as StoredJson };
@@ -111,7 +115,7 @@ export class SqliteStore implements CallRecordStore {
   }
 
   async readPage(id: string, page: PageRequest): Promise<{ head: RecordHead; items: StoredItem[] } | undefined> {
-    return this.snapshot(() => {
+    return this.inSnapshot(() => {
       const head = this.get(this.sql.recordHead, { id });
       return head && { head: toHead(head), items: this.pageItems(id, page) };
     });
@@ -122,7 +126,7 @@ export class SqliteStore implements CallRecordStore {
     collection: Collection,
     itemId: string,
   ): Promise<{ head: RecordHead; item: StoredItem | undefined } | undefined> {
-    return this.snapshot(() => {
+    return this.inSnapshot(() => {
       const head = this.get(this.sql.recordHead, { id });
       if (head === undefined) return undefined;
       const row =
@@ -135,27 +139,31 @@ export class SqliteStore implements CallRecordStore {
 
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
     const { sql, parameters } = this.listQueries.list(query);
-    const rows = this.statement(sql).all(...parameters) as Row[];
+    const rows = await this.retry(() => this.statement(sql).all(...parameters) as Row[]);
     return rows.map(toListedRecord);
   }
 
   async countRecords(filter: RecordFilterQuery): Promise<number> {
     const { sql, parameters } = this.listQueries.count(filter);
-    return Number((this.statement(sql).get(...parameters) as Row).n);
+    return this.retry(() => Number((this.statement(sql).get(...parameters) as Row).n));
   }
 
   async listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]> {
-    return this.all(this.sql.partialPage, { after: query.after ?? '', limit: query.limit }).map(toPartialRecord);
+    return this.retry(() =>
+      this.all(this.sql.partialPage, { after: query.after ?? '', limit: query.limit }).map(toPartialRecord),
+    );
   }
 
   async listVersions(id: string): Promise<VersionInfo[]> {
-    const current = this.get(this.sql.currentHead, { id });
-    return this.all(this.sql.listVersions, { id }).map((r) => toVersionInfo(r, current?.content_hash));
+    return this.inSnapshot(() => {
+      const current = this.get(this.sql.currentHead, { id });
+      return this.all(this.sql.listVersions, { id }).map((r) => toVersionInfo(r, current?.content_hash));
+    });
   }
 
   async getVersion(id: string, version: number): Promise<string | undefined> {
-    const stored = this.get(this.sql.getVersion, { id, version })?.raw_brotli as Buffer | undefined;
-    return stored && decompressJson(stored);
+    const stored = await this.retry(() => this.get(this.sql.getVersion, { id, version })?.raw_brotli);
+    return stored === undefined ? undefined : decompressJson(stored as Buffer);
   }
 
   async exportRecords(
@@ -163,19 +171,21 @@ export class SqliteStore implements CallRecordStore {
     after: { startKey: string; id: string } | undefined,
     limit: number,
   ): Promise<ExportedRecord[]> {
-    const rows = this.all(this.sql.exportPage, exportValues(range, after, limit));
+    const rows = await this.retry(() => this.all(this.sql.exportPage, exportValues(range, after, limit)));
     return rows.map(toExportedRecord);
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {
-    const existing = this.get(this.sql.getMeta, { key });
-    if (existing) return existing.value as string;
-    this.run(this.sql.putMetaIfAbsent, { key, value: create() });
-    return this.get(this.sql.getMeta, { key })!.value as string;
+    return this.retry(() => {
+      const existing = this.get(this.sql.getMeta, { key });
+      if (existing) return existing.value as string;
+      this.run(this.sql.putMetaIfAbsent, { key, value: create() });
+      return this.get(this.sql.getMeta, { key })!.value as string;
+    });
   }
 
   async health(): Promise<StoreHealth> {
-    return this.snapshot(() => ({
+    return this.inSnapshot(() => ({
       kind: this.kind,
       records: Number((this.statement(this.listQueries.count({ start: [] }).sql).get() as Row).n),
       partial: Number(this.get(this.sql.partialCount, {})!.n),
@@ -187,7 +197,7 @@ export class SqliteStore implements CallRecordStore {
   async expire(cutoffKey: string, batchSize = DEFAULT_EXPIRE_BATCH): Promise<number> {
     let removed = 0;
     for (;;) {
-      const batch = this.expireBatch(cutoffKey, batchSize);
+      const batch = await this.retry(() => this.expireBatch(cutoffKey, batchSize));
       removed += batch;
       if (batch < batchSize) return removed;
       // Between batches the event loop serves whatever requests are waiting.
@@ -195,15 +205,19 @@ export class SqliteStore implements CallRecordStore {
     }
   }
 
-  /** Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). */
+  /**
+   * Folds the write-ahead log back into the database and refreshes planner statistics (after a bulk import). Upkeep
+   * only: what another process holds locked is skipped (the checkpoint then stops where readers still are), and a
+   * later run or the last close does it.
+   */
   async optimize(): Promise<void> {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.pragma('optimize');
+    this.unlessBusy(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    this.unlessBusy(() => this.db.pragma('optimize'));
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.db.pragma('optimize');
+    this.unlessBusy(() => this.db.pragma('optimize'));
     await this.kysely.destroy();
     if (this.db.open) this.db.close();
   }
@@ -213,6 +227,24 @@ export class SqliteStore implements CallRecordStore {
     const { sql, parameters } = this.listQueries.list(query);
     const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Row[];
     return rows.map((r) => String(r.detail));
+  }
+
+  /** Runs an operation (one statement, or one transaction) again while another process holds the database. */
+  private retry<T>(operation: () => T): Promise<T> {
+    return retryWhileBusy(operation, this.lockTimeoutMs);
+  }
+
+  /** Reads with several statements from one snapshot, tried again while the database is locked. */
+  private inSnapshot<T>(read: () => T): Promise<T> {
+    return this.retry(() => this.snapshot(read));
+  }
+
+  private unlessBusy(upkeep: () => unknown): void {
+    try {
+      upkeep();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
   }
 
   private pageItems(id: string, page: PageRequest): StoredItem[] {
