@@ -6,8 +6,16 @@ import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
 import { INGEST_MEDIA_TYPES, registerApiRoutes } from './api-routes.js';
+import { graphClientErrorHandler } from './client-errors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
+import {
+  checkingInterval,
+  DEFAULT_TIMEOUTS,
+  DEFAULT_TLS_CIPHERS,
+  TLS_MIN_VERSION,
+  type RequestTimeouts,
+} from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
 export interface AppDeps {
@@ -19,8 +27,10 @@ export interface AppDeps {
   bodyLimit: number;
   /** Pino logger options, or false for none. */
   logger: FastifyServerOptions['logger'];
-  /** TLS certificate and key (PEM): when given, the app serves HTTPS. */
-  https?: { cert: Buffer; key: Buffer } | undefined;
+  /** TLS certificate and key (PEM): when given, the app serves HTTPS; `ciphers` replaces DEFAULT_TLS_CIPHERS. */
+  https?: { cert: Buffer; key: Buffer; ciphers?: string | undefined } | undefined;
+  /** How long a request may take to arrive (default DEFAULT_TIMEOUTS). */
+  timeouts?: RequestTimeouts | undefined;
 }
 
 /**
@@ -28,6 +38,10 @@ export interface AppDeps {
  * handler, in that order (ARCHITECTURE.md, "A request").
  */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
+  // Node closes a request whose headers or body arrive too slowly (slow-loris); these apply to HTTP and HTTPS.
+  const serverTimeouts = { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: checkingInterval(timeouts) };
+  let log: FastifyInstance['log'] | undefined;
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.bodyLimit,
@@ -42,8 +56,25 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       sendError(request, reply, deps.clock, 'BadRequest', message);
     },
     forceCloseConnections: 'idle',
-    ...(deps.https === undefined ? {} : { https: deps.https }),
+    requestTimeout: timeouts.requestMs,
+    http: serverTimeouts,
+    clientErrorHandler: graphClientErrorHandler(deps.clock, () => log!),
+    // An absolute-form target (`GET http://host/v1.0/…`, RFC 9112 §3.2.2) is routed by its path.
+    rewriteUrl: (req) => (req.url ?? '/').replace(/^https?:\/\/[^/?#]*/i, '') || '/',
+    ...(deps.https === undefined
+      ? {}
+      : {
+          https: {
+            cert: deps.https.cert,
+            key: deps.https.key,
+            minVersion: TLS_MIN_VERSION,
+            ciphers: deps.https.ciphers ?? DEFAULT_TLS_CIPHERS,
+            honorCipherOrder: true,
+            ...serverTimeouts,
+          },
+        }),
   }) as unknown as FastifyInstance;
+  log = app.log;
 
   // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
   let closing = false;
@@ -61,11 +92,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  // Bodies are read as text and parsed by the ingest code, which reports errors with line numbers.
+  // Bodies are read as bytes and parsed by the ingest code, which refuses invalid UTF-8 (rather than replacing it) and
+  // reports errors with line numbers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     [...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson],
-    { parseAs: 'string' },
+    { parseAs: 'buffer' },
     (_request, body, done) => done(null, body),
   );
 

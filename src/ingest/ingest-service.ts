@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { formatIssue, validateCallRecord } from '../domain/validate.js';
+import { formatIssue, MAX_VALIDATION_ISSUES, validateCallRecord, type ValidationIssue } from '../domain/validate.js';
 import type { CallRecordStore, WriteStatus } from '../storage/store.js';
 import { toRecordWrite } from '../service/record-fragments.js';
 import type { RecordWrite } from '../storage/store.js';
@@ -11,6 +11,8 @@ export interface IngestItem {
   error?: string | undefined;
   /** 1-based line in the source file or body, when known. */
   line?: number | undefined;
+  /** Findings in the item's JSON text that validation of the parsed value cannot see (parse-items.ts). */
+  issues?: ValidationIssue[] | undefined;
 }
 
 /** What happened to one item: the store's outcome, or `rejected` with the reason. */
@@ -36,6 +38,12 @@ export interface PreparedBatch {
 
 /** The most validation errors summarised in one outcome's `reason`. */
 const MAX_REASONS = 5;
+
+/**
+ * The longest finding reported, in characters: a finding quotes property names and enum values, which a client
+ * chooses, so without a cap an answer could echo a body many times over.
+ */
+export const MAX_FINDING_LENGTH = 300;
 
 /**
  * Validate → normalise → upsert-if-newer for a batch of records. Each record is validated on its own; the valid ones
@@ -66,15 +74,16 @@ export class IngestService {
         return;
       }
       const result = validateCallRecord(item.value);
-      if (!result.ok) {
-        const errors = result.errors.map(formatIssue);
+      if (!result.ok || item.issues !== undefined) {
+        const issues = [...(item.issues ?? []), ...(result.ok ? [] : result.errors)];
+        const errors = issues.slice(0, MAX_VALIDATION_ISSUES).map(findingText);
         const more = errors.length > MAX_REASONS ? ` (and ${errors.length - MAX_REASONS} more)` : '';
         const reason = errors.slice(0, MAX_REASONS).join('; ') + more;
         outcomes.push({ index, line: item.line, id: idOf(item.value), status: 'rejected', reason, errors });
         return;
       }
       const outcome: ItemOutcome = { index, line: item.line, id: result.record.id as string, status: 'inserted' };
-      if (result.warnings.length > 0) outcome.warnings = result.warnings.map(formatIssue);
+      if (result.warnings.length > 0) outcome.warnings = result.warnings.map(findingText);
       let write: RecordWrite;
       try {
         write = toRecordWrite(result.record, result.hasEvolvableMembers);
@@ -104,8 +113,14 @@ export class IngestService {
   }
 }
 
+function findingText(issue: ValidationIssue): string {
+  const text = formatIssue(issue);
+  return text.length > MAX_FINDING_LENGTH ? `${text.slice(0, MAX_FINDING_LENGTH - 1)}…` : text;
+}
+
 function idOf(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const id = (value as Record<string, unknown>).id;
-  return typeof id === 'string' ? id : undefined;
+  if (typeof id !== 'string') return undefined;
+  return id.length > MAX_FINDING_LENGTH ? `${id.slice(0, MAX_FINDING_LENGTH - 1)}…` : id;
 }
