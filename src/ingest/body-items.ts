@@ -63,7 +63,7 @@ export function bodyItems(body: Buffer, format: 'json' | 'ndjson', maxItems = MA
   }
   scanner.end(found);
   take();
-  if (values === 0 && format === 'json') throw new AppError('invalidJson', 'The request body is empty.');
+  if (format === 'json' && firstByte(bytes) === undefined) throw new AppError('invalidJson', 'The request body is empty.');
   // One record sent on its own, not an array or a page of one.
   const single = format === 'json' && values === 1 && !collection && firstByte(bytes) !== 0x5b;
   return { items, single };
