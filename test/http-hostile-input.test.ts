@@ -103,7 +103,7 @@ for (const backend of STORES) {
         `[${json(sessionId)},${json({ ...makeRecord({ id: 'big-extra' }), extra: 1 }).replace('"extra":1', '"extra":-123456789012345678')}]`,
       );
       assert.equal(res.status, 400, res.body.slice(0, 500));
-      const [long, big] = res.json.error.details as Record<string, string>[];
+      const [long, big] = res.json.error.details as { message: string }[];
       assert.match(long!.message, /sessions\[0\]\.id: longer than 256 characters/);
       assert.match(big!.message, /extra: an integer beyond/);
     });

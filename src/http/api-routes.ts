@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import type { IngestItem, IngestService, ItemOutcome } from '../ingest/ingest-service.js';
-import { bodyItems } from '../ingest/body-items.js';
+import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
 import { recordNotFound } from '../service/record-reader.js';
 import type { CallRecordStore } from '../storage/store.js';
@@ -18,10 +18,9 @@ export const INGEST_MEDIA_TYPES = {
  */
 export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, ingest: IngestService): void {
   app.post('/api/callRecords', async (request, reply) => {
-    const ndjson = (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(
-      mediaType(request.headers['content-type']),
-    );
-    const { items, single } = bodyItems(request.body as Buffer, ndjson ? 'ndjson' : 'json');
+    // The body parser (ingest-body.ts) has split the body into records; Fastify skips it for an empty body.
+    const body = request.body as BodyItems | undefined;
+    const { items, single } = body ?? new BodyItemsReader(ingestFormat(request.headers['content-type'])).end();
     if (items.length === 0) throw new AppError('invalidRecord', 'The request body holds no call records.');
     const outcomes = await ingest.ingest(items);
     const summary = summarise(outcomes);
@@ -85,6 +84,8 @@ function allRejected(outcomes: readonly ItemOutcome[]): AppError {
   return new AppError('invalidRecord', `All ${outcomes.length} call records were rejected; nothing was stored.`, details);
 }
 
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+/** How a body of this content type is split into records: `ndjson` for the NDJSON media types, else `json`. */
+export function ingestFormat(contentType: string | undefined): 'json' | 'ndjson' {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(mediaType) ? 'ndjson' : 'json';
 }

@@ -5,10 +5,11 @@ import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
-import { INGEST_MEDIA_TYPES, registerApiRoutes } from './api-routes.js';
+import { INGEST_MEDIA_TYPES, ingestFormat, registerApiRoutes } from './api-routes.js';
 import { graphClientErrorHandler } from './client-errors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
+import { readIngestBody } from './ingest-body.js';
 import {
   checkingInterval,
   DEFAULT_TIMEOUTS,
@@ -92,14 +93,20 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  // Bodies are read as bytes and parsed by the ingest code, which refuses invalid UTF-8 (rather than replacing it) and
-  // reports errors with line numbers.
+  // Bodies are split into records as they arrive (ingest-body.ts): too many records are refused before the rest is
+  // read, invalid UTF-8 is refused rather than replaced, and errors come with line numbers.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    [...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson],
-    { parseAs: 'buffer' },
-    (_request, body, done) => done(null, body),
-  );
+  app.addContentTypeParser([...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson], (request, payload, done) => {
+    const options = {
+      format: ingestFormat(request.headers['content-type']),
+      bodyLimit: deps.bodyLimit,
+      contentLength: request.headers['content-length'],
+    };
+    readIngestBody(payload, options).then(
+      (body) => done(null, body),
+      (error: Error) => done(error, undefined),
+    );
+  });
 
   installErrorHandler(app, deps.clock);
   registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
