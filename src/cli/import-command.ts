@@ -34,7 +34,7 @@ export async function importCommand(
   const report = (outcome: ItemOutcome) => {
     const where = outcome.line === undefined ? `record ${outcome.index + 1}` : `line ${outcome.line}`;
     // An id is the sender's text: control characters (a NUL, an escape sequence) are shown escaped, not sent to the terminal.
-    const id = outcome.id === undefined ? '' : ` (id ${outcome.id.replace(/[\u0000-\u001f\u007f]/g, escapeControl)})`;
+    const id = outcome.id === undefined ? '' : ` (id ${outcome.id.replace(/\p{Cc}/gu, escapeControl)})`;
     io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: rejected: ${outcome.reason ?? ''}\n`);
   };
 

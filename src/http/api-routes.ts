@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import type { IngestItem, IngestService, ItemOutcome } from '../ingest/ingest-service.js';
+import type { IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
 import { recordNotFound } from '../service/record-reader.js';
@@ -81,7 +81,11 @@ function allRejected(outcomes: readonly ItemOutcome[]): AppError {
     message: `item ${o.index}${o.line === undefined ? '' : ` (line ${o.line})`}: ${o.reason ?? 'invalid'}`,
     target: o.id ?? '',
   }));
-  return new AppError('invalidRecord', `All ${outcomes.length} call records were rejected; nothing was stored.`, details);
+  return new AppError(
+    'invalidRecord',
+    `All ${outcomes.length} call records were rejected; nothing was stored.`,
+    details,
+  );
 }
 
 /** How a body of this content type is split into records: `ndjson` for the NDJSON media types, else `json`. */

@@ -41,8 +41,12 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
   // Node closes a request whose headers or body arrive too slowly (slow-loris); these apply to HTTP and HTTPS.
-  const serverTimeouts = { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: checkingInterval(timeouts) };
-  let log: FastifyInstance['log'] | undefined;
+  const serverTimeouts = {
+    headersTimeout: timeouts.headersMs,
+    connectionsCheckingInterval: checkingInterval(timeouts),
+  };
+  // The client-error handler is installed with the server, before the app's logger exists.
+  const logger: { current?: FastifyInstance['log'] } = {};
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.bodyLimit,
@@ -59,7 +63,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     requestTimeout: timeouts.requestMs,
     http: serverTimeouts,
-    clientErrorHandler: graphClientErrorHandler(deps.clock, () => log!),
+    clientErrorHandler: graphClientErrorHandler(deps.clock, () => logger.current!),
     // An absolute-form target (`GET http://host/v1.0/…`, RFC 9112 §3.2.2) is routed by its path.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^https?:\/\/[^/?#]*/i, '') || '/',
     ...(deps.https === undefined
@@ -75,7 +79,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
           },
         }),
   }) as unknown as FastifyInstance;
-  log = app.log;
+  logger.current = app.log;
 
   // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
   let closing = false;

@@ -46,7 +46,8 @@ export function readIngestBody(
         stop(error);
       }
     };
-    const onError = (error: Error) => stop(new AppError('BadRequest', `The request body was not received whole: ${error.message}`));
+    const onError = (error: Error) =>
+      stop(new AppError('BadRequest', `The request body was not received whole: ${error.message}`));
     payload.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }
