@@ -13,7 +13,7 @@ export const ERROR_CODES = [
   'unsupportedMediaType',
   'requestEntityTooLarge',
   'requestTimeout',
-  'requestHeadersTooLarge',
+  'headersTooLarge',
   'NotFound',
   'MethodNotAllowed',
   'serviceNotAvailable',

@@ -101,7 +101,7 @@ for (const backend of DATABASES) {
     test('errors of the HTTP parser come back Graph-shaped with a request id', async () => {
       const { port } = new URL(server.url);
       const cases: [string, number, string][] = [
-        [`GET /v1.0/${'x'.repeat(17 * 1024)} HTTP/1.1\r\nHost: a\r\n\r\n`, 431, 'requestHeadersTooLarge'],
+        [`GET /v1.0/${'x'.repeat(17 * 1024)} HTTP/1.1\r\nHost: a\r\n\r\n`, 431, 'headersTooLarge'],
         ['GET /api/health HTTP/1.1\r\nHost: a\r\nX-Bad: a\x01b\r\n\r\n', 400, 'BadRequest'],
         [
           'POST /api/callRecords HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',

@@ -44,7 +44,7 @@ function describe(error: Error & { code?: string }): { code: ErrorCode; message:
       return { code: 'requestTimeout', message: 'The request did not arrive in time; the connection is closed.' };
     case 'HPE_HEADER_OVERFLOW':
       return {
-        code: 'requestHeadersTooLarge',
+        code: 'headersTooLarge',
         message: 'The request line and headers are larger than the limit of 16 KiB.',
       };
     default:

@@ -11,7 +11,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unsupportedMediaType: 415,
   requestEntityTooLarge: 413,
   requestTimeout: 408,
-  requestHeadersTooLarge: 431,
+  headersTooLarge: 431,
   NotFound: 404,
   MethodNotAllowed: 405,
   serviceNotAvailable: 503,
