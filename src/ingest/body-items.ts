@@ -115,7 +115,7 @@ export class BodyItemsReader {
  */
 function pageItemsAtLeast(text: string, limit: number): number {
   // A page of more than `limit` items has at least 2 bytes per item; smaller texts need no count.
-  if (text.charCodeAt(0) !== 0x7b || text.length <= 2 * limit) return 1;
+  if (text.charCodeAt(0) !== 0x7b || text.length <= 2 * limit || !text.includes('"value"')) return 1;
   let depth = 0;
   let inString = false;
   let stringStart = 0;
