@@ -46,7 +46,8 @@ describe('requests that arrive too slowly', () => {
     ],
     ['headers that never end', 'GET /api/health HTTP/1.1\r\nHost: a\r\nX-Slow: 1\r\n'],
   ]) {
-    test(`${name}: 408 in the Graph shape, connection closed`, async () => {
+    // A server that never closes the connection would hang the test: it fails after 10 s instead.
+    test(`${name}: 408 in the Graph shape, connection closed`, { timeout: 10_000 }, async () => {
       // rawRequest resolves when the server closes the connection: it does so by itself.
       const res = await rawRequest(server.port, request!);
       assert.equal(res.status, 408, res.text);

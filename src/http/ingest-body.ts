@@ -22,8 +22,9 @@ export function readIngestBody(
     const reader = new BodyItemsReader(options.format);
     let received = 0;
     let refusal: unknown;
+    const detach = () => payload.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
     const stop = (error: unknown) => {
-      payload.off('data', onData).off('end', onEnd).off('error', onError);
+      detach();
       reject(error);
     };
     const onData = (chunk: Buffer) => {
@@ -40,7 +41,7 @@ export function readIngestBody(
       if (refusal !== undefined) return stop(refusal);
       try {
         const items = reader.end();
-        payload.off('data', onData).off('error', onError);
+        detach();
         resolve(items);
       } catch (error) {
         stop(error);
@@ -48,6 +49,8 @@ export function readIngestBody(
     };
     const onError = (error: Error) =>
       stop(new AppError('BadRequest', `The request body was not received whole: ${error.message}`));
-    payload.on('data', onData).on('end', onEnd).on('error', onError);
+    // A connection closed before the end (a timeout, a client gone) must not leave this promise pending.
+    const onClose = () => onError(new Error('the connection closed before the end of the body'));
+    payload.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
