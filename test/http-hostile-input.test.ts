@@ -166,7 +166,7 @@ for (const backend of STORES) {
         assertGraphError(res.json(), 'BadRequest');
         assert.doesNotMatch(res.body, /script|evil/);
       }
-      for (const host of ['archive.example.com', 'archive.example.com:8443', '127.0.0.1:9', '[::1]:8080']) {
+      for (const host of ['archive.example.com', 'callrecords_app:8443', '127.0.0.1:9', '[::1]:8080']) {
         const res = await t.app.inject({ method: 'GET', url: '/v1.0/communications/callRecords', headers: { host } });
         assert.equal(res.statusCode, 200, `${host}: ${res.body}`);
         assert.ok(res.json()['@odata.context'].startsWith(`http://${host}/v1.0/`));
