@@ -11,17 +11,19 @@ import type { Clock } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
 import { ERROR_STATUS, graphErrorBody } from './error-response.js';
 
-/** The `clientError` listener: answers in the Graph shape when nothing of a response was sent yet, then closes. */
+/**
+ * The `clientError` listener: answers in the Graph shape when nothing of a response was sent yet, then closes. Fastify
+ * calls it with the app as `this`.
+ */
 export function graphClientErrorHandler(
   clock: Clock,
-  log: () => FastifyBaseLogger,
-): (error: Error & { code?: string }, socket: Socket) => void {
-  return (error, socket) => {
+): (this: { log: FastifyBaseLogger }, error: Error & { code?: string }, socket: Socket) => void {
+  return function (error, socket) {
     // A reset connection has no one left to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const { code, message } = describe(error);
     const requestId = randomUUID();
-    log().info({ reqId: requestId, err: { code: error.code, message: error.message } }, 'refused at the HTTP level');
+    this.log.info({ reqId: requestId, err: { code: error.code, message: error.message } }, 'refused at the HTTP level');
     // The parser may fail mid-response (a pipelined request after one being answered): then only close.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (socket.writable && inFlight?.headersSent !== true) {

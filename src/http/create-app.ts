@@ -5,18 +5,11 @@ import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
-import { INGEST_MEDIA_TYPES, ingestFormat, registerApiRoutes } from './api-routes.js';
-import { graphClientErrorHandler } from './client-errors.js';
+import { registerApiRoutes } from './api-routes.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
-import { readIngestBody } from './ingest-body.js';
-import {
-  checkingInterval,
-  DEFAULT_TIMEOUTS,
-  DEFAULT_TLS_CIPHERS,
-  TLS_MIN_VERSION,
-  type RequestTimeouts,
-} from './server-limits.js';
+import { registerIngestBodyParser } from './ingest-body.js';
+import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
 export interface AppDeps {
@@ -28,9 +21,9 @@ export interface AppDeps {
   bodyLimit: number;
   /** Pino logger options, or false for none. */
   logger: FastifyServerOptions['logger'];
-  /** TLS certificate and key (PEM): when given, the app serves HTTPS; `ciphers` replaces DEFAULT_TLS_CIPHERS. */
+  /** TLS certificate and key (PEM): when given, the app serves HTTPS; `ciphers` replaces the default suites. */
   https?: { cert: Buffer; key: Buffer; ciphers?: string | undefined } | undefined;
-  /** How long a request may take to arrive (default DEFAULT_TIMEOUTS). */
+  /** How long a request may take to arrive (default: DEFAULT_TIMEOUTS in server-limits.ts). */
   timeouts?: RequestTimeouts | undefined;
 }
 
@@ -39,14 +32,6 @@ export interface AppDeps {
  * handler, in that order (ARCHITECTURE.md, "A request").
  */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
-  const timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
-  // Node closes a request whose headers or body arrive too slowly (slow-loris); these apply to HTTP and HTTPS.
-  const serverTimeouts = {
-    headersTimeout: timeouts.headersMs,
-    connectionsCheckingInterval: checkingInterval(timeouts),
-  };
-  // The client-error handler is installed with the server, before the app's logger exists.
-  const logger: { current?: FastifyInstance['log'] } = {};
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.bodyLimit,
@@ -61,25 +46,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       sendError(request, reply, deps.clock, 'BadRequest', message);
     },
     forceCloseConnections: 'idle',
-    requestTimeout: timeouts.requestMs,
-    http: serverTimeouts,
-    clientErrorHandler: graphClientErrorHandler(deps.clock, () => logger.current!),
-    // An absolute-form target (`GET http://host/v1.0/…`, RFC 9112 §3.2.2) is routed by its path.
-    rewriteUrl: (req) => (req.url ?? '/').replace(/^https?:\/\/[^/?#]*/i, '') || '/',
-    ...(deps.https === undefined
-      ? {}
-      : {
-          https: {
-            cert: deps.https.cert,
-            key: deps.https.key,
-            minVersion: TLS_MIN_VERSION,
-            ciphers: deps.https.ciphers ?? DEFAULT_TLS_CIPHERS,
-            honorCipherOrder: true,
-            ...serverTimeouts,
-          },
-        }),
+    // Timeouts, TLS versions and suites, Graph-shaped answers to the HTTP parser's errors (server-limits.ts).
+    ...serverLimitOptions(deps),
   }) as unknown as FastifyInstance;
-  logger.current = app.log;
 
   // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
   let closing = false;
@@ -97,21 +66,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  // Bodies are split into records as they arrive (ingest-body.ts): too many records are refused before the rest is
-  // read, invalid UTF-8 is refused rather than replaced, and errors come with line numbers.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson], (request, payload, done) => {
-    const options = {
-      format: ingestFormat(request.headers['content-type']),
-      bodyLimit: deps.bodyLimit,
-      contentLength: request.headers['content-length'],
-    };
-    readIngestBody(payload, options).then(
-      (body) => done(null, body),
-      (error: Error) => done(error, undefined),
-    );
-  });
-
+  registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
   registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
   registerApiRoutes(app, deps.store, new IngestService(deps.store, deps.clock));

@@ -3,8 +3,29 @@
  * holding too many records is refused after its first chunks instead of being held whole and parsed.
  */
 import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
+import { INGEST_MEDIA_TYPES, ingestFormat } from './api-routes.js';
+
+/**
+ * Makes readIngestBody the app's only body parser, for the ingest media types: too many records are refused before
+ * the rest is read, invalid UTF-8 is refused rather than replaced, and errors come with line numbers.
+ */
+export function registerIngestBodyParser(app: FastifyInstance, bodyLimit: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser([...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson], (request, payload, done) => {
+    const options = {
+      format: ingestFormat(request.headers['content-type']),
+      bodyLimit,
+      contentLength: request.headers['content-length'],
+    };
+    readIngestBody(payload, options).then(
+      (body) => done(null, body),
+      (error: Error) => done(error, undefined),
+    );
+  });
+}
 
 /**
  * Reads an ingest body of at most `bodyLimit` bytes into records. Over the limit it fails at once (like Fastify's own
