@@ -110,8 +110,8 @@ export class BodyItemsReader {
 }
 
 /**
- * How many items a value's text holds when it is a Graph page (`{"value": [...]}`): the elements of its top-level
- * `value` array, counted without parsing and only up to `limit + 1`; 1 for anything else.
+ * How many items a value's text holds when it is a Graph page (`{"value": [...]}` without an `id`, as parse-items.ts
+ * reads it): the elements of its top-level `value` array, counted without parsing; 1 for anything else.
  */
 function pageItemsAtLeast(text: string, limit: number): number {
   // A page of more than `limit` items has at least 2 bytes per item; smaller texts need no count.
@@ -119,16 +119,17 @@ function pageItemsAtLeast(text: string, limit: number): number {
   let depth = 0;
   let inString = false;
   let stringStart = 0;
-  let lastString = '';
+  let key = '';
   let inValue = false;
   let count = 0;
-  for (let i = 0; i < text.length && count <= limit; i++) {
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) {
         inString = false;
-        if (depth === 1) lastString = text.slice(stringStart, i);
+        if (depth === 1) key = text.slice(stringStart, i);
+        if (depth === 1 && key === 'id' && /^\s*:/.test(text.slice(i + 1, i + 64))) return 1; // a record, not a page
       }
     } else if (c === 0x22) {
       inString = true;
@@ -136,7 +137,7 @@ function pageItemsAtLeast(text: string, limit: number): number {
     } else if (c === 0x7b || c === 0x5b) {
       depth++;
       // The array after the top-level key "value": its first element, then one more per comma.
-      if (depth === 2 && c === 0x5b && lastString === 'value') [inValue, count] = [true, 1];
+      if (depth === 2 && c === 0x5b && key === 'value') [inValue, count] = [true, 1];
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
       if (depth === 1) inValue = false;
