@@ -180,6 +180,37 @@ for (const backend of STORES) {
   });
 }
 
+for (const backend of STORES) {
+  describe(`a record the store refuses (${backend.name})`, () => {
+    let t: App;
+    before(async () => {
+      t = await createTestApp({ backend });
+      // A stand-in for any value validation does not know the database cannot hold: the store refuses 'poison'.
+      const write = t.store.write.bind(t.store);
+      t.store.write = (records, receivedAt) =>
+        records.some((r) => r.id === 'poison')
+          ? Promise.reject(new Error('index row size 2720 exceeds maximum 2704'))
+          : write(records, receivedAt);
+    });
+    after(() => t.close());
+
+    test('costs only itself: the other records of its batch are stored', async () => {
+      const res = await post(t, json(['before', 'poison', 'after'].map((id) => makeRecord({ id }))));
+      assert.equal(res.status, 200, res.body);
+      const outcomes = res.json.value as Record<string, Json>[];
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['inserted', 'rejected', 'inserted'],
+      );
+      assert.match(outcomes[1]!.reason, /cannot be stored: index row size/);
+      for (const id of ['before', 'after']) {
+        const read = await t.app.inject({ method: 'GET', url: `/v1.0/communications/callRecords/${id}` });
+        assert.equal(read.statusCode, 200, id);
+      }
+    });
+  });
+}
+
 describe('health check of an unreachable database', () => {
   let t: App;
   before(async () => {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { formatIssue, MAX_VALIDATION_ISSUES, validateCallRecord, type ValidationIssue } from '../domain/validate.js';
-import type { CallRecordStore, WriteStatus } from '../storage/store.js';
+import type { CallRecordStore, WriteResult, WriteStatus } from '../storage/store.js';
 import { toRecordWrite } from '../service/record-fragments.js';
 import type { RecordWrite } from '../storage/store.js';
 
@@ -99,18 +99,46 @@ export class IngestService {
     return { outcomes, writes, writeOutcomes };
   }
 
-  /** The second half of `ingest`: writes a prepared batch and fills in each valid item's outcome. */
+  /**
+   * The second half of `ingest`: writes a prepared batch and fills in each valid item's outcome. Should the store
+   * refuse the batch, its records are written one by one, so that a record the store cannot hold costs only itself
+   * (`rejected`, with the store's reason); when every one fails, it is the store that failed, and that is raised.
+   */
   async commit({ outcomes, writes, writeOutcomes }: PreparedBatch): Promise<ItemOutcome[]> {
-    if (writes.length > 0) {
-      const results = await this.store.write(writes, this.clock.now().toISOString());
-      results.forEach((r, i) => {
-        const outcome = writeOutcomes[i]!;
+    if (writes.length === 0) return outcomes;
+    const receivedAt = this.clock.now().toISOString();
+    let results: (WriteResult | Error)[];
+    try {
+      results = await this.store.write(writes, receivedAt);
+    } catch (error) {
+      if (writes.length === 1) throw error;
+      results = [];
+      for (const write of writes) {
+        results.push(
+          await this.store.write([write], receivedAt).then(
+            (r) => r[0]!,
+            (e: unknown) => toError(e),
+          ),
+        );
+      }
+      if (results.every((r) => r instanceof Error)) throw error;
+    }
+    results.forEach((r, i) => {
+      const outcome = writeOutcomes[i]!;
+      if (r instanceof Error) {
+        outcome.status = 'rejected';
+        outcome.reason = `cannot be stored: ${r.message}`;
+      } else {
         outcome.status = r.status;
         outcome.version = r.currentVersion;
-      });
-    }
+      }
+    });
     return outcomes;
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function findingText(issue: ValidationIssue): string {
