@@ -66,8 +66,8 @@ function hasUnsafeIntegerLiteral(text: string): boolean {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash escapes the next character
+      // A backslash escapes the next character; a quote ends the string.
+      if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
