@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'invalidRecord',
   'unsupportedMediaType',
   'requestEntityTooLarge',
+  'requestTimeout',
+  'headersTooLarge',
   'NotFound',
   'MethodNotAllowed',
   'serviceNotAvailable',

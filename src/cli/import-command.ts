@@ -38,7 +38,8 @@ export async function importCommand(
       : undefined;
   const report = (outcome: ItemOutcome, what: string) => {
     const where = outcome.line === undefined ? `record ${outcome.index + 1}` : `line ${outcome.line}`;
-    const id = outcome.id === undefined ? '' : ` (id ${outcome.id})`;
+    // An id is the sender's text: control characters (a NUL, an escape sequence) are shown escaped, not sent to the terminal.
+    const id = outcome.id === undefined ? '' : ` (id ${outcome.id.replace(/\p{Cc}/gu, escapeControl)})`;
     io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: ${what}\n`);
   };
 
@@ -62,7 +63,8 @@ export async function importCommand(
       for (const item of chunk) {
         if (item.kind === 'error') items.push({ line: item.line, error: item.message });
         else {
-          items.push(...parseItems(item.text, item.line));
+          // Not spread into push(): a Graph page of a million items would overflow the call stack.
+          for (const parsed of parseItems(item.text, item.line)) items.push(parsed);
           text += item.text.length;
         }
       }
@@ -126,4 +128,8 @@ function fileSize(file: string): number {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
+}
+
+function escapeControl(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

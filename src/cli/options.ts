@@ -66,6 +66,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve'],
   },
   {
+    flags: '--tls-ciphers <list>',
+    env: 'CALLRECORDS_TLS_CIPHERS',
+    help: 'OpenSSL cipher list for TLS 1.2 and 1.3 (default: forward-secret AEAD suites only)',
+    commands: ['serve'],
+  },
+  {
     flags: '--body-limit <bytes>',
     env: 'CALLRECORDS_BODY_LIMIT',
     default: String(DEFAULT_BODY_LIMIT),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
@@ -17,6 +18,7 @@ export interface ServeOptions extends DatabaseOptions {
   publicUrl?: string;
   tlsCert?: string;
   tlsKey?: string;
+  tlsCiphers?: string;
   bodyLimit: string;
   logLevel: string;
   retainDays?: string;
@@ -40,7 +42,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const https =
     opts.tlsCert === undefined || opts.tlsKey === undefined
       ? undefined
-      : { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) };
+      : { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey), ciphers: cipherList(opts.tlsCiphers) };
   // A signal that arrives while starting is kept, and acted on once the server is up (a demo load or migration is
   // never cut in half, and the database is always closed).
   let earlySignal: NodeJS.Signals | undefined;
@@ -136,6 +138,17 @@ async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise
     },
     `demo: loaded ${calls} calls (${summary.received} record versions, ${from.slice(0, 10)} to ${to.slice(0, 10)}) in ${seconds.toFixed(1)} s`,
   );
+}
+
+// A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.
+function cipherList(ciphers: string | undefined): string | undefined {
+  if (ciphers === undefined) return undefined;
+  try {
+    createSecureContext({ ciphers });
+  } catch (error) {
+    throw new CliError(`--tls-ciphers: ${(error as Error).message}`);
+  }
+  return ciphers;
 }
 
 function readPem(path: string): Buffer {

@@ -51,6 +51,13 @@ export interface TypePlan {
   readonly dynamicObjects: boolean;
 }
 
+/**
+ * The longest id of a record, session, segment or participant, in UTF-16 code units (docs/api.md). Graph's ids are
+ * GUIDs (36 characters); 256 keeps the widest index entry (participant id, start key, record id: at most 3 UTF-8 bytes
+ * per code unit) under PostgreSQL's limit of 2,704 bytes.
+ */
+export const MAX_ID_LENGTH = 256;
+
 /** The annotation naming the type of a value; the only `@` key a stored record keeps. */
 export const ODATA_TYPE = '@odata.type';
 
@@ -60,6 +67,8 @@ const CALL_RECORD = 'microsoft.graph.callRecords.callRecord';
 const IDENTITY_SET = 'microsoft.graph.identitySet';
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
+// ±2^63: a double at or past it is outside Edm.Int64 (and PostgreSQL's bigint).
+const INT64_BOUND = 2 ** 63;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 // OData JSON: Edm.Single/Double/Decimal special values are strings (OData JSON Format §7.1).
 const SPECIAL_NUMBERS = new Set(['NaN', 'INF', '-INF']);
@@ -76,7 +85,10 @@ const PRIMITIVE_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'Edm.String': (v) => (typeof v === 'string' ? undefined : 'expected a string'),
   'Edm.Boolean': (v) => (typeof v === 'boolean' ? undefined : 'expected a boolean'),
   'Edm.Int32': int32,
-  'Edm.Int64': (v) => (Number.isInteger(v) ? undefined : 'expected an integer'),
+  'Edm.Int64': (v) => {
+    if (!Number.isInteger(v)) return 'expected an integer';
+    return (v as number) >= INT64_BOUND || (v as number) < -INT64_BOUND ? 'out of range for Edm.Int64' : undefined;
+  },
   'Edm.Single': floating,
   'Edm.Double': floating,
   'Edm.Decimal': floating,
@@ -89,7 +101,11 @@ const PRIMITIVE_CHECKS: Readonly<Record<string, ValueCheck>> = {
 };
 
 // Rules beyond the EDM type: keys address `sessions/{id}` and friends, and version counts up from 0 (spec §5.1).
-const nonEmpty: ValueCheck = (v) => (v === '' ? 'must not be empty' : undefined);
+// Ids are index keys: PostgreSQL refuses an index entry over 2,704 bytes, so an id is capped well below that.
+const entityId: ValueCheck = (v) => {
+  if (v === '') return 'must not be empty';
+  return (v as string).length > MAX_ID_LENGTH ? `longer than ${MAX_ID_LENGTH} characters` : undefined;
+};
 const nonNegative: ValueCheck = (v) => ((v as number) < 0 ? 'must not be negative' : undefined);
 
 type MutablePlan = { -readonly [K in keyof TypePlan]: TypePlan[K] } & {
@@ -153,7 +169,7 @@ function propertyPlan(owner: StructuredTypeDef, prop: PropertyDef): PropertyPlan
 }
 
 function extraRule(owner: StructuredTypeDef, prop: PropertyDef): ValueCheck | undefined {
-  if (owner.kind === 'entity' && prop.name === 'id') return nonEmpty;
+  if (owner.kind === 'entity' && prop.name === 'id') return entityId;
   if (owner.name === CALL_RECORD && prop.name === 'version') return nonNegative;
   return undefined;
 }

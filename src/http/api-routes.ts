@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import type { IngestItem, IngestService, ItemOutcome } from '../ingest/ingest-service.js';
-import { parseItems, unwrap } from '../ingest/parse-items.js';
+import type { IngestService, ItemOutcome } from '../ingest/ingest-service.js';
+import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
 import { partialRecordsPage, type PartialRecordsRequest } from '../service/partial-records.js';
 import { recordNotFound } from '../service/record-reader.js';
@@ -20,18 +20,18 @@ export const INGEST_MEDIA_TYPES = {
  */
 export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, ingest: IngestService): void {
   app.post('/api/callRecords', async (request, reply) => {
-    const body = request.body as string;
-    const ndjson = (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(
-      mediaType(request.headers['content-type']),
-    );
-    const { items, single } = ndjson ? { items: ndjsonItems(body), single: false } : jsonItems(body);
+    // The body parser (ingest-body.ts) has split the body into records; Fastify skips it for an empty body.
+    const body = request.body as BodyItems | undefined;
+    const { items, single } = body ?? new BodyItemsReader(ingestFormat(request.headers['content-type'])).end();
     if (items.length === 0) throw new AppError('invalidRecord', 'The request body holds no call records.');
     const outcomes = await ingest.ingest(items);
-    // One record sent on its own gets a Graph error when rejected; a batch reports each item's outcome.
+    const summary = summarise(outcomes);
+    request.log.info({ ingest: summary }, 'ingest outcomes');
+    // One record sent on its own gets a Graph error when rejected; a batch reports each item's outcome, unless every
+    // item was rejected: then nothing was stored, and the answer is an error listing each item's reason.
     if (single && outcomes[0]?.status === 'rejected') throw rejection(outcomes[0]);
-    void reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ summary: summarise(outcomes), value: outcomes });
+    if (summary.rejected === summary.received) throw allRejected(outcomes);
+    void reply.header('content-type', 'application/json; charset=utf-8').send({ summary, value: outcomes });
   });
 
   app.get<{ Querystring: PartialRecordsRequest }>('/api/callRecords', async (request) =>
@@ -39,6 +39,8 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
   );
 
   app.get<{ Params: { id: string } }>('/api/callRecords/:id/versions', async (request) => {
+    // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
+    if (request.params.id.includes('\0')) recordNotFound(request.params.id);
     const versions = await store.listVersions(request.params.id);
     if (versions.length === 0) recordNotFound(request.params.id);
     return { id: request.params.id, value: versions };
@@ -49,13 +51,13 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
     async (request, reply) => {
       const { id, version } = request.params;
       if (!/^\d{1,15}$/.test(version)) throw new AppError('BadRequest', `'${version}' is not a version number.`);
-      const raw = await store.getVersion(id, Number(version));
+      const raw = id.includes('\0') ? undefined : await store.getVersion(id, Number(version));
       if (raw === undefined) throw new AppError('NotFound', `Call record '${id}' has no version ${version}.`);
       void reply.header('content-type', 'application/json; charset=utf-8').send(raw);
     },
   );
 
-  app.get('/api/health', async () => {
+  app.get('/api/health', async (request) => {
     try {
       const health = await store.health();
       return {
@@ -67,33 +69,11 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
         newestRecord: health.newest && { id: health.newest.id, startDateTime: health.newest.startKey },
       };
     } catch (error) {
-      throw new AppError('serviceNotAvailable', `The database is not available: ${(error as Error).message}`);
+      // The driver's message can name the database's host, user or path: it goes to the log, not to the caller.
+      request.log.error({ err: error }, 'health check: the database is not available');
+      throw new AppError('serviceNotAvailable', 'The database is not available.');
     }
   });
-}
-
-function jsonItems(body: string): { items: IngestItem[]; single: boolean } {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    throw new AppError('invalidJson', `The request body is not valid JSON: ${(error as Error).message}`);
-  }
-  const items = unwrap(value);
-  return { items, single: items.length === 1 && items[0]!.value === value };
-}
-
-// A body is all or nothing at the syntax level: one unreadable line (e.g. a truncated last line) rejects the request.
-function ndjsonItems(body: string): IngestItem[] {
-  const items: IngestItem[] = [];
-  body.split('\n').forEach((text, i) => {
-    if (text.trim() === '') return;
-    const parsed = parseItems(text, i + 1);
-    const broken = parsed.find((item) => item.error !== undefined);
-    if (broken !== undefined) throw new AppError('invalidJson', `line ${i + 1}: ${broken.error}`);
-    items.push(...parsed);
-  });
-  return items;
 }
 
 function rejection(outcome: ItemOutcome): AppError {
@@ -102,6 +82,21 @@ function rejection(outcome: ItemOutcome): AppError {
   return new AppError('invalidRecord', `The call record was rejected: ${outcome.reason ?? 'invalid'}`, details);
 }
 
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+function allRejected(outcomes: readonly ItemOutcome[]): AppError {
+  const details = outcomes.map((o) => ({
+    code: 'invalidValue',
+    message: `item ${o.index}${o.line === undefined ? '' : ` (line ${o.line})`}: ${o.reason ?? 'invalid'}`,
+    target: o.id ?? '',
+  }));
+  return new AppError(
+    'invalidRecord',
+    `All ${outcomes.length} call records were rejected; nothing was stored.`,
+    details,
+  );
+}
+
+/** How a body of this content type is split into records: `ndjson` for the NDJSON media types, else `json`. */
+export function ingestFormat(contentType: string | undefined): 'json' | 'ndjson' {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(mediaType) ? 'ndjson' : 'json';
 }

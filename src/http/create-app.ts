@@ -5,9 +5,11 @@ import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
-import { INGEST_MEDIA_TYPES, registerApiRoutes } from './api-routes.js';
+import { registerApiRoutes } from './api-routes.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
+import { registerIngestBodyParser } from './ingest-body.js';
+import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
 export interface AppDeps {
@@ -19,8 +21,10 @@ export interface AppDeps {
   bodyLimit: number;
   /** Pino logger options, or false for none. */
   logger: FastifyServerOptions['logger'];
-  /** TLS certificate and key (PEM): when given, the app serves HTTPS. */
-  https?: { cert: Buffer; key: Buffer } | undefined;
+  /** TLS certificate and key (PEM): when given, the app serves HTTPS; `ciphers` replaces the default suites. */
+  https?: { cert: Buffer; key: Buffer; ciphers?: string | undefined } | undefined;
+  /** How long a request may take to arrive (default: DEFAULT_TIMEOUTS in server-limits.ts). */
+  timeouts?: RequestTimeouts | undefined;
 }
 
 /**
@@ -42,7 +46,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       sendError(request, reply, deps.clock, 'BadRequest', message);
     },
     forceCloseConnections: 'idle',
-    ...(deps.https === undefined ? {} : { https: deps.https }),
+    // Timeouts, TLS versions and suites, Graph-shaped answers to the HTTP parser's errors (server-limits.ts).
+    ...serverLimitOptions(deps),
   }) as unknown as FastifyInstance;
 
   // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
@@ -61,14 +66,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  // Bodies are read as text and parsed by the ingest code, which reports errors with line numbers.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    [...INGEST_MEDIA_TYPES.json, ...INGEST_MEDIA_TYPES.ndjson],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
-  );
-
+  registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
   registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
   registerApiRoutes(app, deps.store, new IngestService(deps.store, deps.clock));

@@ -10,6 +10,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalidRecord: 400,
   unsupportedMediaType: 415,
   requestEntityTooLarge: 413,
+  requestTimeout: 408,
+  headersTooLarge: 431,
   NotFound: 404,
   MethodNotAllowed: 405,
   serviceNotAvailable: 503,

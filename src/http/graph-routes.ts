@@ -57,6 +57,10 @@ async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, r
         'direct-routing or SMS logs.',
     );
   }
+  // No stored id holds U+0000 (ingest refuses it), and PostgreSQL cannot even compare such a text: none is found.
+  if (Object.values(resource).some((v) => typeof v === 'string' && v.includes('\0'))) {
+    throw new AppError('NotFound', 'No call record, session, segment or participant has an id holding U+0000.');
+  }
   const q = parseQueryOptions(rawQuery, allowedOptions(resource));
   const { records, contained } = readers;
   switch (resource.kind) {
@@ -87,7 +91,15 @@ async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, r
   }
 }
 
+// A registered name (RFC 3986 unreserved characters: letters, digits, `-._~`, so `my_service` passes), an IPv4 address
+// or a bracketed IPv6 address, with an optional port: nothing that could end or redirect a URL it is put into.
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 function readContext(request: FastifyRequest, version: string, publicUrl: string | undefined): ReadContext {
+  // The Host header goes into every @odata.context and next link, so only a well-formed one is echoed.
+  if (publicUrl === undefined && !HOST.test(request.host)) {
+    throw new AppError('BadRequest', 'The Host header is not a valid host[:port]; links cannot be built from it.');
+  }
   const hostRoot = publicUrl ?? `${request.protocol}://${request.host}`;
   return { hostRoot, serviceRoot: `${hostRoot}/${version}`, prefer: parsePrefer(request.headers.prefer) };
 }

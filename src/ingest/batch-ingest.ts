@@ -40,7 +40,7 @@ export class BatchIngest {
 
   /** Adds items (and how much text they came from); writes a batch once one is full. */
   async add(items: readonly IngestItem[], textLength = 0): Promise<void> {
-    this.batch.push(...items);
+    for (const item of items) this.batch.push(item); // a spread of a huge page would overflow the call stack
     this.batchText += textLength;
     if (this.batch.length >= BATCH_SIZE || this.batchText >= BATCH_TEXT_BYTES) await this.flush();
   }

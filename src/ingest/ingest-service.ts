@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
 import { completenessOf } from '../domain/completeness.js';
-import { formatIssue, validateCallRecord } from '../domain/validate.js';
-import type { CallRecordStore, WriteStatus } from '../storage/store.js';
+import { formatIssue, MAX_VALIDATION_ISSUES, validateCallRecord, type ValidationIssue } from '../domain/validate.js';
+import type { CallRecordStore, WriteResult, WriteStatus } from '../storage/store.js';
 import { toRecordWrite } from '../service/record-fragments.js';
 import type { RecordWrite } from '../storage/store.js';
 
@@ -12,6 +13,8 @@ export interface IngestItem {
   error?: string | undefined;
   /** 1-based line in the source file or body, when known. */
   line?: number | undefined;
+  /** Findings in the item's JSON text that validation of the parsed value cannot see (parse-items.ts). */
+  issues?: ValidationIssue[] | undefined;
 }
 
 /** What happened to one item: the store's outcome, or `rejected` with the reason. */
@@ -44,6 +47,12 @@ export interface PreparedBatch {
 const MAX_REASONS = 5;
 
 /**
+ * The longest finding reported, in characters: a finding quotes property names and enum values, which a client
+ * chooses, so without a cap an answer could echo a body many times over.
+ */
+export const MAX_FINDING_LENGTH = 300;
+
+/**
  * Validate → normalise → upsert-if-newer for a batch of records. Each record is validated on its own; the valid ones
  * are written in one store call, each atomically, and every item gets an outcome. Nothing invalid reaches the store.
  */
@@ -74,15 +83,16 @@ export class IngestService {
       // Read before validation, which drops the next links that say a collection was cut short.
       const completeness = completenessOf(item.value);
       const result = validateCallRecord(item.value);
-      if (!result.ok) {
-        const errors = result.errors.map(formatIssue);
+      if (!result.ok || item.issues !== undefined) {
+        const issues = [...(item.issues ?? []), ...(result.ok ? [] : result.errors)];
+        const errors = issues.slice(0, MAX_VALIDATION_ISSUES).map(findingText);
         const more = errors.length > MAX_REASONS ? ` (and ${errors.length - MAX_REASONS} more)` : '';
         const reason = errors.slice(0, MAX_REASONS).join('; ') + more;
         outcomes.push({ index, line: item.line, id: idOf(item.value), status: 'rejected', reason, errors });
         return;
       }
       const outcome: ItemOutcome = { index, line: item.line, id: result.record.id as string, status: 'inserted' };
-      if (result.warnings.length > 0) outcome.warnings = result.warnings.map(formatIssue);
+      if (result.warnings.length > 0) outcome.warnings = result.warnings.map(findingText);
       let write: RecordWrite;
       try {
         write = toRecordWrite(result.record, result.hasEvolvableMembers, completeness);
@@ -98,23 +108,58 @@ export class IngestService {
     return { outcomes, writes, writeOutcomes };
   }
 
-  /** The second half of `ingest`: writes a prepared batch and fills in each valid item's outcome. */
+  /**
+   * The second half of `ingest`: writes a prepared batch and fills in each valid item's outcome. Should the store
+   * refuse the batch, its records are written one by one, so that a record the store cannot hold costs only itself
+   * (`rejected`, with the store's reason); when every one fails, it is the store that failed, and that is raised.
+   */
   async commit({ outcomes, writes, writeOutcomes }: PreparedBatch): Promise<ItemOutcome[]> {
-    if (writes.length > 0) {
-      const results = await this.store.write(writes, this.clock.now().toISOString());
-      results.forEach((r, i) => {
-        const outcome = writeOutcomes[i]!;
+    if (writes.length === 0) return outcomes;
+    const receivedAt = this.clock.now().toISOString();
+    let results: (WriteResult | Error)[];
+    try {
+      results = await this.store.write(writes, receivedAt);
+    } catch (error) {
+      // A database that is busy or unreachable would refuse each record too: that is the store's failure, raised.
+      if (writes.length === 1 || (error instanceof AppError && error.code === 'serviceNotAvailable')) throw error;
+      results = [];
+      for (const write of writes) {
+        results.push(
+          await this.store.write([write], receivedAt).then(
+            (r) => r[0]!,
+            (e: unknown) => toError(e),
+          ),
+        );
+      }
+      if (results.every((r) => r instanceof Error)) throw error;
+    }
+    results.forEach((r, i) => {
+      const outcome = writeOutcomes[i]!;
+      if (r instanceof Error) {
+        outcome.status = 'rejected';
+        outcome.reason = `cannot be stored: ${r.message}`;
+      } else {
         outcome.status = r.status;
         outcome.version = r.currentVersion;
         if (r.partial !== undefined) outcome.partial = r.partial;
-      });
-    }
+      }
+    });
     return outcomes;
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function findingText(issue: ValidationIssue): string {
+  const text = formatIssue(issue);
+  return text.length > MAX_FINDING_LENGTH ? `${text.slice(0, MAX_FINDING_LENGTH - 1)}…` : text;
 }
 
 function idOf(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const id = (value as Record<string, unknown>).id;
-  return typeof id === 'string' ? id : undefined;
+  if (typeof id !== 'string') return undefined;
+  return id.length > MAX_FINDING_LENGTH ? `${id.slice(0, MAX_FINDING_LENGTH - 1)}…` : id;
 }

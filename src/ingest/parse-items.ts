@@ -1,18 +1,33 @@
+import { findInText, textIssues } from '../domain/json-text-rules.js';
 import type { IngestItem } from './ingest-service.js';
 
 /**
  * Turns one JSON text into the records it holds: a record, an array of records, or a Graph list page
  * (`{"value": [...]}`, spec §7.1) — so exports, API dumps and pages saved from Graph can all be loaded.
- * Invalid JSON becomes a rejected item with the parser's message.
+ * Invalid JSON becomes a rejected item with the parser's message; what the text holds that JSON.parse would change or
+ * a store could not keep (json-text-rules.ts) becomes each affected item's `issues`.
  */
 export function parseItems(text: string, line?: number): IngestItem[] {
+  return parseText(text, line).items;
+}
+
+/** parseItems, also telling whether the text was a collection (an array or a Graph page) rather than one value. */
+export function parseText(text: string, line?: number): { items: IngestItem[]; collection: boolean } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return [{ line, error: `invalid JSON: ${(error as Error).message}` }];
+    return { items: [{ line, error: `invalid JSON: ${(error as Error).message}` }], collection: false };
   }
-  return unwrap(value, line);
+  const items = unwrap(value, line);
+  const findings = findInText(text);
+  if (findings !== undefined) {
+    for (const item of items) {
+      const issues = textIssues(item.value, findings);
+      if (issues.length > 0) item.issues = issues;
+    }
+  }
+  return { items, collection: Array.isArray(value) || isGraphPage(value) };
 }
 
 /** The records inside an already-parsed body: itself, the elements of an array, or the `value` of a Graph page. */

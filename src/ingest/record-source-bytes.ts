@@ -2,6 +2,7 @@
  * The bytes of the one value a RecordScanner is reading: pieces of the chunks it spans, held without copying and
  * joined and decoded once, when the value is complete.
  */
+import { isUtf8 } from 'node:buffer';
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -28,12 +29,14 @@ export class PendingValue {
   }
 
   /**
-   * Completes the value with `buf[from, to)` and returns its text, without trailing whitespace when `trim` is set,
-   * or undefined when it has more than `maxBytes` bytes (counted before trimming). Either way the holder is emptied.
+   * Completes the value with `buf[from, to)` and returns its text, without trailing whitespace when `trim` is set;
+   * undefined when it has more than `maxBytes` bytes (counted before trimming), null when it is not valid UTF-8
+   * (decoding would replace the bad bytes with U+FFFD, silently changing the record). Either way the holder is
+   * emptied.
    */
-  take(buf: Buffer, from: number, to: number, trim: boolean): string | undefined {
+  take(buf: Buffer, from: number, to: number, trim: boolean): string | null | undefined {
     const size = this.size + to - from;
-    let text: string | undefined;
+    let text: string | null | undefined;
     if (!this.oversize && size <= this.maxBytes) {
       let bytes = buf;
       if (this.parts.length > 0) {
@@ -43,7 +46,7 @@ export class PendingValue {
         to = size;
       }
       if (trim) while (to > from && isWhitespace(bytes[to - 1]!)) to--;
-      text = bytes.toString('utf8', from, to);
+      text = isUtf8(bytes.subarray(from, to)) ? bytes.toString('utf8', from, to) : null;
     }
     this.clear();
     return text;

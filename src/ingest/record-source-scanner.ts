@@ -143,7 +143,8 @@ export class RecordScanner {
 
   private emit(buf: Buffer, from: number, to: number, trim: boolean, out: SourceItem[]): void {
     const text = this.value.take(buf, from, to, trim);
-    if (text !== undefined) out.push({ kind: 'value', line: this.startLine, text });
+    if (typeof text === 'string') out.push({ kind: 'value', line: this.startLine, text });
+    else if (text === null) out.push(this.error(`JSON value starting on line ${this.startLine} is not valid UTF-8`));
     else out.push(this.error(`JSON value starting on line ${this.startLine} is over ${this.value.maxBytes} bytes`));
   }
 

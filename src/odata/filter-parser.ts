@@ -147,6 +147,10 @@ class FilterParser {
       throw filterError('notSupported', 'only one condition is supported inside any()', close.pos);
     }
     if (close.kind !== ')') this.fail(close, "')' to close any(");
+    // No stored id holds U+0000 (ingest refuses it), and PostgreSQL cannot even compare such a text.
+    if (literal.value.includes('\0')) {
+      throw filterError('invalidQueryOption', 'a participant id cannot hold U+0000', literal.pos);
+    }
     this.filter.participantId = literal.value;
   }
 
