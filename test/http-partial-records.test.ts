@@ -28,6 +28,7 @@ for (const backend of STORES) {
       assert.equal(res.status, 200, JSON.stringify(res.json));
       assert.deepEqual(res.json.value[0], {
         index: 0,
+        line: 1,
         id: 'big-meeting',
         status: 'inserted',
         version: 4,
