@@ -1,4 +1,5 @@
 import { openStore } from '../storage/open-store.js';
+import { databaseUrl } from './config-values.js';
 import { dateOption } from './date-option.js';
 
 /** The options of `callrecords export`. */
@@ -17,7 +18,7 @@ const EXPORT_PAGE = 500;
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
-  const store = await openStore(opts.db);
+  const store = await openStore(databaseUrl(opts.db, { mustExist: true }));
   // A reader that stops early (`export | head`) is not an error: stop writing quietly.
   let closed = false;
   out.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,53 +1,58 @@
 import { createReadStream, statSync } from 'node:fs';
-import { SingleBar, Presets } from 'cli-progress';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
+import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
 import type { IngestSummary } from '../ingest/summary.js';
 import { openStore } from '../storage/open-store.js';
 import { CliError } from './cli-error.js';
+import { databaseUrl, expandHome } from './config-values.js';
+import { importProgress } from './import-progress.js';
 
 /** The options of `callrecords import`. */
 export interface ImportOptions {
   db: string;
-  progress: boolean;
+  /** true: show the progress anywhere (`--progress`); false: never (`--no-progress`); unset: on a terminal. */
+  progress?: boolean;
 }
 
 /**
- * Streams records from a file (or stdin) into the store in batches, with a progress bar on a terminal, reports every
- * rejected record with its line number on stderr, prints a summary on stdout and resolves to 1 if any record was
- * rejected, else 0. Importing the same file again reports every record `unchanged`.
+ * Streams records from a file (or stdin; gzip-compressed or not) into the store in batches, with the progress on a
+ * terminal, reports every rejected record with its line number on stderr, prints a summary on stdout and resolves to
+ * 1 if any record was rejected, else 0. Importing the same file again reports every record `unchanged`.
  */
 export async function importCommand(
   file: string,
   opts: ImportOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = process,
 ): Promise<number> {
-  const size = file === '-' ? undefined : fileSize(file);
-  const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-  const bar =
-    opts.progress && io.stderr.isTTY && size !== undefined
-      ? new SingleBar({ hideCursor: true }, Presets.shades_classic)
-      : undefined;
+  const path = file === '-' ? '-' : expandHome(file, 'import');
+  const size = path === '-' ? undefined : fileSize(path);
+  const db = databaseUrl(opts.db);
+  const store = await openStore(db);
+  const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome) => {
     const where = outcome.line === undefined ? `record ${outcome.index + 1}` : `line ${outcome.line}`;
     const id = outcome.id === undefined ? '' : ` (id ${outcome.id})`;
-    io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: rejected: ${outcome.reason ?? ''}\n`);
+    io.stderr.write(
+      `${bar !== undefined && io.stderr.isTTY ? '\r\x1b[K' : ''}${where}${id}: rejected: ${outcome.reason ?? ''}\n`,
+    );
   };
 
-  const store = await openStore(opts.db);
   const started = performance.now();
   let bytes = 0;
+  let records = 0;
   const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
     outcomes.filter((o) => o.status === 'rejected').forEach(report);
-    bar?.update(bytes);
+    records += outcomes.length;
+    bar?.update(records, bytes);
   });
-  bar?.start(size ?? 0, 0);
   try {
     // Items arrive grouped by input chunk: one await per chunk, not per record.
-    for await (const chunk of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
+    for await (const chunk of readRecordBatches(gunzipIfCompressed(countBytes(input, (n) => (bytes += n))))) {
       const items: IngestItem[] = [];
       let text = 0;
       for (const item of chunk) {
@@ -89,9 +94,16 @@ async function* countBytes(
 }
 
 function fileSize(file: string): number {
+  let stats;
   try {
-    return statSync(file).size;
+    stats = statSync(file);
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
+  if (stats.isDirectory()) {
+    throw new CliError(
+      `${file} is a directory: give a file (NDJSON or JSON, optionally gzip-compressed) or - for stdin`,
+    );
+  }
+  return stats.size;
 }

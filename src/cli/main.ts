@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { CliError } from './cli-error.js';
@@ -7,6 +9,7 @@ import { optionsFor } from './options.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('callrecords')
     .description('A self-hosted, Microsoft Graph-compatible archive of Teams call records.')
+    .version(packageVersion(), '-V, --version', 'print the version of callrecords')
     .exitOverride()
     .showHelpAfterError();
   let exitCode = 0;
@@ -14,9 +17,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const serve = program.command('serve').description('serve the Graph API and the ingest API');
   optionsFor('serve').forEach((o) => serve.addOption(o));
   // Each command loads its own code: import and export start without loading the HTTP server.
-  serve.action(async (opts) => {
+  serve.action(async (opts, command: Command) => {
     const { serveCommand } = await import('./serve-command.js');
-    exitCode = await serveCommand(opts);
+    exitCode = await serveCommand({ ...opts, dbFromEnv: command.getOptionValueSource('db') === 'env' });
   });
 
   const load = program
@@ -66,4 +69,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`callrecords: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+// src/cli and dist/cli are both two levels below the package root.
+function packageVersion(): string {
+  const file = join(import.meta.dirname, '../../package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

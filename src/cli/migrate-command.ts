@@ -1,4 +1,5 @@
 import { openStore } from '../storage/open-store.js';
+import { databaseUrl } from './config-values.js';
 
 /** The options of `callrecords migrate`. */
 export interface MigrateOptions {
@@ -13,7 +14,7 @@ export async function migrateCommand(
   opts: MigrateOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const store = await openStore(opts.db);
+  const store = await openStore(databaseUrl(opts.db, { mustExist: true }));
   try {
     const health = await store.health();
     out.write(`callrecords: the ${health.kind} database is up to date (${health.records} records)\n`);

@@ -12,8 +12,11 @@ export function registerMetadataRoutes(app: FastifyInstance, versions: readonly 
   for (const version of versions) {
     // Read once at start: a missing file is a broken installation and should stop the server, not a request.
     const document = metadataDocument(version);
-    app.get(`/${version}/$metadata`, async (_request, reply) => {
-      void reply.header('content-type', METADATA_CONTENT_TYPE).send(document);
-    });
+    // Clients that percent-encode the `$` reach the same document.
+    for (const segment of ['$metadata', '%24metadata']) {
+      app.get(`/${version}/${segment}`, async (_request, reply) => {
+        void reply.header('content-type', METADATA_CONTENT_TYPE).send(document);
+      });
+    }
   }
 }
