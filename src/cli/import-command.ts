@@ -66,6 +66,13 @@ export async function importCommand(
     }
     await batches.finish();
     await store.optimize();
+  } catch (error) {
+    // zlib's own words ("unexpected end of file") do not say which input or what it was read as.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code?.startsWith('Z_') === true) {
+      throw new CliError(`${file}: the gzip data is damaged: ${(error as Error).message}`, 1);
+    }
+    throw error;
   } finally {
     bar?.stop();
     await batches.settle();
