@@ -125,7 +125,7 @@ describe('--log-format', () => {
 
   test('serve --log-format pretty logs lines for people; the default is JSON', async () => {
     for (const [format, expected] of [
-      ['pretty', /^\d\d:\d\d:\d\d\.\d{3} INFO  Server listening at http:\/\/127\.0\.0\.1:\d+$/],
+      ['pretty', /^\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at http:\/\/127\.0\.0\.1:\d+$/],
       ['json', /^\{"level":30,.*"msg":"Server listening at http:\/\/127\.0\.0\.1:\d+"\}$/],
     ] as const) {
       const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', 'sqlite::memory:'], {
