@@ -38,6 +38,12 @@ describe('callrecords configuration errors', () => {
     }
   });
 
+  test('an unknown option or a missing value is one line, with a suggestion when there is one', () => {
+    refuses(['serve', '--bogus'], /^callrecords: unknown option '--bogus'; see --help\n$/);
+    refuses(['serve', '--prot', '80'], /unknown option '--prot' \(Did you mean --port\?\)/);
+    refuses(['serve', '--port'], /option '--port <port>' argument missing/);
+  });
+
   test('--log-level and --log-format take only their words, from the flag or the environment', () => {
     refuses(['serve', '--log-level', 'verbose', '--db', db('l.db')], /--log-level must be one of fatal, .*'verbose'/);
     refuses(['serve', '--db', db('l.db')], /--log-level must be one of .* not 'loud'/, {

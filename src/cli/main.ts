@@ -11,7 +11,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('A self-hosted, Microsoft Graph-compatible archive of Teams call records.')
     .version(packageVersion(), '-V, --version', 'print the version of callrecords')
     .exitOverride()
-    .showHelpAfterError();
+    // A mistake on the command line is one line, like every other configuration error (not the whole help).
+    .configureOutput({ outputError: (text, write) => write(`callrecords: ${oneLine(text)}; see --help\n`) });
   let exitCode = 0;
 
   const serve = program.command('serve').description('serve the Graph API and the ingest API');
@@ -69,6 +70,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`callrecords: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+// Commander's message without its `error: ` prefix, a suggestion ("Did you mean --port?") joined to it.
+function oneLine(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .split(/\s*\n\s*/)
+    .join(' ');
 }
 
 // src/cli and dist/cli are both two levels below the package root.
