@@ -25,8 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const load = program
     .command('import')
-    .description('load call records from an NDJSON or JSON file (- for stdin)')
-    .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page; - reads stdin');
+    .description('load call records from an NDJSON or JSON file, gzip-compressed or not (- for stdin)')
+    .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page, plain or gzip; - reads stdin');
   optionsFor('import').forEach((o) => load.addOption(o));
   load.action(async (file: string, opts) => {
     const { importCommand } = await import('./import-command.js');
