@@ -19,7 +19,7 @@ const EXPORT_PAGE = 500;
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
-  const store = await openDatabase(opts);
+  const store = await openDatabase(opts, { mustExist: true });
   // A reader that stops early (`export | head`) is not an error: stop writing quietly.
   let closed = false;
   out.on('error', (error: NodeJS.ErrnoException) => {

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
 import { CliError } from './cli-error.js';
+import { expandHome } from './config-values.js';
 import { dateOption } from './date-option.js';
 import { wholeNumber } from './whole-number.js';
 
@@ -47,19 +48,20 @@ export async function generateCommand(
     }
     return 0;
   }
+  const out = expandHome(opts.out, '--out');
   const started = performance.now();
-  const file = createWriteStream(opts.out, { highWaterMark: 1 << 20 });
+  const file = createWriteStream(out, { highWaterMark: 1 << 20 });
   const opened = new Promise<void>((resolve, reject) => file.once('open', () => resolve()).once('error', reject));
   try {
     await opened;
   } catch (error) {
-    throw new CliError(`cannot write ${opts.out}: ${(error as Error).message}`);
+    throw new CliError(`cannot write ${out}: ${(error as Error).message}`);
   }
   const lines = await writeGeneratedNdjson(options, file);
   file.end();
   await finished(file);
   const seconds = (performance.now() - started) / 1000;
-  io.stderr.write(`${opts.out}: ${lines} records of ${options.calls} calls in ${seconds.toFixed(1)} s\n`);
+  io.stderr.write(`${out}: ${lines} records of ${options.calls} calls in ${seconds.toFixed(1)} s\n`);
   return 0;
 }
 

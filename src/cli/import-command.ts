@@ -1,25 +1,28 @@
 import { createReadStream, statSync } from 'node:fs';
-import { SingleBar, Presets } from 'cli-progress';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
+import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
 import type { IngestSummary } from '../ingest/summary.js';
 import { CliError } from './cli-error.js';
+import { expandHome } from './config-values.js';
+import { importProgress } from './import-progress.js';
 import { EXIT_TRY_AGAIN, isTemporary, openDatabase, type DatabaseOptions } from './open-database.js';
 
 /** The options of `callrecords import`. */
 export interface ImportOptions extends DatabaseOptions {
-  progress: boolean;
+  /** true: show the progress anywhere (`--progress`); false: never (`--no-progress`); unset: on a terminal. */
+  progress?: boolean;
 }
 
 /**
- * Streams records from a file (or stdin) into the store in batches, with a progress bar on a terminal, reports every
- * rejected record with its line number on stderr, and each record whose current version is partial (docs/api.md,
- * "Version rules") with what it lacks; prints a summary on stdout and resolves to 1 if any record was rejected,
- * else 0 (a partial record is stored, so it is not a failure). Importing the same file again reports every record
- * `unchanged`.
+ * Streams records from a file (or stdin; gzip-compressed or not) into the store in batches, with the progress on a
+ * terminal, reports every rejected record with its line number on stderr, and each record whose current version is
+ * partial (docs/api.md, "Version rules") with what it lacks; prints a summary on stdout and resolves to 1 if any
+ * record was rejected, else 0 (a partial record is stored, so it is not a failure). Importing the same file again
+ * reports every record `unchanged`.
  *
  * If it must stop before the end (the database stayed locked by another process, or failed), it still prints the
  * summary of what it stored, says on stderr up to which line the records are stored, and resolves to 75 (try again
@@ -30,34 +33,33 @@ export async function importCommand(
   opts: ImportOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = process,
 ): Promise<number> {
-  const size = file === '-' ? undefined : fileSize(file);
-  const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-  const bar =
-    opts.progress && io.stderr.isTTY && size !== undefined
-      ? new SingleBar({ hideCursor: true }, Presets.shades_classic)
-      : undefined;
+  const path = file === '-' ? '-' : expandHome(file, 'import');
+  const size = path === '-' ? undefined : fileSize(path);
+  const store = await openDatabase(opts);
+  const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
     const where = outcome.line === undefined ? `record ${outcome.index + 1}` : `line ${outcome.line}`;
     // An id is the sender's text: control characters (a NUL, an escape sequence) are shown escaped, not sent to the terminal.
     const id = outcome.id === undefined ? '' : ` (id ${outcome.id.replace(/\p{Cc}/gu, escapeControl)})`;
-    io.stderr.write(`${bar === undefined ? '' : '\r\x1b[K'}${where}${id}: ${what}\n`);
+    io.stderr.write(`${bar !== undefined && io.stderr.isTTY ? '\r\x1b[K' : ''}${where}${id}: ${what}\n`);
   };
 
-  const store = await openDatabase(opts);
   const started = performance.now();
   let bytes = 0;
+  let records = 0;
   const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);
     }
-    bar?.update(bytes);
+    records += outcomes.length;
+    bar?.update(records, bytes);
   });
-  bar?.start(size ?? 0, 0);
   let stopped: unknown;
   try {
     // Items arrive grouped by input chunk: one await per chunk, not per record.
-    for await (const chunk of readRecordBatches(countBytes(input, (n) => (bytes += n)))) {
+    for await (const chunk of readRecordBatches(gunzipIfCompressed(countBytes(input, (n) => (bytes += n))))) {
       const items: IngestItem[] = [];
       let text = 0;
       for (const item of chunk) {
@@ -73,7 +75,12 @@ export async function importCommand(
     await batches.finish();
     await store.optimize();
   } catch (error) {
-    stopped = error;
+    // zlib's own words ("unexpected end of file") do not say which input or what it was read as.
+    const code = (error as NodeJS.ErrnoException).code;
+    stopped =
+      code?.startsWith('Z_') === true
+        ? new CliError(`${file}: the gzip data is damaged: ${(error as Error).message}`, 1)
+        : error;
   } finally {
     bar?.stop();
     await batches.settle();
@@ -123,11 +130,18 @@ async function* countBytes(
 }
 
 function fileSize(file: string): number {
+  let stats;
   try {
-    return statSync(file).size;
+    stats = statSync(file);
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
+  if (stats.isDirectory()) {
+    throw new CliError(
+      `${file} is a directory: give a file (NDJSON or JSON, optionally gzip-compressed) or - for stdin`,
+    );
+  }
+  return stats.size;
 }
 
 function escapeControl(c: string): string {

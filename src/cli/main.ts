@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { CliError } from './cli-error.js';
@@ -8,22 +10,24 @@ import { optionsFor } from './options.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('callrecords')
     .description('A self-hosted, Microsoft Graph-compatible archive of Teams call records.')
+    .version(packageVersion(), '-V, --version', 'print the version of callrecords')
     .exitOverride()
-    .showHelpAfterError();
+    // A mistake on the command line is one line, like every other configuration error (not the whole help).
+    .configureOutput({ outputError: (text, write) => write(`callrecords: ${oneLine(text)}; see --help\n`) });
   let exitCode = 0;
 
   const serve = program.command('serve').description('serve the Graph API and the ingest API');
   optionsFor('serve').forEach((o) => serve.addOption(o));
   // Each command loads its own code: import and export start without loading the HTTP server.
-  serve.action(async (opts) => {
+  serve.action(async (opts, command: Command) => {
     const { serveCommand } = await import('./serve-command.js');
-    exitCode = await serveCommand(opts);
+    exitCode = await serveCommand({ ...opts, dbFromEnv: command.getOptionValueSource('db') === 'env' });
   });
 
   const load = program
     .command('import')
-    .description('load call records from an NDJSON or JSON file (- for stdin)')
-    .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page; - reads stdin');
+    .description('load call records from an NDJSON or JSON file, gzip-compressed or not (- for stdin)')
+    .argument('<file>', 'NDJSON, a JSON array, a record or a Graph list page, plain or gzip; - reads stdin');
   optionsFor('import').forEach((o) => load.addOption(o));
   load.action(async (file: string, opts) => {
     const { importCommand } = await import('./import-command.js');
@@ -68,4 +72,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`callrecords: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+// Commander's message without its `error: ` prefix, a suggestion ("Did you mean --port?") joined to it.
+function oneLine(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .split(/\s*\n\s*/)
+    .join(' ');
+}
+
+// src/cli and dist/cli are both two levels below the package root.
+function packageVersion(): string {
+  const file = join(import.meta.dirname, '../../package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

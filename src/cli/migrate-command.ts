@@ -11,7 +11,7 @@ export async function migrateCommand(
   opts: MigrateOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const store = await openDatabase(opts);
+  const store = await openDatabase(opts, { mustExist: true });
   try {
     const health = await store.health();
     out.write(`callrecords: the ${health.kind} database is up to date (${health.records} records)\n`);

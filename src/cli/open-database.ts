@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { openStore } from '../storage/open-store.js';
 import type { CallRecordStore } from '../storage/store.js';
+import { databaseUrl } from './config-values.js';
 import { wholeNumber } from './whole-number.js';
 
 /** The options every command that opens the database takes: `--db` and `--lock-timeout`. */
@@ -16,10 +17,15 @@ export interface DatabaseOptions {
  */
 export const EXIT_TRY_AGAIN = 75;
 
-/** Opens the store `--db` names, waiting up to `--lock-timeout` for another process that holds a SQLite file. */
-export function openDatabase(opts: DatabaseOptions): Promise<CallRecordStore> {
+/**
+ * Opens the store `--db` names (`~` expanded; with `mustExist`, a SQLite file that is not there is refused rather than
+ * created), waiting up to `--lock-timeout` for another process that holds a SQLite file.
+ */
+export function openDatabase(opts: DatabaseOptions, options: { mustExist?: boolean } = {}): Promise<CallRecordStore> {
   const seconds = opts.lockTimeout === undefined ? undefined : wholeNumber(opts.lockTimeout, '--lock-timeout');
-  return openStore(opts.db, { lockTimeoutMs: seconds === undefined ? undefined : seconds * 1000 });
+  return openStore(databaseUrl(opts.db, options), {
+    lockTimeoutMs: seconds === undefined ? undefined : seconds * 1000,
+  });
 }
 
 /** Whether an error means the database was busy or unreachable for now, so that running again may succeed. */

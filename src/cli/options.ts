@@ -92,11 +92,33 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve'],
   },
   {
+    flags: '--log-format <format>',
+    env: 'CALLRECORDS_LOG_FORMAT',
+    default: 'json',
+    help: 'json (one object a line, for machines) or pretty (one readable line, for people)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--cors-origin <origins>',
+    env: 'CALLRECORDS_CORS_ORIGIN',
+    help: 'browser origins allowed to call the API, comma-separated (https://app.example.com) or * (default: none, no CORS)',
+    commands: ['serve'],
+  },
+  {
     flags: '--demo',
     env: 'CALLRECORDS_DEMO',
-    help: 'on an empty database, first load a generated demo tenant (30 days, 3,000 calls); CALLRECORDS_DEMO=0 turns it off',
+    help:
+      'first load a generated demo tenant (30 days, 3,000 calls) into an empty SQLite database: the default one or one ' +
+      'named with --db, never PostgreSQL or one named by CALLRECORDS_DB; CALLRECORDS_DEMO=0 turns it off',
     commands: ['serve'],
     envSwitch: true,
+  },
+  // Before --no-progress: commander then leaves `progress` undefined (a terminal decides) unless either is given.
+  {
+    flags: '--progress',
+    env: 'CALLRECORDS_PROGRESS',
+    help: 'show the progress even when stderr is not a terminal (a line every 2 s)',
+    commands: ['import'],
   },
   {
     flags: '--no-progress',

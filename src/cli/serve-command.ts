@@ -3,11 +3,14 @@ import { createSecureContext } from 'node:tls';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { CallRecordStore } from '../storage/store.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
+import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
+import { prettyLogStream } from './pretty-log.js';
 import { wholeNumber } from './whole-number.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 
@@ -21,10 +24,17 @@ export interface ServeOptions extends DatabaseOptions {
   tlsCiphers?: string;
   bodyLimit: string;
   logLevel: string;
+  logFormat: string;
+  corsOrigin?: string;
   retainDays?: string;
   /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
   demo?: boolean;
+  /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
+  dbFromEnv?: boolean;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -36,13 +46,22 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const port = wholeNumber(opts.port, '--port');
   const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
   const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
+  const level = oneOf(opts.logLevel, '--log-level', LOG_LEVELS);
+  const pretty = oneOf(opts.logFormat, '--log-format', LOG_FORMATS) === 'pretty';
+  const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
+  const cors = opts.corsOrigin === undefined ? undefined : corsOrigins(opts.corsOrigin, '--cors-origin');
+  const db = databaseUrl(opts.db);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key go together');
   }
   const https =
     opts.tlsCert === undefined || opts.tlsKey === undefined
       ? undefined
-      : { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey), ciphers: cipherList(opts.tlsCiphers) };
+      : {
+          cert: readPem(expandHome(opts.tlsCert, '--tls-cert')),
+          key: readPem(expandHome(opts.tlsKey, '--tls-key')),
+          ciphers: cipherList(opts.tlsCiphers),
+        };
   // A signal that arrives while starting is kept, and acted on once the server is up (a demo load or migration is
   // never cut in half, and the database is always closed).
   let earlySignal: NodeJS.Signals | undefined;
@@ -59,12 +78,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const app = await createApp({
     store,
     clock: systemClock,
-    publicUrl: opts.publicUrl?.replace(/\/+$/, ''),
+    publicUrl,
     bodyLimit,
-    logger: { level: opts.logLevel },
+    logger: pretty ? { level, stream: prettyLogStream(process.stdout) } : { level },
+    corsOrigins: cors,
     https,
   });
-  if (opts.demo === true) {
+  const demoRefused = opts.demo === true ? demoRefusal(db, opts.dbFromEnv === true) : undefined;
+  if (demoRefused !== undefined) app.log.info(`demo: not loaded: ${demoRefused}; serving the database as it is`);
+  if (opts.demo === true && demoRefused === undefined) {
     try {
       await loadDemo(app.log, store);
     } catch (error) {
@@ -81,7 +103,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     await store.close();
     throw new CliError(`cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
   }
-  app.log.info({ db: redactPassword(opts.db), records: (await store.health()).records }, 'callrecords is serving');
+  app.log.info({ db: redactPassword(db), records: (await store.health()).records }, 'callrecords is serving');
   const retention =
     retainDays === undefined
       ? undefined
@@ -114,6 +136,16 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     stopRemembering();
     if (earlySignal !== undefined) stop(earlySignal);
   });
+}
+
+// The demo is made-up data: it goes only where a newcomer trying `npm start` expects it, never into a database
+// someone configured (CALLRECORDS_DB) or into PostgreSQL, which is where real archives live.
+function demoRefusal(db: string, fromEnv: boolean): string | undefined {
+  if (!db.startsWith('sqlite:')) return 'the demo only goes into a SQLite database, never into PostgreSQL';
+  if (fromEnv && db !== DEFAULT_DATABASE_URL) {
+    return `the database comes from CALLRECORDS_DB; the demo only goes into the default ${DEFAULT_DATABASE_URL} or a --db given on the command line`;
+  }
+  return undefined;
 }
 
 async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise<void> {

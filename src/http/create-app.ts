@@ -6,6 +6,7 @@ import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import type { CallRecordStore } from '../storage/store.js';
 import { registerApiRoutes } from './api-routes.js';
+import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { registerGraphRoutes } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   https?: { cert: Buffer; key: Buffer; ciphers?: string | undefined } | undefined;
   /** How long a request may take to arrive (default: DEFAULT_TIMEOUTS in server-limits.ts). */
   timeouts?: RequestTimeouts | undefined;
+  /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
+  corsOrigins?: readonly string[] | undefined;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('request-id', request.id).header('client-request-id', clientRequestId(request));
     if (closing) throw new AppError('serviceNotAvailable', 'The server is shutting down; retry shortly.');
   });
+  if (deps.corsOrigins !== undefined) installCors(app, deps.corsOrigins);
   // A response finished while closing ends its kept-alive connection, so close() need not wait for the client's idle
   // timeout on a connection that was busy when shutdown began.
   app.addHook('onSend', async (_request, reply, payload) => {

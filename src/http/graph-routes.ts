@@ -6,6 +6,7 @@ import type { ReadContext, ReadResult } from '../service/read-context.js';
 import type { GraphReaders } from '../service/graph-readers.js';
 import { allowedOptions } from './allowed-options.js';
 import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type.js';
+import { registerMetadataRoutes } from './metadata-routes.js';
 import { parsePrefer } from './prefer.js';
 
 /** The API versions served, each under its own root like graph.microsoft.com (spec §2). */
@@ -27,6 +28,7 @@ export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders,
         'Add records with POST /api/callRecords.',
     );
   });
+  registerMetadataRoutes(app, API_VERSIONS);
   for (const version of API_VERSIONS) {
     app.route({
       // Writes are routed here too so that they meet the hook above (405), not the not-found handler.

@@ -67,7 +67,11 @@ export interface ServerProcess {
  * "Server listening at" log line and waits for "callrecords is serving", logged just before the signal handlers are
  * installed (a SIGTERM before them would kill the process outright), so the log level must be info or lower.
  */
-export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export async function startServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { startTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +83,7 @@ export async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): 
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start: ${stderr}`));
-    }, 20_000);
+    }, options.startTimeoutMs ?? 20_000);
     let listening: string | undefined;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
