@@ -86,7 +86,10 @@ for (const backend of DATABASES) {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     test('writes every version, oldest receive first within each record, with its receive time', async () => {
-      const lines = exportAll(source).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = exportAll(source)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(
         lines.map((l) => [l.id, l.version, (l.sessions as unknown[]).length]),
         [

@@ -5,6 +5,7 @@ import { BatchIngest } from '../ingest/batch-ingest.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
+import { takeReceivedAt } from '../ingest/received-annotation.js';
 import type { IngestSummary } from '../ingest/summary.js';
 import { openStore } from '../storage/open-store.js';
 import { CliError } from './cli-error.js';
@@ -53,7 +54,8 @@ export async function importCommand(
       for (const item of chunk) {
         if (item.kind === 'error') items.push({ line: item.line, error: item.message });
         else {
-          items.push(...parseItems(item.text, item.line));
+          // A backup made by `export --all-versions` gives each version its own receive time.
+          items.push(...parseItems(item.text, item.line).map(takeReceivedAt));
           text += item.text.length;
         }
       }

@@ -11,6 +11,8 @@ export interface IngestItem {
   error?: string | undefined;
   /** 1-based line in the source file or body, when known. */
   line?: number | undefined;
+  /** When the version was first received, from a backup (received-annotation.ts); else the batch's time. */
+  receivedAt?: string | undefined;
 }
 
 /** What happened to one item: the store's outcome, or `rejected` with the reason. */
@@ -62,7 +64,7 @@ export class IngestService {
     items.forEach((item, i) => {
       const index = firstIndex + i;
       if (item.error !== undefined) {
-        outcomes.push({ index, line: item.line, status: 'rejected', reason: item.error });
+        outcomes.push({ index, line: item.line, id: idOf(item.value), status: 'rejected', reason: item.error });
         return;
       }
       const result = validateCallRecord(item.value);
@@ -83,6 +85,7 @@ export class IngestService {
         outcomes.push({ ...outcome, status: 'rejected', reason: `cannot be stored: ${(error as Error).message}` });
         return;
       }
+      if (item.receivedAt !== undefined) write.receivedAt = item.receivedAt;
       writes.push(write);
       writeOutcomes.push(outcome);
       outcomes.push(outcome);

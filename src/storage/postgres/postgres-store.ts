@@ -7,7 +7,9 @@ import type { Database } from '../sql/schema.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import {
   exportValues,
+  exportVersionValues,
   toExportedRecord,
+  toExportedVersion,
   toHead,
   toItem,
   toListedRecord,
@@ -19,6 +21,7 @@ import type {
   Collection,
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   PageRequest,
   RecordFilterQuery,
@@ -28,6 +31,7 @@ import type {
   RecordWrite,
   StoreHealth,
   StoredItem,
+  VersionCursor,
   VersionInfo,
   WriteResult,
   StoredJson,
@@ -156,6 +160,15 @@ export class PostgresStore implements CallRecordStore {
   ): Promise<ExportedRecord[]> {
     const rows = await this.db.all(this.db.pool, this.sql.exportPage, exportValues(range, after, limit));
     return rows.map(toExportedRecord);
+  }
+
+  async exportVersions(
+    range: ExportRange,
+    after: VersionCursor | undefined,
+    limit: number,
+  ): Promise<ExportedVersion[]> {
+    const rows = await this.db.all(this.db.pool, this.sql.exportVersionsPage, exportVersionValues(range, after, limit));
+    return rows.map(toExportedVersion);
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {

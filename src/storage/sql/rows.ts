@@ -2,13 +2,16 @@ import { decompressJson } from '../compression.js';
 import type {
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   RecordEnd,
   RecordHead,
   StoredItem,
   StoredJson,
+  VersionCursor,
   VersionInfo,
 } from '../store.js';
+import type { ExportVersionsValues } from './statements.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from './bounds.js';
 
 /** A result row as a driver returns it (both drivers name columns as the statements alias them). */
@@ -74,4 +77,35 @@ export function exportValues(
 /** A row of `exportPage`: the record's whole JSON, from its history. */
 export function toExportedRecord(r: Row): ExportedRecord {
   return { id: r.id as string, startKey: r.start_key as string, rawJson: decompressJson(r.raw_brotli as Buffer) };
+}
+
+/** The values of `exportVersionsPage` for a range, a cursor and a page size. */
+export function exportVersionValues(
+  range: ExportRange,
+  after: VersionCursor | undefined,
+  limit: number,
+): ExportVersionsValues {
+  const { from, to, afterStart, afterId } = exportValues(range, after, limit);
+  return {
+    from,
+    to,
+    afterStart,
+    afterId,
+    afterReceived: after?.receivedAt ?? '',
+    afterVersion: after?.version ?? 0,
+    afterHash: after?.contentHash ?? '',
+    limit,
+  };
+}
+
+/** A row of `exportVersionsPage`: one stored body, decompressed, with its place in the export order. */
+export function toExportedVersion(r: Row): ExportedVersion {
+  return {
+    id: r.id as string,
+    startKey: r.start_key as string,
+    receivedAt: r.received_at as string,
+    version: Number(r.version),
+    contentHash: r.content_hash as string,
+    rawJson: decompressJson(r.raw_brotli as Buffer),
+  };
 }

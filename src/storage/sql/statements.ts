@@ -263,6 +263,35 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('c.id')
         .limit(param<number>('limit')),
     ),
+    exportVersionsPage: compileTemplate<ExportVersionsValues>(
+      db
+        .selectFrom('call_records as c')
+        .innerJoin('record_versions as v', 'v.record_id', 'c.id')
+        .select(['c.id', 'c.start_key', 'v.received_at', 'v.version', 'v.content_hash', 'v.raw_brotli'])
+        .where('c.start_key', '>=', param('from'))
+        .where('c.start_key', '<', param('to'))
+        // The pair alone lets the planner seek call_records_by_start; the whole tuple places the cursor exactly.
+        .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>=', eb.tuple(param('afterStart'), param('afterId'))))
+        .where((eb) =>
+          eb(
+            eb.refTuple('c.start_key', 'c.id', 'v.received_at', 'v.version', 'v.content_hash'),
+            '>',
+            eb.tuple(
+              param('afterStart'),
+              param('afterId'),
+              param('afterReceived'),
+              param<number>('afterVersion'),
+              param('afterHash'),
+            ),
+          ),
+        )
+        .orderBy('c.start_key')
+        .orderBy('c.id')
+        .orderBy('v.received_at')
+        .orderBy('v.version')
+        .orderBy('v.content_hash')
+        .limit(param<number>('limit')),
+    ),
     oldestRecord: compileTemplate<Record<string, never>>(
       db.selectFrom('call_records').select(['id', 'start_key']).orderBy('start_key').orderBy('id').limit(1),
     ),
@@ -300,6 +329,18 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .onConflict((oc) => oc.column('key').doNothing()),
     ),
   } satisfies Record<string, SqlTemplate<never>>;
+}
+
+/** The values of `exportVersionsPage`: a startDateTime window, the cursor (sql/rows.ts builds them) and a limit. */
+export interface ExportVersionsValues {
+  from: string;
+  to: string;
+  afterStart: string;
+  afterId: string;
+  afterReceived: string;
+  afterVersion: number;
+  afterHash: string;
+  limit: number;
 }
 
 /** The head columns of a record-and-page read, null on the page's rows. */

@@ -11,7 +11,9 @@ import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import {
   exportValues,
+  exportVersionValues,
   toExportedRecord,
+  toExportedVersion,
   toHead,
   toItem,
   toListedRecord,
@@ -27,6 +29,7 @@ import type {
   RecordRead,
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   RecordFilterQuery,
   RecordHead,
@@ -34,6 +37,7 @@ import type {
   RecordWrite,
   StoreHealth,
   StoredItem,
+  VersionCursor,
   VersionInfo,
   WriteResult,
   StoredJson,
@@ -160,6 +164,14 @@ export class SqliteStore implements CallRecordStore {
     return rows.map(toExportedRecord);
   }
 
+  async exportVersions(
+    range: ExportRange,
+    after: VersionCursor | undefined,
+    limit: number,
+  ): Promise<ExportedVersion[]> {
+    return this.all(this.sql.exportVersionsPage, exportVersionValues(range, after, limit)).map(toExportedVersion);
+  }
+
   async sharedSecret(key: string, create: () => string): Promise<string> {
     const existing = this.get(this.sql.getMeta, { key });
     if (existing) return existing.value as string;
@@ -213,8 +225,10 @@ export class SqliteStore implements CallRecordStore {
     return this.all(template, values).map(toItem);
   }
 
-  private writeOne(record: RecordWrite, receivedAt: string): WriteResult {
+  private writeOne(record: RecordWrite, batchReceivedAt: string): WriteResult {
     const { id, contentHash: hash } = record;
+    // A restored backup carries each version's own receive time.
+    const receivedAt = record.receivedAt ?? batchReceivedAt;
     const current = this.get(this.sql.currentHead, { id });
     if (this.get(this.sql.versionExists, { id, hash })) {
       return { status: 'unchanged', currentVersion: (current?.version as number | undefined) ?? record.version };
