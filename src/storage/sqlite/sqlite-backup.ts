@@ -12,17 +12,22 @@ export interface BackupProgress {
   remainingPages: number;
 }
 
+/** How a backup proceeds. */
+export interface BackupOptions {
+  /** Pages copied per step (default 4096); each step is one short read, between which others write freely. */
+  pagesPerStep?: number | undefined;
+  /** Called between steps. */
+  onProgress?: ((progress: BackupProgress) => void) | undefined;
+}
+
 /**
  * Copies the SQLite database at `source` into a new file `target` with SQLite's online backup API, while other
  * processes (a running `callrecords serve`) go on reading and writing it: the copy is the database as one committed
  * transaction left it, written to `target.partial` and renamed when complete, so `target` never holds a partial copy.
  * Refuses to overwrite `target`. Resolves to the number of pages copied.
  */
-export async function backupSqlite(
-  source: string,
-  target: string,
-  onProgress: (progress: BackupProgress) => void = () => undefined,
-): Promise<number> {
+export async function backupSqlite(source: string, target: string, options: BackupOptions = {}): Promise<number> {
+  const { pagesPerStep = PAGES_PER_STEP, onProgress } = options;
   if (existsSync(target)) throw new Error(`${target} exists; a backup never overwrites a file`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
@@ -33,12 +38,12 @@ export async function backupSqlite(
     let remaining = Number.POSITIVE_INFINITY;
     const result = await db.backup(partial, {
       progress: (progress) => {
-        onProgress(progress);
+        onProgress?.(progress);
         // Another connection's commit restarts the copy from its first page (SQLite's backup API): against a busy
         // server, small steps could restart for ever, so after a restart the rest is copied in one step.
         const restarted = progress.remainingPages > remaining;
         remaining = progress.remainingPages;
-        return restarted ? ALL_PAGES : PAGES_PER_STEP;
+        return restarted ? ALL_PAGES : pagesPerStep;
       },
     });
     renameSync(partial, target);
