@@ -68,7 +68,10 @@ async function assertRoundTrip(dir: string, from: string, to: string): Promise<v
   assert.equal(load.code, 0, load.stderr);
   assert.match(load.stdout, /inserted 3, updated 1, unchanged 0, stale 1, rejected 0/);
   assert.equal(exportAll(to), first, 'export --all-versions of the restored database is byte-identical');
-  assert.equal(runCli(['export', '--db', to]).stdout, runCli(['export', '--db', from]).stdout);
+  const [restored, original] = [to, from].map((url) => runCli(['export', '--db', url]));
+  assert.equal(restored!.code, 0, restored!.stderr);
+  assert.equal(original!.code, 0, original!.stderr);
+  assert.equal(restored!.stdout, original!.stdout);
   assert.deepEqual(await historyListing(to), await historyListing(from));
 }
 
