@@ -95,6 +95,7 @@ export function exportVersionValues(
     afterVersion: after?.version ?? 0,
     afterHash: after?.contentHash ?? '',
     limit,
+    recordLimit: limit + 1,
   };
 }
 

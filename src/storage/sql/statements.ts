@@ -265,13 +265,24 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     ),
     exportVersionsPage: compileTemplate<ExportVersionsValues>(
       db
-        .selectFrom('call_records as c')
+        // The page's records first, from call_records_by_start: a page of `limit` versions spans at most `limit + 1`
+        // records (the cursor's record may have none left), so every page costs the same however large the archive.
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('call_records')
+            .select(['id', 'start_key'])
+            .where('start_key', '>=', param('from'))
+            .where('start_key', '<', param('to'))
+            .where((page) =>
+              page(page.refTuple('start_key', 'id'), '>=', page.tuple(param('afterStart'), param('afterId'))),
+            )
+            .orderBy('start_key')
+            .orderBy('id')
+            .limit(param<number>('recordLimit'))
+            .as('c'),
+        )
         .innerJoin('record_versions as v', 'v.record_id', 'c.id')
         .select(['c.id', 'c.start_key', 'v.received_at', 'v.version', 'v.content_hash', 'v.raw_brotli'])
-        .where('c.start_key', '>=', param('from'))
-        .where('c.start_key', '<', param('to'))
-        // The pair alone lets the planner seek call_records_by_start; the whole tuple places the cursor exactly.
-        .where((eb) => eb(eb.refTuple('c.start_key', 'c.id'), '>=', eb.tuple(param('afterStart'), param('afterId'))))
         .where((eb) =>
           eb(
             eb.refTuple('c.start_key', 'c.id', 'v.received_at', 'v.version', 'v.content_hash'),
@@ -341,6 +352,8 @@ export interface ExportVersionsValues {
   afterVersion: number;
   afterHash: string;
   limit: number;
+  /** `limit + 1`: how many records a page can span. */
+  recordLimit: number;
 }
 
 /** The head columns of a record-and-page read, null on the page's rows. */
