@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/storage/open-store.js';
-import { createTestApp } from './helpers/test-app.js';
+import { createTestApp, fixedClock, STORES } from './helpers/test-app.js';
 import { runCli } from './helpers/server-process.js';
 import { DATABASES, DatabaseList, type DatabaseBackend } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
@@ -145,3 +145,27 @@ describe('callrecords export --all-versions across stores', { skip: other('postg
     await assertRoundTrip(dir, source, postgres.create('hist_pg').url);
   });
 });
+
+for (const backend of STORES) {
+  test(`the ingest API ignores the receive-time annotation and stamps its own time (${backend.name})`, async () => {
+    const { app, close } = await createTestApp({ backend });
+    try {
+      const line = JSON.stringify({ [ANNOTATION]: '2020-01-01T00:00:00.000Z', ...makeRecord({ id: 'api-annotated' }) });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/callRecords',
+        headers: { 'content-type': 'application/x-ndjson' },
+        payload: line + '\n',
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().value[0].status, 'inserted');
+      const versions = await app.inject({ method: 'GET', url: '/api/callRecords/api-annotated/versions' });
+      assert.deepEqual(
+        versions.json().value.map((v: { receivedDateTime: string }) => v.receivedDateTime),
+        [fixedClock.now().toISOString()],
+      );
+    } finally {
+      await close();
+    }
+  });
+}
