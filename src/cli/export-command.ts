@@ -1,5 +1,6 @@
+import { annotateReceived } from '../ingest/received-annotation.js';
 import { appendMembers } from '../service/json-text.js';
-import type { ExportedRecord } from '../storage/store.js';
+import type { CallRecordStore, ExportedRecord, ExportRange, VersionCursor } from '../storage/store.js';
 import { dateOption } from './date-option.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 
@@ -7,15 +8,19 @@ import { openDatabase, type DatabaseOptions } from './open-database.js';
 export interface ExportOptions extends DatabaseOptions {
   from?: string;
   to?: string;
+  /** Every stored version with its receive time, not only the current one (a backup: docs/operations.md). */
+  allVersions?: boolean;
 }
 
 const EXPORT_PAGE = 500;
 
 /**
  * Writes the current version of every record whose startDateTime is in [--from, --to) to stdout, one Graph-shaped
- * JSON object per line, ordered by startDateTime then id. Importing the output into an empty database and exporting
- * again gives the same bytes. A record its source cut short keeps the source's next links
- * (`sessions@odata.nextLink`), so an import of the output knows it is partial (docs/api.md, "Version rules").
+ * JSON object per line, ordered by startDateTime then id; with `allVersions`, every stored version of those records
+ * instead, each record's oldest receive first, each annotated with its receive time. Importing the output into an
+ * empty database and exporting again (the same way) gives the same bytes. A record its source cut short keeps the
+ * source's next links (`sessions@odata.nextLink`), so an import of the output knows it is partial (docs/api.md,
+ * "Version rules").
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
@@ -27,14 +32,9 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
     closed = true;
   });
   try {
-    let after: { startKey: string; id: string } | undefined;
-    while (!closed) {
-      const page = await store.exportRecords(range, after, EXPORT_PAGE);
-      if (page.length === 0) break;
-      const chunk = page.map((r) => `${exportedJson(r)}\n`).join('');
+    for await (const chunk of opts.allVersions ? versionPages(store, range) : recordPages(store, range)) {
       if (!out.write(chunk)) await drained(out);
-      const last = page.at(-1)!;
-      after = { startKey: last.startKey, id: last.id };
+      if (closed) break;
     }
   } finally {
     await store.close();
@@ -42,6 +42,30 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
   return 0;
 }
 
+/** The current version of each record, a page of lines at a time. */
+async function* recordPages(store: CallRecordStore, range: ExportRange): AsyncGenerator<string> {
+  let after: { startKey: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.exportRecords(range, after, EXPORT_PAGE);
+    if (page.length === 0) return;
+    yield page.map((r) => `${exportedJson(r)}\n`).join('');
+    const last = page.at(-1)!;
+    after = { startKey: last.startKey, id: last.id };
+  }
+}
+
+/** Every stored version of each record with its receive time, a page of lines at a time. */
+async function* versionPages(store: CallRecordStore, range: ExportRange): AsyncGenerator<string> {
+  let after: VersionCursor | undefined;
+  for (;;) {
+    const page = await store.exportVersions(range, after, EXPORT_PAGE);
+    if (page.length === 0) return;
+    yield page.map((v) => `${annotateReceived(v.rawJson, v.receivedAt)}\n`).join('');
+    after = page.at(-1)!;
+  }
+}
+
+/** A record's JSON with the next links its source cut it short with, if any. */
 function exportedJson(record: ExportedRecord): string {
   if (record.nextLinks === undefined) return record.rawJson;
   const links = Object.entries(JSON.parse(record.nextLinks) as Record<string, string>);

@@ -5,6 +5,7 @@ import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
+import { takeReceivedAt } from '../ingest/received-annotation.js';
 import type { IngestSummary } from '../ingest/summary.js';
 import { CliError } from './cli-error.js';
 import { expandHome } from './config-values.js';
@@ -65,8 +66,9 @@ export async function importCommand(
       for (const item of chunk) {
         if (item.kind === 'error') items.push({ line: item.line, error: item.message });
         else {
-          // Not spread into push(): a Graph page of a million items would overflow the call stack.
-          for (const parsed of parseItems(item.text, item.line)) items.push(parsed);
+          // Not spread into push(): a Graph page of a million items would overflow the call stack. A backup made by
+          // `export --all-versions` gives each version its own receive time.
+          for (const parsed of parseItems(item.text, item.line)) items.push(takeReceivedAt(parsed));
           text += item.text.length;
         }
       }

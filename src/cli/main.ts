@@ -34,11 +34,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await importCommand(file, opts);
   });
 
-  const dump = program.command('export').description('write the current version of each record as NDJSON to stdout');
+  const dump = program
+    .command('export')
+    .description('write the current version (or every version) of each record as NDJSON to stdout');
   optionsFor('export').forEach((o) => dump.addOption(o));
   dump.action(async (opts) => {
     const { exportCommand } = await import('./export-command.js');
     exitCode = await exportCommand(opts);
+  });
+
+  const backup = program
+    .command('backup')
+    .description('copy a SQLite database into a new file, safe while a server uses it (PostgreSQL: pg_dump)')
+    .argument('<file>', 'the copy to write; never overwritten');
+  optionsFor('backup').forEach((o) => backup.addOption(o));
+  backup.action(async (file: string, opts) => {
+    const { backupCommand } = await import('./backup-command.js');
+    exitCode = await backupCommand(file, opts);
   });
 
   const migrate = program

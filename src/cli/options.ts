@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,7 +24,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup'],
   },
   {
     flags: '--lock-timeout <seconds>',
@@ -137,6 +137,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_TO',
     help: 'only records that started before this time',
     commands: ['export'],
+  },
+  {
+    flags: '--all-versions',
+    env: 'CALLRECORDS_ALL_VERSIONS',
+    help: 'every stored version of each record with its receive time (a backup that import restores exactly)',
+    commands: ['export'],
+    envSwitch: true,
   },
   {
     flags: '--calls <n>',

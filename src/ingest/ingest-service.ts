@@ -15,6 +15,8 @@ export interface IngestItem {
   line?: number | undefined;
   /** Findings in the item's JSON text that validation of the parsed value cannot see (parse-items.ts). */
   issues?: ValidationIssue[] | undefined;
+  /** When the version was first received, from a backup (received-annotation.ts); else the batch's time. */
+  receivedAt?: string | undefined;
 }
 
 /** What happened to one item: the store's outcome, or `rejected` with the reason. */
@@ -77,7 +79,7 @@ export class IngestService {
     items.forEach((item, i) => {
       const index = firstIndex + i;
       if (item.error !== undefined) {
-        outcomes.push({ index, line: item.line, status: 'rejected', reason: item.error });
+        outcomes.push({ index, line: item.line, id: idOf(item.value), status: 'rejected', reason: item.error });
         return;
       }
       // Read before validation, which drops the next links that say a collection was cut short.
@@ -101,6 +103,7 @@ export class IngestService {
         outcomes.push({ ...outcome, status: 'rejected', reason: `cannot be stored: ${(error as Error).message}` });
         return;
       }
+      if (item.receivedAt !== undefined) write.receivedAt = item.receivedAt;
       writes.push(write);
       writeOutcomes.push(outcome);
       outcomes.push(outcome);

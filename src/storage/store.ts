@@ -30,6 +30,11 @@ export interface RecordWrite {
   partial?: string | undefined;
   /** The source's next links as a JSON object text (`{"sessions@odata.nextLink": "…"}`); undefined when none. */
   nextLinks?: string | undefined;
+  /**
+   * When this version was first received (the stored receive-time form, `Date.toISOString()`), overriding the batch's
+   * receive time: set only when a backup made by `export --all-versions` is restored.
+   */
+  receivedAt?: string | undefined;
 }
 
 /** A session without `segments`, and its segments as a JSON array text. */
@@ -166,6 +171,23 @@ export interface ExportedRecord {
   nextLinks?: string | undefined;
 }
 
+/** One stored version as `export --all-versions` writes it, with where it stands in that export's order. */
+export interface ExportedVersion extends VersionCursor {
+  rawJson: string;
+}
+
+/**
+ * A position in the all-versions export order: records by their current (startDateTime, id), each record's versions
+ * by receive time, then version, then content hash (one body is stored once per record, so this order is total).
+ */
+export interface VersionCursor {
+  startKey: string;
+  id: string;
+  receivedAt: string;
+  version: number;
+  contentHash: string;
+}
+
 /** A record at one end of the archive. */
 export interface RecordEnd {
   id: string;
@@ -215,6 +237,11 @@ export interface CallRecordStore {
     after: { startKey: string; id: string } | undefined,
     limit: number,
   ): Promise<ExportedRecord[]>;
+  /**
+   * Up to `limit` stored versions of the records whose current startDateTime is in `range`, every version of each
+   * record with its receive time, after `after` in the order of `VersionCursor` (oldest receive first within a record).
+   */
+  exportVersions(range: ExportRange, after: VersionCursor | undefined, limit: number): Promise<ExportedVersion[]>;
   /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
   sharedSecret(key: string, create: () => string): Promise<string>;
   health(): Promise<StoreHealth>;

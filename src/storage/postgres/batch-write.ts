@@ -48,7 +48,7 @@ export function writeBatch(
     }
     await copyCurrent(client, [...plan.newCurrent.values()], receivedAt);
     if (plan.newVersions.length > 0) {
-      const rows = plan.newVersions.map((r) => versionRow(r, plan.finalStart.get(r.id)!, receivedAt));
+      const rows = plan.newVersions.map((r) => versionRow(r, plan.finalStart.get(r.id)!, r.receivedAt ?? receivedAt));
       await copyRows(client, 'record_versions', COPY_COLUMNS.record_versions, rows);
     }
     return plan.results;
@@ -57,7 +57,8 @@ export function writeBatch(
 
 async function copyCurrent(client: pg.PoolClient, records: readonly RecordWrite[], receivedAt: string) {
   if (records.length === 0) return;
-  const rows = records.map((r) => recordRow(r, receivedAt));
+  // A restored backup carries each version's own receive time.
+  const rows = records.map((r) => recordRow(r, r.receivedAt ?? receivedAt));
   await copyRows(client, 'call_records', COPY_COLUMNS.call_records, rows);
   const sessions = records.flatMap(sessionRows);
   if (sessions.length > 0) await copyRows(client, 'sessions', COPY_COLUMNS.sessions, sessions);

@@ -7,7 +7,9 @@ import type { Database } from '../sql/schema.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import {
   exportValues,
+  exportVersionValues,
   toExportedRecord,
+  toExportedVersion,
   toHead,
   toItem,
   toListedRecord,
@@ -20,6 +22,7 @@ import type {
   Collection,
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   PageRequest,
   PartialRecord,
@@ -31,6 +34,7 @@ import type {
   RecordWrite,
   StoreHealth,
   StoredItem,
+  VersionCursor,
   VersionInfo,
   WriteResult,
   StoredJson,
@@ -170,6 +174,15 @@ export class PostgresStore implements CallRecordStore {
   ): Promise<ExportedRecord[]> {
     const rows = await this.db.all(this.db.pool, this.sql.exportPage, exportValues(range, after, limit));
     return rows.map(toExportedRecord);
+  }
+
+  async exportVersions(
+    range: ExportRange,
+    after: VersionCursor | undefined,
+    limit: number,
+  ): Promise<ExportedVersion[]> {
+    const rows = await this.db.all(this.db.pool, this.sql.exportVersionsPage, exportVersionValues(range, after, limit));
+    return rows.map(toExportedVersion);
   }
 
   async sharedSecret(key: string, create: () => string): Promise<string> {

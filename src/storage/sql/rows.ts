@@ -2,14 +2,17 @@ import { decompressJson } from '../compression.js';
 import type {
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   PartialRecord,
   RecordEnd,
   RecordHead,
   StoredItem,
   StoredJson,
+  VersionCursor,
   VersionInfo,
 } from '../store.js';
+import type { ExportVersionsValues } from './statements.js';
 import { EXPORT_MAX_KEY, EXPORT_MIN_KEY } from './bounds.js';
 
 /** A result row as a driver returns it (both drivers name columns as the statements alias them). */
@@ -90,4 +93,36 @@ export function toExportedRecord(r: Row): ExportedRecord {
   };
   if (typeof r.next_links === 'string') record.nextLinks = r.next_links;
   return record;
+}
+
+/** The values of `exportVersionsPage` for a range, a cursor and a page size. */
+export function exportVersionValues(
+  range: ExportRange,
+  after: VersionCursor | undefined,
+  limit: number,
+): ExportVersionsValues {
+  const { from, to, afterStart, afterId } = exportValues(range, after, limit);
+  return {
+    from,
+    to,
+    afterStart,
+    afterId,
+    afterReceived: after?.receivedAt ?? '',
+    afterVersion: after?.version ?? 0,
+    afterHash: after?.contentHash ?? '',
+    limit,
+    recordLimit: limit + 1,
+  };
+}
+
+/** A row of `exportVersionsPage`: one stored body, decompressed, with its place in the export order. */
+export function toExportedVersion(r: Row): ExportedVersion {
+  return {
+    id: r.id as string,
+    startKey: r.start_key as string,
+    receivedAt: r.received_at as string,
+    version: Number(r.version),
+    contentHash: r.content_hash as string,
+    rawJson: decompressJson(r.raw_brotli as Buffer),
+  };
 }

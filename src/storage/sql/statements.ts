@@ -277,6 +277,46 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('c.id')
         .limit(param<number>('limit')),
     ),
+    exportVersionsPage: compileTemplate<ExportVersionsValues>(
+      db
+        // The page's records first, from call_records_by_start: a page of `limit` versions spans at most `limit + 1`
+        // records (the cursor's record may have none left), so every page costs the same however large the archive.
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('call_records')
+            .select(['id', 'start_key'])
+            .where('start_key', '>=', param('from'))
+            .where('start_key', '<', param('to'))
+            .where((page) =>
+              page(page.refTuple('start_key', 'id'), '>=', page.tuple(param('afterStart'), param('afterId'))),
+            )
+            .orderBy('start_key')
+            .orderBy('id')
+            .limit(param<number>('recordLimit'))
+            .as('c'),
+        )
+        .innerJoin('record_versions as v', 'v.record_id', 'c.id')
+        .select(['c.id', 'c.start_key', 'v.received_at', 'v.version', 'v.content_hash', 'v.raw_brotli'])
+        .where((eb) =>
+          eb(
+            eb.refTuple('c.start_key', 'c.id', 'v.received_at', 'v.version', 'v.content_hash'),
+            '>',
+            eb.tuple(
+              param('afterStart'),
+              param('afterId'),
+              param('afterReceived'),
+              param<number>('afterVersion'),
+              param('afterHash'),
+            ),
+          ),
+        )
+        .orderBy('c.start_key')
+        .orderBy('c.id')
+        .orderBy('v.received_at')
+        .orderBy('v.version')
+        .orderBy('v.content_hash')
+        .limit(param<number>('limit')),
+    ),
     oldestRecord: compileTemplate<Record<string, never>>(
       db.selectFrom('call_records').select(['id', 'start_key']).orderBy('start_key').orderBy('id').limit(1),
     ),
@@ -334,6 +374,20 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
 
 /** A current version that is partial: the condition of the index call_records_partial. */
 const PARTIAL = sql<SqlBool>`completeness < 2`;
+
+/** The values of `exportVersionsPage`: a startDateTime window, the cursor (sql/rows.ts builds them) and a limit. */
+export interface ExportVersionsValues {
+  from: string;
+  to: string;
+  afterStart: string;
+  afterId: string;
+  afterReceived: string;
+  afterVersion: number;
+  afterHash: string;
+  limit: number;
+  /** `limit + 1`: how many records a page can span. */
+  recordLimit: number;
+}
 
 /** The head columns of a record-and-page read, null on the page's rows. */
 const NO_HEAD = [

@@ -9,7 +9,9 @@ import { ListQueryBuilder } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import {
   exportValues,
+  exportVersionValues,
   toExportedRecord,
+  toExportedVersion,
   toHead,
   toItem,
   toListedRecord,
@@ -27,6 +29,7 @@ import type {
   RecordRead,
   ExportRange,
   ExportedRecord,
+  ExportedVersion,
   ListedRecord,
   PartialRecord,
   PartialRecordQuery,
@@ -36,6 +39,7 @@ import type {
   RecordWrite,
   StoreHealth,
   StoredItem,
+  VersionCursor,
   VersionInfo,
   WriteResult,
   StoredJson,
@@ -175,6 +179,14 @@ export class SqliteStore implements CallRecordStore {
     return rows.map(toExportedRecord);
   }
 
+  async exportVersions(
+    range: ExportRange,
+    after: VersionCursor | undefined,
+    limit: number,
+  ): Promise<ExportedVersion[]> {
+    return this.all(this.sql.exportVersionsPage, exportVersionValues(range, after, limit)).map(toExportedVersion);
+  }
+
   async sharedSecret(key: string, create: () => string): Promise<string> {
     return this.retry(() => {
       const existing = this.get(this.sql.getMeta, { key });
@@ -253,8 +265,10 @@ export class SqliteStore implements CallRecordStore {
     return this.all(template, values).map(toItem);
   }
 
-  private writeOne(record: RecordWrite, receivedAt: string): WriteResult {
+  private writeOne(record: RecordWrite, batchReceivedAt: string): WriteResult {
     const { id, contentHash: hash } = record;
+    // A restored backup carries each version's own receive time.
+    const receivedAt = record.receivedAt ?? batchReceivedAt;
     const row = this.get(this.sql.currentHead, { id });
     const known = this.get(this.sql.versionExists, { id, hash }) !== undefined;
     const decision = decideWrite(record, row && toCurrentHead(row), known);
