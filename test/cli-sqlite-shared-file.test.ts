@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,8 @@ describe('one SQLite file, several processes', () => {
 
   test('processes opening a new file at the same moment all migrate it, once', async () => {
     const path = join(dir, 'new.db');
+    // migrate refuses a file that is not there (it would create an empty database): an empty file is a new database.
+    writeFileSync(path, '');
     const runs = await Promise.all(
       Array.from({ length: 4 }, () => spawnCli(['migrate', '--db', `sqlite:${path}`]).done),
     );
@@ -137,6 +139,7 @@ describe('one SQLite file, several processes', () => {
     const path = () => join(dir, 'held.db');
     let holder: BetterSqlite3.Database;
     before(() => {
+      writeFileSync(path(), '');
       assert.equal(runCli(['migrate', '--db', `sqlite:${path()}`]).code, 0);
       holder = new BetterSqlite3(path());
       holder.pragma('busy_timeout = 5000');

@@ -79,10 +79,11 @@ export async function importCommand(
   } catch (error) {
     // zlib's own words ("unexpected end of file") do not say which input or what it was read as.
     const code = (error as NodeJS.ErrnoException).code;
-    stopped =
-      code?.startsWith('Z_') === true
-        ? new CliError(`${file}: the gzip data is damaged: ${(error as Error).message}`, 1)
-        : error;
+    // Running it again would not help: it is not a stop part-way but a broken input.
+    if (code?.startsWith('Z_') === true) {
+      throw new CliError(`${file}: the gzip data is damaged: ${(error as Error).message}`, 1);
+    }
+    stopped = error;
   } finally {
     bar?.stop();
     await batches.settle();
