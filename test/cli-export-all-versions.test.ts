@@ -11,7 +11,7 @@ import { openStore } from '../src/storage/open-store.js';
 import { createTestApp, fixedClock, STORES } from './helpers/test-app.js';
 import { runCli } from './helpers/server-process.js';
 import { DATABASES, DatabaseList, type DatabaseBackend } from './helpers/databases.js';
-import { makeRecord } from './helpers/records.js';
+import { cutShortCopy, makeRecord } from './helpers/records.js';
 
 const ANNOTATION = '@callrecords.receivedDateTime';
 
@@ -118,6 +118,29 @@ for (const backend of DATABASES) {
       const lines = runCli(['export', '--db', source]).stdout.trim().split('\n');
       assert.equal(lines.length, 3);
       assert.doesNotMatch(lines.join('\n'), /@callrecords/);
+    });
+
+    test('a version its source cut short is still partial after the round trip, with its next link', async () => {
+      const from = databases.create('hist_cut').url;
+      const whole = makeRecord({ id: 'hist-cut', version: 3, sessions: 61 });
+      const res = runCli(['import', '-', '--db', from, '--no-progress'], {
+        input: JSON.stringify(cutShortCopy(whole)),
+      });
+      assert.equal(res.code, 0, res.stderr);
+      const first = exportAll(from);
+      assert.match(first, /"sessions@odata\.nextLink":"https:\/\/graph\.microsoft\.com\//);
+      const to = databases.create('hist_cut_copy').url;
+      const load = runCli(['import', '-', '--db', to, '--no-progress'], { input: first });
+      assert.equal(load.code, 0, load.stderr);
+      assert.match(load.stdout, /inserted 1, .*, partial 1/);
+      assert.equal(exportAll(to), first);
+      const { app, close } = await createTestApp({ store: await openStore(to) });
+      try {
+        const versions = (await app.inject({ method: 'GET', url: '/api/callRecords/hist-cut/versions' })).json();
+        assert.equal(versions.value[0].partial, '60 of ≥ 61 sessions; follow sessions@odata.nextLink');
+      } finally {
+        await close();
+      }
     });
 
     test('an unreadable receive time rejects that line only', () => {

@@ -1,6 +1,6 @@
 import { annotateReceived } from '../ingest/received-annotation.js';
 import { appendMembers } from '../service/json-text.js';
-import type { CallRecordStore, ExportedRecord, ExportRange, VersionCursor } from '../storage/store.js';
+import type { CallRecordStore, ExportedRecord, ExportedVersion, ExportRange, VersionCursor } from '../storage/store.js';
 import { dateOption } from './date-option.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 
@@ -60,13 +60,13 @@ async function* versionPages(store: CallRecordStore, range: ExportRange): AsyncG
   for (;;) {
     const page = await store.exportVersions(range, after, EXPORT_PAGE);
     if (page.length === 0) return;
-    yield page.map((v) => `${annotateReceived(v.rawJson, v.receivedAt)}\n`).join('');
+    yield page.map((v) => `${annotateReceived(exportedJson(v), v.receivedAt)}\n`).join('');
     after = page.at(-1)!;
   }
 }
 
-/** A record's JSON with the next links its source cut it short with, if any. */
-function exportedJson(record: ExportedRecord): string {
+/** A record's (or version's) JSON with the next links its source cut it short with, if any. */
+function exportedJson(record: ExportedRecord | ExportedVersion): string {
   if (record.nextLinks === undefined) return record.rawJson;
   const links = Object.entries(JSON.parse(record.nextLinks) as Record<string, string>);
   return appendMembers(

@@ -174,6 +174,8 @@ export interface ExportedRecord {
 /** One stored version as `export --all-versions` writes it, with where it stands in that export's order. */
 export interface ExportedVersion extends VersionCursor {
   rawJson: string;
+  /** The source's next links of a partial body, as a JSON object text; undefined when none. */
+  nextLinks?: string | undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * body's rank (`completeness`: 0 no sessions, 1 cut short, 2 whole — it orders equal versions, so the stores read it
  * with the head), what it lacks (`partial`, null when whole) and the source's next links (`next_links`, a JSON
  * object text, for a collector to follow; kept out of the JSON served to Graph clients). `record_versions` gains
- * `partial`, so the history says which versions were partial. Existing rows were stored as whole bodies: the default.
+ * `partial` and `next_links`, so the history says which versions were partial and a backup keeps their links. Existing rows were stored as whole bodies: the default.
  *
  * The partial index holds only partial records, so listing and counting them (`GET /api/callRecords?partial=true`,
  * `/api/health`) costs nothing on an archive of whole records. On PostgreSQL these statements on the partitioned
@@ -16,6 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table call_records add column partial text`.execute(db);
   await sql`alter table call_records add column next_links text`.execute(db);
   await sql`alter table record_versions add column partial text`.execute(db);
+  await sql`alter table record_versions add column next_links text`.execute(db);
   await sql`create index call_records_partial on call_records (id) where completeness < 2`.execute(db);
 }
 
@@ -26,4 +27,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql`alter table call_records drop column ${sql.ref(column)}`.execute(db);
   }
   await sql`alter table record_versions drop column partial`.execute(db);
+  await sql`alter table record_versions drop column next_links`.execute(db);
 }

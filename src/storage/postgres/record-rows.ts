@@ -31,6 +31,7 @@ export const COPY_COLUMNS = {
     'received_at',
     'raw_brotli',
     'partial',
+    'next_links',
   ],
 } as const;
 
@@ -75,5 +76,6 @@ export function versionRow(r: RecordWrite, startKey: string, receivedAt: string)
     receivedAt,
     compressJson(r.rawJson),
     r.partial ?? null,
+    r.nextLinks ?? null,
   ];
 }

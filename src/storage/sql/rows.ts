@@ -117,7 +117,7 @@ export function exportVersionValues(
 
 /** A row of `exportVersionsPage`: one stored body, decompressed, with its place in the export order. */
 export function toExportedVersion(r: Row): ExportedVersion {
-  return {
+  const version: ExportedVersion = {
     id: r.id as string,
     startKey: r.start_key as string,
     receivedAt: r.received_at as string,
@@ -125,4 +125,6 @@ export function toExportedVersion(r: Row): ExportedVersion {
     contentHash: r.content_hash as string,
     rawJson: decompressJson(r.raw_brotli as Buffer),
   };
+  if (typeof r.next_links === 'string') version.nextLinks = r.next_links;
+  return version;
 }

@@ -63,6 +63,8 @@ export interface RecordVersionsTable {
   raw_brotli: Buffer;
   /** What this body lacked when received; null when it was whole. */
   partial: string | null;
+  /** The source's next links of this body (as in call_records), so a backup keeps them; null when none. */
+  next_links: string | null;
 }
 
 /** Store-wide settings, e.g. the key that signs skip tokens (shared by every instance on one database). */

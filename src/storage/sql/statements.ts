@@ -58,6 +58,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       receivedAt: string;
       rawBrotli: Buffer;
       partial: string | null;
+      nextLinks: string | null;
     }>(
       db
         .insertInto('record_versions')
@@ -69,6 +70,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
           received_at: param('receivedAt'),
           raw_brotli: param<Buffer>('rawBrotli'),
           partial: param<string | null>('partial'),
+          next_links: param<string | null>('nextLinks'),
         })
         .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
     ),
@@ -296,7 +298,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
             .as('c'),
         )
         .innerJoin('record_versions as v', 'v.record_id', 'c.id')
-        .select(['c.id', 'c.start_key', 'v.received_at', 'v.version', 'v.content_hash', 'v.raw_brotli'])
+        .select(['c.id', 'c.start_key', 'v.received_at', 'v.version', 'v.content_hash', 'v.raw_brotli', 'v.next_links'])
         .where((eb) =>
           eb(
             eb.refTuple('c.start_key', 'c.id', 'v.received_at', 'v.version', 'v.content_hash'),

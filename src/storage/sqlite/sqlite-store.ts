@@ -281,6 +281,7 @@ export class SqliteStore implements CallRecordStore {
         receivedAt,
         rawBrotli: compressJson(record.rawJson),
         partial: record.partial ?? null,
+        nextLinks: record.nextLinks ?? null,
       });
     }
     if (decision.becomesCurrent) this.replaceCurrent(record, receivedAt, row !== undefined);
