@@ -6,7 +6,7 @@ import type { ValidationResult } from '../src/domain/validate.js';
 
 type Json = Record<string, unknown>;
 
-const FIXTURES = new URL('../../shared/fixtures/graph-docs/', import.meta.url);
+const FIXTURES = new URL('fixtures/graph-docs/', import.meta.url);
 
 function fixture(name: string): Json {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Json;
