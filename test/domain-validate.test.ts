@@ -33,7 +33,7 @@ function sessionsRecord(sessionsFixture: string): Json {
   };
 }
 
-/** Every call record documented in the Graph docs examples (spec §7, fixtures/graph-docs). */
+/** Every call record documented in the Graph docs examples (test/fixtures/graph-docs, its README names the pages). */
 function documentedRecords(): { name: string; record: Json }[] {
   const get = [1, 2, 3].map((n) => ({
     name: `get example ${n}`,

@@ -1,6 +1,6 @@
 /**
  * Which of two versions of one record is current. Graph re-issues a record with a higher `version` as telemetry
- * arrives (spec §12), so the higher version wins. Equal versions with different content are ordered by
+ * arrives (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord, `version`), so the higher version wins. Equal versions with different content are ordered by
  * lastModifiedDateTime, then by content hash: the outcome is the same whatever order the versions arrive in, which
  * keeps several writers on one database consistent.
  */

@@ -53,7 +53,7 @@ export class CallFactory {
       [2, 30],
       [3, 15],
     ] as const);
-    // The first version is usually there within 15 minutes of the end, at most an hour (spec §11); later ones follow.
+    // The first version is usually there within 15 minutes of the end, at most an hour (https://learn.microsoft.com/graph/callrecords-api-faq); later ones follow.
     const times = [last.endMs + Math.round(logNormalIn(rng, 14 * MINUTE, 0.6, 2 * MINUTE, 60 * MINUTE))];
     for (let v = 1; v < versions; v++) times.push(times[v - 1]! + rng.int(10, 480) * MINUTE);
     const versionTimes = times.map((ms) => graphTime(ms));
