@@ -251,7 +251,7 @@ test('every property type of every version resolves to a primitive or a type of 
   }
 });
 
-test('evolvable enum members are exactly productFamily.azureCommunicationServices (spec §9)', () => {
+test('evolvable enum members are exactly productFamily.azureCommunicationServices', () => {
   assert.deepEqual(EVOLVABLE_ENUM_MEMBERS, { productFamily: ['azureCommunicationServices'] });
   assert.deepEqual(EVOLVABLE_ENUM_PROPERTIES, { productFamily: ['azureCommunicationServices'] });
   assert.ok(Object.isFrozen(EVOLVABLE_ENUM_MEMBERS), 'a constant');

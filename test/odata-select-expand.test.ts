@@ -84,7 +84,7 @@ test('$select and $expand accept the documented forms and their spellings', () =
 test('$select and $expand reject malformed and unsupported values, naming the option', () => {
   const cases: Array<{ name: string; input: string; allowed?: AllowedOptions; code: string; message: RegExp }> = [
     {
-      name: 'two relationships (spec §7.2)',
+      name: 'two relationships (Graph expands one at a time)',
       input: '$expand=sessions,participants_v2',
       code: 'notSupported',
       message: /^Invalid \$expand: only one relationship .* sessions, participants_v2/,
