@@ -224,7 +224,8 @@ export function resultsMarkdown(r: BenchResults): string {
       ` Peak RSS of the import runs above: ${r.importBench.cases.map((c) => `${mib(c.peakRssBytes)} MiB (${count(c.file.records)})`).join(', ')}.`,
     ...postgresNotes(r),
     `- Data comes from \`writeBenchNdjson\` (bench/bench-data.ts: realistic records from \`src/generate\` as ` +
-      '`callrecords generate` writes them, the small and 200-session shapes from `bench/sample-data.ts`; fixed seeds) and is ' +
+      '`callrecords generate` writes them, the small and 200-session shapes from its `sessions` and `media` options; fixed ' +
+      'seeds) and is ' +
       'cached in the bench-data folder (`$BENCH_DATA_DIR`, default `$TMPDIR/callrecords-bench-data`) with the list ' +
       "databases; the cache key includes a hash of the generator's sources.",
     '',
