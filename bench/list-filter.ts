@@ -1,12 +1,13 @@
 /**
  * The list benchmark: `GET /v1.0/communications/callRecords?$filter=startDateTime ge X and startDateTime lt Y`, a
- * window holding about two pages of records, so every answer is a full page of 60 with a next link. It runs on one
- * database grown from the smallest size to the largest, and asks whether a page costs more in a larger database.
+ * window holding exactly two pages of records, so every answer is a full page of 60 with a next link. It runs on a
+ * database of each size, smallest first, and asks whether a page costs more in a larger database.
  *
  * The database of each size is kept in the bench-data folder, so a second run starts the servers at once. A size
  * missing from it is generated and imported (`callrecords import`) into a new database; the windows are found while
- * the records are written, by their positions in start order. The records are `small` (bench-data.ts): what a list page reads is one
- * range of the (start_key, id) index and 60 rows of call_records, whose stored JSON does not include the sessions, so
+ * the records are written, by their positions in start order (the generator's calls come in that order, and the
+ * calls of a day cluster in working hours, so a window of fixed length would hold very different counts). The
+ * records are `small` (bench-data.ts): what a list page reads is one range of the (start_key, id) index and 60 rows of call_records, whose stored JSON does not include the sessions, so
  * a page reads the same whether the sessions carry 40 KB of media or none; 1M realistic records would need about
  * 100 GB of disk (file and database), more than this machine has.
  */
