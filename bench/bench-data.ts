@@ -2,21 +2,33 @@
  * The one way the benchmarks make data: `writeBenchNdjson` writes generated call records as NDJSON, and
  * `benchNdjson` keeps the files it wrote in a cache folder so that a second run does not generate them again.
  *
- * `realistic` records come from the generator behind `callrecords generate` (src/generate/: a seeded organisation,
- * every record's last version); the `small` and `large-call` shapes, which need a fixed form, from
- * bench/sample-data.ts. GENERATOR_SOURCES dates the cache.
+ * Every shape comes from the generator behind `callrecords generate` (src/generate/: a seeded organisation, every
+ * record's last version); the fixed shapes are its `sessions` and `media` options. GENERATOR_SOURCES dates the cache.
  */
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateRecords } from '../src/generate/index.js';
-import { sampleCallRecords, writeNdjson, type JsonObject, type NdjsonFile, type RecordShape } from './sample-data.js';
+import { generateRecords, type GenerateOptions } from '../src/generate/index.js';
+
+/** A JSON object as the generator makes it. */
+export type JsonObject = Record<string, unknown>;
 
 /**
  * What the records look like: `realistic` is what `callrecords generate` writes (peer-to-peer calls, phone calls,
- * group calls and meetings of a seeded organisation, about 41 KB per record on average), `small` peer-to-peer calls of one session whose segments carry no media (4 KB, still valid),
- * `large-call` group calls of LARGE_CALL_SESSIONS sessions.
+ * group calls and meetings of a seeded organisation, about 41 KB per record on average), `small` calls between two
+ * people, one session whose segments carry no media (a few KB, still valid), `large-call` meetings of
+ * LARGE_CALL_SESSIONS sessions.
  */
 export type BenchShape = 'realistic' | 'small' | 'large-call';
 
@@ -26,8 +38,8 @@ export interface BenchData {
   shape: BenchShape;
   /** Default DEFAULT_BENCH_SEED. */
   seed?: number;
-  /** Records of the same sequence left out before the first one written (a later part of one data set). */
-  skip?: number;
+  /** 0-based positions of records whose startDateTime the written file reports (`startsAt`), in this order. */
+  startsAt?: readonly number[];
 }
 
 /** The seed every benchmark uses. */
@@ -43,58 +55,81 @@ export const LARGE_CALL_SESSIONS = 200;
 export const BENCH_DATA_DIR = process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'callrecords-bench-data');
 
 const GENERATOR_SOURCES = [
-  ...['sample-data.ts', 'sample-media.ts', 'bench-data.ts'].map((f) => join(import.meta.dirname, f)),
+  join(import.meta.dirname, 'bench-data.ts'),
   ...readdirSync(join(import.meta.dirname, '../src/generate'))
     .filter((f) => f.endsWith('.ts'))
     .sort()
     .map((f) => join(import.meta.dirname, '../src/generate', f)),
 ];
 
-/** The window realistic calls start in: fixed, so that the same seed always gives the same bytes. */
-const REALISTIC_FROM = new Date('2026-01-01T00:00:00Z');
-const REALISTIC_DAYS = 90;
+/** The window calls start in: fixed, so that the same seed always gives the same bytes. */
+const FROM = new Date('2026-01-01T00:00:00Z');
+const DAYS = 90;
 
-const SHAPES: Record<BenchShape, RecordShape> = {
+/** The generator options of each shape. */
+const SHAPES: Record<BenchShape, Pick<GenerateOptions, 'sessions' | 'media'>> = {
   realistic: {},
   small: { sessions: 1, media: false },
   'large-call': { sessions: LARGE_CALL_SESSIONS },
 };
 
+/** What writeNdjson wrote. */
+export interface NdjsonFile {
+  path: string;
+  records: number;
+  bytes: number;
+}
+
 /** A written file, with the range of its records' startDateTime (ISO text as generated). */
 export interface BenchFile extends NdjsonFile {
   firstStart: string;
   lastStart: string;
+  /** The startDateTime of the records at BenchData.startsAt (positions past the end left out). */
+  startsAt: string[];
 }
 
 /** Writes `data` to `path` as NDJSON: the one place benchmark records are generated. */
 export async function writeBenchNdjson(path: string, data: BenchData): Promise<BenchFile> {
   let firstStart = '';
   let lastStart = '';
+  const wanted = new Map((data.startsAt ?? []).map((at, i) => [at, i]));
+  const startsAt: string[] = [];
   const seed = data.seed ?? DEFAULT_BENCH_SEED;
-  const records: Iterable<JsonObject> =
-    data.shape === 'realistic'
-      ? realisticRecords(data.records + (data.skip ?? 0), seed, data.skip ?? 0)
-      : sampleCallRecords(data.records, seed, SHAPES[data.shape], data.skip);
+  const options = { calls: data.records, seed, from: FROM, days: DAYS, versions: false, ...SHAPES[data.shape] };
   const file = await writeNdjson(
     path,
     (function* () {
-      for (const record of records) {
+      let index = 0;
+      for (const record of generateRecords(options)) {
         const start = String(record.startDateTime);
         if (firstStart === '' || start < firstStart) firstStart = start;
         if (start > lastStart) lastStart = start;
+        const slot = wanted.get(index++);
+        if (slot !== undefined) startsAt[slot] = start;
         yield record;
       }
     })(),
   );
-  return { ...file, firstStart, lastStart };
+  return { ...file, firstStart, lastStart, startsAt: startsAt.filter((s) => s !== undefined) };
 }
 
-/** Records `skip`… of `calls` generated calls (their last versions), as `callrecords generate` writes them. */
-function* realisticRecords(calls: number, seed: number, skip: number): Generator<JsonObject> {
-  let index = 0;
-  for (const record of generateRecords({ calls, seed, from: REALISTIC_FROM, days: REALISTIC_DAYS, versions: false })) {
-    if (index++ >= skip) yield record as JsonObject;
+/** Writes records as NDJSON (one compact JSON object per line), streaming and respecting backpressure. */
+async function writeNdjson(path: string, records: Iterable<JsonObject>): Promise<NdjsonFile> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let count = 0;
+  let bytes = 0;
+  try {
+    for (const record of records) {
+      const line = `${JSON.stringify(record)}\n`;
+      count++;
+      bytes += Buffer.byteLength(line);
+      if (!out.write(line)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
   }
+  await once(out, 'finish');
+  return { path, records: count, bytes };
 }
 
 /** A cached file and how long it took to get it (0 s when it came from the cache). */
@@ -125,9 +160,9 @@ export async function benchNdjson(data: BenchData): Promise<CachedBenchFile> {
   return { file, seconds: (performance.now() - started) / 1000, cached: false };
 }
 
-/** A name for `data` that changes whenever the generator's sources change. */
+/** A name for the records of `data` (not its `startsAt`) that changes whenever the generator's sources change. */
 export function benchDataKey(data: BenchData): string {
-  return `${data.shape}-s${data.seed ?? DEFAULT_BENCH_SEED}-from${data.skip ?? 0}-n${data.records}-${generatorHash()}`;
+  return `${data.shape}-s${data.seed ?? DEFAULT_BENCH_SEED}-n${data.records}-${generatorHash()}`;
 }
 
 let hash: string | undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { benchNdjson, DEFAULT_BENCH_SEED } from './bench-data.js';
 import { freePort, runCli, startHttpChild, startService, type ServerChild } from './child.js';
 import { PROFILE_BELOW_RATIO, summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
-import type { JsonObject } from './sample-data.js';
+import type { JsonObject } from './bench-data.js';
 
 /** How to run the read benchmark. */
 export interface GetBenchOptions {

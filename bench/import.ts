@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { benchNdjson, type BenchFile } from './bench-data.js';
 import { runCli } from './child.js';
 import { PROFILE_BELOW_RATIO, summariseProfileDir, type ProfileSummary } from './cpu-profile.js';
-import type { NdjsonFile } from './sample-data.js';
+import type { NdjsonFile } from './bench-data.js';
 
 /** How to run the import benchmark. */
 export interface ImportBenchOptions {

@@ -1,16 +1,17 @@
 /**
  * The list benchmark: `GET /v1.0/communications/callRecords?$filter=startDateTime ge X and startDateTime lt Y`, a
- * window holding about two pages of records, so every answer is a full page of 60 with a next link. It runs on one
- * database grown from the smallest size to the largest, and asks whether a page costs more in a larger database.
+ * window holding exactly two pages of records, so every answer is a full page of 60 with a next link. It runs on a
+ * database of each size, smallest first, and asks whether a page costs more in a larger database.
  *
  * The database of each size is kept in the bench-data folder, so a second run starts the servers at once. A size
- * missing from it is made from the next smaller one: a copy of its file, then `callrecords import` of the records
- * that follow in the same generated sequence. The records are `small` (bench-data.ts): what a list page reads is one
- * range of the (start_key, id) index and 60 rows of call_records, whose stored JSON does not include the sessions, so
+ * missing from it is generated and imported (`callrecords import`) into a new database; the windows are found while
+ * the records are written, by their positions in start order (the generator's calls come in that order, and the
+ * calls of a day cluster in working hours, so a window of fixed length would hold very different counts). The
+ * records are `small` (bench-data.ts): what a list page reads is one range of the (start_key, id) index and 60 rows of call_records, whose stored JSON does not include the sessions, so
  * a page reads the same whether the sessions carry 40 KB of media or none; 1M realistic records would need about
  * 100 GB of disk (file and database), more than this machine has.
  */
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { BENCH_DATA_DIR, benchDataKey, writeBenchNdjson } from './bench-data.js';
@@ -19,7 +20,7 @@ import { removeDatabase } from './import.js';
 
 /** How to run the list benchmark. */
 export interface ListBenchOptions {
-  /** Database sizes in records, smallest first; each larger database holds the smaller one's records. */
+  /** Database sizes in records, smallest first. */
   sizes: readonly number[];
   /** Seconds of each measured run (after a 1 s warm-up). */
   duration: number;
@@ -60,17 +61,15 @@ const PAGE = 60;
 /** What the bench-data folder remembers of one database. */
 interface DbMeta {
   records: number;
-  firstStart: string;
-  lastStart: string;
+  /** [from, to) of each window, at POSITIONS: the startDateTime of two records WINDOW_RECORDS apart. */
+  windows: [string, string][];
 }
 
-/** Grows the database through each size, measures the list page at each, and stops each server before growing. */
+/** Measures the list page at each database size, one server at a time. */
 export async function runListBench(options: ListBenchOptions): Promise<ListBenchResult> {
   const cases: ListCase[] = [];
-  let previous: { db: string; meta: DbMeta } | undefined;
   for (const records of options.sizes) {
-    const { db, meta, buildSeconds } = await databaseOf(records, previous, options.workDir);
-    previous = { db, meta };
+    const { db, meta, buildSeconds } = await databaseOf(records, options.workDir);
     const service = await startService(`sqlite:${db}`);
     try {
       cases.push(await measureSize(service, meta, { ...options, dbBytes: statSync(db).size, buildSeconds }));
@@ -83,7 +82,6 @@ export async function runListBench(options: ListBenchOptions): Promise<ListBench
 
 async function databaseOf(
   records: number,
-  previous: { db: string; meta: DbMeta } | undefined,
   workDir: string,
 ): Promise<{ db: string; meta: DbMeta; buildSeconds: number }> {
   const db = join(BENCH_DATA_DIR, `list-${benchDataKey({ records, shape: 'small' })}.db`);
@@ -93,25 +91,20 @@ async function databaseOf(
   }
   const started = performance.now();
   removeDatabase(db);
-  const from = previous?.meta.records ?? 0;
-  if (previous !== undefined) {
-    // The import leaves no WAL behind (it checkpoints), but copy one if a server left it.
-    for (const suffix of ['', '-wal']) {
-      if (existsSync(`${previous.db}${suffix}`)) copyFileSync(`${previous.db}${suffix}`, `${db}${suffix}`);
-    }
-  }
-  const path = join(workDir, `list-${from}-${records}.ndjson`);
-  const file = await writeBenchNdjson(path, { records: records - from, shape: 'small', skip: from });
+  // Generated calls come in order of start time, so records i and i + WINDOW_RECORDS bound a window of that many.
+  const firsts = POSITIONS.map((at) => Math.floor(at * (records - WINDOW_RECORDS - 1)));
+  const startsAt = firsts.flatMap((i) => [i, i + WINDOW_RECORDS]);
+  const path = join(workDir, `list-${records}.ndjson`);
+  const file = await writeBenchNdjson(path, { records, shape: 'small', startsAt });
   const run = await runCli(['import', path, '--db', `sqlite:${db}`, '--no-progress']);
   rmSync(path, { force: true });
   if (run.code !== 0 || !run.stdout.includes(`inserted ${file.records},`)) {
     throw new Error(`import for the list benchmark failed:\n${run.stdout}${run.stderr.slice(0, 2000)}`);
   }
-  const meta: DbMeta = {
-    records,
-    firstStart: previous?.meta.firstStart ?? file.firstStart,
-    lastStart: file.lastStart,
-  };
+  if (file.startsAt.length !== startsAt.length)
+    throw new Error(`the list benchmark needs over ${WINDOW_RECORDS} records`);
+  const windows = firsts.map((_, k): [string, string] => [file.startsAt[2 * k]!, file.startsAt[2 * k + 1]!]);
+  const meta: DbMeta = { records, windows };
   writeFileSync(metaFile, JSON.stringify(meta));
   return { db, meta, buildSeconds: (performance.now() - started) / 1000 };
 }
@@ -121,7 +114,7 @@ async function measureSize(
   meta: DbMeta,
   options: ListBenchOptions & { dbBytes: number; buildSeconds: number },
 ): Promise<ListCase> {
-  const windows = windowsOf(meta);
+  const { windows } = meta;
   const paths = windows.map(
     ([from, to]) =>
       '/v1.0/communications/callRecords?$filter=' +
@@ -148,17 +141,6 @@ async function measureSize(
     responseBytes: bodyBytes / paths.length,
     ...figures,
   };
-}
-
-/** Windows of about WINDOW_RECORDS records' time each, at POSITIONS of the data's time span. */
-function windowsOf(meta: DbMeta): [string, string][] {
-  const first = Date.parse(meta.firstStart);
-  const span = Date.parse(meta.lastStart) - first;
-  const length = (span / (meta.records - 1)) * WINDOW_RECORDS;
-  return POSITIONS.map((at) => {
-    const from = first + Math.floor(at * (span - length));
-    return [new Date(from).toISOString(), new Date(from + length).toISOString()];
-  });
 }
 
 /**

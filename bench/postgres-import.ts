@@ -25,7 +25,7 @@ import {
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import type { RecordWrite } from '../src/storage/store.js';
 import { runCli } from './child.js';
-import type { NdjsonFile } from './sample-data.js';
+import type { NdjsonFile } from './bench-data.js';
 
 /** The server the benchmark uses (the one this machine kind runs unless told otherwise). */
 export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -224,7 +224,8 @@ export function resultsMarkdown(r: BenchResults): string {
       ` Peak RSS of the import runs above: ${r.importBench.cases.map((c) => `${mib(c.peakRssBytes)} MiB (${count(c.file.records)})`).join(', ')}.`,
     ...postgresNotes(r),
     `- Data comes from \`writeBenchNdjson\` (bench/bench-data.ts: realistic records from \`src/generate\` as ` +
-      '`callrecords generate` writes them, the small and 200-session shapes from `bench/sample-data.ts`; fixed seeds) and is ' +
+      '`callrecords generate` writes them, the small and 200-session shapes from its `sessions` and `media` options; fixed ' +
+      'seeds) and is ' +
       'cached in the bench-data folder (`$BENCH_DATA_DIR`, default `$TMPDIR/callrecords-bench-data`) with the list ' +
       "databases; the cache key includes a hash of the generator's sources.",
     '',
@@ -271,19 +272,19 @@ function listNotes(r: BenchResults): string[] {
   const list = r.listBench;
   return [
     `- **List**: \`GET /v1.0/communications/callRecords?$filter=startDateTime ge X and startDateTime lt Y\` on the ` +
-      `real server, X and Y a window of about ${list.windowRecords} records' time (so each answer is a full page ` +
+      `real server, X and Y the start times of two records ${list.windowRecords} apart (so each answer is a full page ` +
       'of 60 with a next link), at 5 places from the oldest to the newest data, requested in turn. One connection, ' +
       `one request at a time, for ${r.listSeconds} s after a 1 s warm-up: each latency is one page's own cost, ` +
       'timed in the benchmark process to 0.01 ms.',
-    '  - The database grows: the 10,000-record database is copied and the next 90,000 records of the same sequence',
-    '    imported with `callrecords import`, and so on; each size is kept in the bench-data folder for the next run.',
+    '  - Each size is its own database, generated and imported with `callrecords import`; each is kept in the',
+    '    bench-data folder for the next run.',
     ...list.cases.map(
       (c) =>
         `  - ${count(c.records)} records: database ${mb(c.dbBytes)} MB, ${int(c.requests)} requests` +
         (c.buildSeconds > 0 ? `, built in ${c.buildSeconds.toFixed(0)} s.` : ', database from the cache.'),
     ),
-    '  - The records are small: generated peer-to-peer calls of one session whose segments carry no media (4 KB of',
-    '    NDJSON instead of 43 KB), imported through the real import path, so the rows and indexes are exactly what',
+    '  - The records are small: generated calls between two people, one session whose segments carry no media (a few',
+    '    KB of NDJSON instead of 41 KB; `generateRecords` with `sessions: 1, media: false`), imported through the real import path, so the rows and indexes are exactly what',
     '    the import writes. That is fair for this case because a list page reads one range of the',
     '    `(start_key, id)` index and 60 `call_records` rows, and `call_records` keeps the record without its sessions',
     '    (1.1 KB here; 1–6 KB for realistic records): media only live in the `sessions` and `record_versions` tables,',

@@ -1,8 +1,13 @@
 // Runs every test file under test/ with Node's test runner and tsx (Node 20 neither expands globs nor strips types).
 // First it checks once whether the test PostgreSQL answers and tells the test files (test/helpers/postgres.ts): under
 // CI (CI=true) an unreachable PostgreSQL fails the run; elsewhere its cases are skipped, said in one line.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+//
+// The files run in two lanes, one after the other, each ending with the test runner's own summary (ℹ tests / pass /
+// fail): first the in-process suites, two files at a time (each test has its own schema or temporary folder), then
+// the suites that start processes (`callrecords` runs, servers), one file at a time, so that their timeouts and
+// signal handling do not compete with other work for the CPU. The run fails if either lane fails.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 
@@ -12,6 +17,26 @@ function findTests(dir) {
     if (statSync(path).isDirectory()) return findTests(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
+}
+
+// A file starts processes when it, or a file it imports from the repository, uses node:child_process.
+const SPAWNS = /from ['"](node:)?child_process['"]/;
+const RELATIVE_IMPORT = /from ['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function startsProcesses(file, seen = new Set()) {
+  const path = resolve(file);
+  if (seen.has(path)) return false;
+  seen.add(path);
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  if (SPAWNS.test(text)) return true;
+  return [...text.matchAll(RELATIVE_IMPORT)].some(([, spec]) =>
+    startsProcesses(join(dirname(path), spec.replace(/\.js$/, '.ts')), seen),
+  );
 }
 
 async function postgresStatus() {
@@ -31,12 +56,32 @@ async function postgresStatus() {
   }
 }
 
+function runLane(name, files, concurrency, status) {
+  if (files.length === 0) return true;
+  process.stdout.write(`\n# ${name}: ${files.length} file(s), ${concurrency} at a time\n`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-timeout=120000',
+      '--test-reporter=spec',
+      ...files,
+    ],
+    { stdio: 'inherit', env: { ...process.env, CALLRECORDS_TEST_POSTGRES_STATUS: status } },
+  );
+  const passed = result.status === 0;
+  process.stdout.write(`# ${name}: ${passed ? 'passed' : `FAILED (exit ${result.status ?? result.signal})`}\n`);
+  return passed;
+}
+
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : findTests('test').sort();
+const slow = files.filter((file) => startsProcesses(file));
+const fast = files.filter((file) => !slow.includes(file));
 const status = await postgresStatus();
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, CALLRECORDS_TEST_POSTGRES_STATUS: status } },
-);
-process.exit(result.status ?? 1);
+const fastPassed = runLane('in-process suites', fast, 2, status);
+const slowPassed = runLane('suites that start processes', slow, 1, status);
+process.exit(fastPassed && slowPassed ? 0 : 1);

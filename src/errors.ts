@@ -1,6 +1,6 @@
 /**
  * The one error type every layer throws. A code is the Graph `error.code` the client sees; only the HTTP error
- * handler (src/http/error-handler.ts) turns a code into a status and the Graph error body (spec §15).
+ * handler (src/http/error-handler.ts) turns a code into a status and the Graph error body (https://learn.microsoft.com/graph/errors).
  * Every code is documented in docs/errors.md; test/errors-doc.test.ts keeps the two in step.
  */
 export const ERROR_CODES = [

@@ -66,6 +66,58 @@ describe('generateRecords: determinism', () => {
     assert.throws(() => generateRecords({ ...small, calls: -1 }), RangeError);
     assert.throws(() => generateRecords({ ...small, days: 0 }), RangeError);
     assert.throws(() => generateRecords({ ...small, from: new Date('nope') }), RangeError);
+    assert.throws(() => generateRecords({ ...small, sessions: 0 }), RangeError);
+    assert.throws(() => generateRecords({ ...small, sessions: 2.5 }), RangeError);
+  });
+
+  test('the shape options left at their defaults change nothing', async () => {
+    const plain = await ndjsonDigest(small);
+    const explicit = await ndjsonDigest({ ...small, sessions: undefined, media: true });
+    assert.equal(explicit.digest, plain.digest);
+  });
+});
+
+describe('generateRecords: fixed shapes (sessions, media)', () => {
+  const shaped = (extra: Partial<GenerateOptions>) => census({ ...OPTIONS, calls: 40, ...extra });
+
+  test('sessions 1 without media: valid two-person calls of one session, segments without media, a few KB', () => {
+    const sizes: number[] = [];
+    const c = shaped({ sessions: 1, media: false });
+    const records = [...generateRecords({ ...OPTIONS, calls: 40, sessions: 1, media: false })];
+    for (const r of records) sizes.push(JSON.stringify(r).length);
+    assert.deepEqual(c.invalid, []);
+    assert.deepEqual([...c.types], [['peerToPeer', 40]]);
+    assert.equal(c.sessions, 40);
+    for (const r of records as Json[]) {
+      for (const session of r.sessions) for (const segment of session.segments) assert.deepEqual(segment.media, []);
+    }
+    assert.ok(Math.max(...sizes) < 8_000, `largest record ${Math.max(...sizes)} bytes`);
+  });
+
+  test('sessions 200: every record a valid meeting of exactly 200 sessions, one per person', () => {
+    const c = shaped({ calls: 3, sessions: 200 });
+    const records = [...generateRecords({ ...OPTIONS, calls: 3, sessions: 200 })] as Json[];
+    assert.deepEqual(c.invalid, []);
+    assert.deepEqual([...c.types], [['groupCall', 3]]);
+    assert.deepEqual(
+      records.map((r) => [r.sessions.length, r.participants_v2.length]),
+      [
+        [200, 200],
+        [200, 200],
+        [200, 200],
+      ],
+    );
+  });
+
+  test('a size beyond the directory is filled with people joining again', () => {
+    const [record] = [...generateRecords({ ...OPTIONS, calls: 1, sessions: 700, media: false })] as Json[];
+    assert.equal(record!.sessions.length, 700);
+    assert.ok(validateCallRecord(JSON.parse(JSON.stringify(record))).ok);
+  });
+
+  test('the same shape and seed give the same bytes', async () => {
+    const options = { ...OPTIONS, calls: 20, sessions: 12, media: false };
+    assert.equal((await ndjsonDigest(options)).digest, (await ndjsonDigest(options)).digest);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Every v1.0 example in shared/fixtures/graph-docs: ingest the documented record(s), send the documented request,
+ * Every v1.0 example in test/fixtures/graph-docs: ingest the documented record(s), send the documented request,
  * and get the documented body back — equal as JSON, with the server's base URL in place of graph.microsoft.com.
  *
  * Documented quirks, and how each is treated (fixtures README):

@@ -5,7 +5,7 @@ import { parseResourcePath, type ResourcePath } from '../src/odata/resource-path
 const ID = 'e523d2ed-2966-4b6b-925b-754a88034cc5';
 const BASE = '/communications/callRecords';
 
-test('parseResourcePath recognises every documented and containment-implied path (spec §6)', () => {
+test('parseResourcePath recognises every documented and containment-implied path', () => {
   const cases: Array<{ name: string; input: string; expected: ResourcePath }> = [
     { name: 'list', input: BASE, expected: { kind: 'callRecords', count: false } },
     { name: 'list, trailing slash', input: `${BASE}/`, expected: { kind: 'callRecords', count: false } },

@@ -5,14 +5,14 @@ import { parseQueryOptions, type AllowedOptions, type QueryOptions } from '../sr
 const SESSION_PROPS = new Set(['id', 'modalities', 'startDateTime', 'endDateTime', 'caller', 'callee']);
 const RECORD_PROPS = new Set(['id', 'version', 'type', 'modalities', 'startDateTime', 'endDateTime', 'organizer_v2']);
 
-// Get callRecord (spec §7.2): one of participants_v2, sessions, sessions($expand=segments).
+// Get callRecord (https://learn.microsoft.com/graph/api/callrecords-callrecord-get): one of participants_v2, sessions, sessions($expand=segments).
 const GET_RECORD: AllowedOptions = {
   select: RECORD_PROPS,
   expand: { sessions: { select: SESSION_PROPS, expand: { segments: {} } }, participants_v2: {} },
 };
-// List sessions (spec §7.3): $select and $expand=segments.
+// List sessions (https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions): $select and $expand=segments.
 const LIST_SESSIONS: AllowedOptions = { select: SESSION_PROPS, expand: { segments: {} }, skipToken: true };
-// List callRecords (spec §7.1): no $expand.
+// List callRecords (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords): no $expand.
 const LIST_RECORDS: AllowedOptions = { filter: true, select: RECORD_PROPS, skipToken: true };
 
 test('$select and $expand accept the documented forms and their spellings', () => {
@@ -84,7 +84,7 @@ test('$select and $expand accept the documented forms and their spellings', () =
 test('$select and $expand reject malformed and unsupported values, naming the option', () => {
   const cases: Array<{ name: string; input: string; allowed?: AllowedOptions; code: string; message: RegExp }> = [
     {
-      name: 'two relationships (spec §7.2)',
+      name: 'two relationships (Graph expands one at a time)',
       input: '$expand=sessions,participants_v2',
       code: 'notSupported',
       message: /^Invalid \$expand: only one relationship .* sessions, participants_v2/,

@@ -2,7 +2,7 @@
  * SQLite and PostgreSQL serve the same data byte for byte: the same records go into a store of each kind, the same
  * requests go to both, and the response bodies must be identical.
  *
- * - The documented Graph examples (shared/fixtures/graph-docs) are served by the app (createApp) on each store, with
+ * - The documented Graph examples (test/fixtures/graph-docs) are served by the app (createApp) on each store, with
  *   the fixed test clock, so even the history's receive times match.
  * - 1,000 generated calls (every version of each, as `callrecords generate --versions` writes them) are imported with `callrecords import` and served
  *   by two real `callrecords serve` processes, one with `--db sqlite:…`, one with `--db postgres://…?schema=…`, both

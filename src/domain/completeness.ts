@@ -1,9 +1,11 @@
 /**
  * How complete a received callRecord body is, read from the body as the source sent it — before validation drops
  * its response annotations. Graph pages expanded collections (sessions at 60, participants_v2 at 130) and marks a
- * cut with `sessions@odata.nextLink` / `participants_v2@odata.nextLink` (spec §7.2, §8); its List returns records
- * without `sessions` and `participants_v2` (spec §7.1). Neither can be told from the stored body afterwards, so it
- * is decided here, once, and kept beside the body (docs/api.md, "Version rules").
+ * cut with `sessions@odata.nextLink` / `participants_v2@odata.nextLink`
+ * (https://learn.microsoft.com/graph/api/callrecords-callrecord-get); its List returns records without `sessions`
+ * and `participants_v2` (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords).
+ * Neither can be told from the stored body afterwards, so it is decided here, once, and kept beside the body
+ * (docs/api.md, "Version rules").
  *
  * `participants_v2` absent is not partial: Graph expands one relationship per request, so a record fetched with its
  * sessions never carries participants_v2.

@@ -1,5 +1,5 @@
 /**
- * Edm.DateTimeOffset and Edm.Duration as they appear on the wire (spec §2): ISO-8601 strings.
+ * Edm.DateTimeOffset and Edm.Duration as they appear on the wire (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord): ISO-8601 strings.
  *
  * Call records carry up to 7 fractional digits ("2020-02-25T18:52:21.2169889Z") and clients send offsets
  * ("2023-09-25T10:25:00+01:00"), which JavaScript's Date cannot hold exactly. Indexes and filters therefore use a

@@ -2,7 +2,7 @@ import { complexType, entityType } from './model-schema.js';
 import type { StructuredTypeDef } from './model-schema.js';
 
 /**
- * The callRecords complex and entity types that make up a call record (spec §4.1–§4.16, §5.1–§5.5), identical in
+ * The callRecords complex and entity types that make up a call record (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview), identical in
  * v1.0 and beta, in CSDL declaration order and written in the shorthand of model-schema.ts.
  * test/domain-model.test.ts checks this table against csdl-callrecords-{v1,beta}.xml.
  */
@@ -22,7 +22,7 @@ export const CALL_RECORD_TYPES: readonly StructuredTypeDef[] = [
     captureDeviceDriver: 'Edm.String',
     captureDeviceName: 'Edm.String',
     captureNotFunctioningEventRatio: 'Edm.Single',
-    cpuInsufficentEventRatio: 'Edm.Single', // sic: the CSDL spelling (spec §2)
+    cpuInsufficentEventRatio: 'Edm.Single', // sic: the CSDL spelling
     deviceClippingEventRatio: 'Edm.Single',
     deviceGlitchEventRatio: 'Edm.Single',
     howlingEventCount: 'Edm.Int32',

@@ -2,7 +2,7 @@ import { enumType } from './model-schema.js';
 import type { EnumTypeDef } from './model-schema.js';
 
 /**
- * Every EnumType the call-records API uses, members in CSDL order (spec §3): the callRecords enums of
+ * Every EnumType the call-records API uses, members in CSDL order: the callRecords enums of
  * csdl-callrecords-{v1,beta}.xml plus `microsoft.graph.endpointType` (communicationsIdentitySet.endpointType).
  * test/domain-model.test.ts checks this table against both CSDL files.
  */
@@ -47,13 +47,13 @@ export const ENUM_TYPES: readonly EnumTypeDef[] = [
     'unknownFutureValue',
   ]),
   enumType('failureStage', ['unknown', 'callSetup', 'midcall', 'unknownFutureValue']),
-  // No unknownFutureValue sentinel (spec §17.6).
+  // No unknownFutureValue sentinel in the CSDL.
   enumType('mediaStreamDirection', ['callerToCallee', 'calleeToCaller']),
-  // The docs list `unknown`, the CSDL has no such member (spec §3 ⚠).
+  // The docs list `unknown` (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord), the CSDL has no such member.
   enumType('modality', ['audio', 'video', 'videoBasedScreenSharing', 'data', 'screenSharing', 'unknownFutureValue']),
   enumType('networkConnectionType', ['unknown', 'wired', 'wifi', 'mobile', 'tunnel', 'unknownFutureValue']),
   enumType('networkTransportProtocol', ['unknown', 'udp', 'tcp', 'unknownFutureValue']),
-  // azureCommunicationServices is an evolvable member: declared after the sentinel (spec §9).
+  // azureCommunicationServices is an evolvable member: declared after the sentinel (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
   enumType('productFamily', [
     'unknown',
     'teams',
@@ -114,7 +114,7 @@ export const ENUM_TYPES: readonly EnumTypeDef[] = [
     'wifi80211ax',
     'unknownFutureValue',
   ]),
-  // microsoft.graph.endpointType (spec §3, last paragraph).
+  // microsoft.graph.endpointType (https://learn.microsoft.com/graph/api/resources/communicationsidentityset).
   enumType('graph.endpointType', [
     'default',
     'voicemail',

@@ -2,9 +2,9 @@ import { complexType, entityType } from './model-schema.js';
 import type { StructuredTypeDef } from './model-schema.js';
 
 /**
- * The `microsoft.graph` types that call records use (spec §5.6): the entity base type, the open identity types
+ * The `microsoft.graph` types that call records use: the entity base type, the open identity types
  * and the identity types derived from `graph.identity` that Teams puts in identity sets. They are not part of the
- * callRecords CSDL extracts; their declarations follow the v1.0 Graph metadata as summarised in spec §5.6.
+ * callRecords CSDL extracts; their declarations follow the v1.0 Graph metadata (https://learn.microsoft.com/graph/api/resources/communicationsidentityset).
  */
 export const GRAPH_TYPES: readonly StructuredTypeDef[] = [
   entityType('graph.entity', { id: 'Edm.String!' }, { abstract: true }),

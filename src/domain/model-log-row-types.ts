@@ -6,9 +6,9 @@ const BETA: ['beta'] = ['beta'];
 
 /**
  * The row types returned by the bound functions getDirectRoutingCalls, getPstnCalls and the beta-only
- * getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport, getSmsLog (spec §4.17–§4.22), in CSDL order.
+ * getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport, getSmsLog (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls and siblings), in CSDL order.
  * directRoutingLogRow and pstnCallLogRow are declared once per version: in v1.0 they have no base type and declare
- * id/userDisplayName/userId/userPrincipalName themselves, in beta they derive from callLogRow (spec §16).
+ * id/userDisplayName/userId/userPrincipalName themselves, in beta they derive from callLogRow (src/odata/metadata/csdl-callrecords-{v1,beta}.xml).
  */
 // Properties both versions declare on the type itself (beta adds a few more of its own).
 const DIRECT_ROUTING_COMMON = {
@@ -53,7 +53,7 @@ const PSTN_CALL_COMMON = {
   usageCountryCode: 'Edm.String',
 };
 
-// In v1.0 the rows declare these themselves; in beta they come from callLogRow (spec §16).
+// In v1.0 the rows declare these themselves; in beta they come from callLogRow (the beta CSDL).
 const V1_ROW_IDENTITY = {
   id: 'Edm.String',
   userDisplayName: 'Edm.String',
@@ -69,9 +69,9 @@ function csdlOrder(properties: Record<string, string>): Record<string, string> {
 
 /**
  * The row types returned by the bound functions getDirectRoutingCalls, getPstnCalls and the beta-only
- * getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport, getSmsLog (spec §4.17–§4.22), in CSDL order.
+ * getPstnBlockedUsersLog, getPstnOnlineMeetingDialoutReport, getSmsLog (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls and siblings), in CSDL order.
  * directRoutingLogRow and pstnCallLogRow are declared once per version: in v1.0 they have no base type and declare
- * id/userDisplayName/userId/userPrincipalName themselves, in beta they derive from callLogRow (spec §16).
+ * id/userDisplayName/userId/userPrincipalName themselves, in beta they derive from callLogRow (src/odata/metadata/csdl-callrecords-{v1,beta}.xml).
  */
 export const LOG_ROW_TYPES: readonly StructuredTypeDef[] = [
   complexType('directRoutingLogRow', csdlOrder({ ...DIRECT_ROUTING_COMMON, ...V1_ROW_IDENTITY }), { versions: V1 }),

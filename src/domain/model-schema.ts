@@ -1,5 +1,5 @@
 /**
- * The shapes of the entity model (spec §3–§5) and the shorthand the model tables are written in.
+ * The shapes of the entity model (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview) and the shorthand the model tables are written in.
  *
  * Tables use a CSDL shorthand so that each line can be checked against the official metadata at a glance:
  * `'Edm.DateTimeOffset!'` is `Type="Edm.DateTimeOffset" Nullable="false"`, `'Collection(modality)'` is a collection,
@@ -37,9 +37,9 @@ export interface PropertyDef {
   /** CSDL `Nullable` (absent means true). */
   readonly nullable: boolean;
   readonly navigation: boolean;
-  /** `Org.OData.Core.V1.AutoExpand`: returned inline without `$expand` (spec §17.1). */
+  /** `Org.OData.Core.V1.AutoExpand`: returned inline without `$expand` (src/odata/metadata/csdl-callrecords-{v1,beta}.xml). */
   readonly autoExpand: boolean;
-  /** `Org.OData.Core.V1.Revisions` Deprecated (spec §17.7). */
+  /** `Org.OData.Core.V1.Revisions` Deprecated (src/odata/metadata/csdl-callrecords-{v1,beta}.xml). */
   readonly deprecated: boolean;
 }
 

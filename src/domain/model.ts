@@ -1,5 +1,5 @@
 /**
- * The entity model of `microsoft.graph.callRecords` for v1.0 and beta (spec §3–§5), with lookups precomputed once
+ * The entity model of `microsoft.graph.callRecords` for v1.0 and beta (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview), with lookups precomputed once
  * at module load. The tables live in model-enums.ts, model-call-record-types.ts, model-log-row-types.ts and
  * model-graph-types.ts; test/domain-model.test.ts keeps them equal to the official CSDL.
  */
@@ -35,12 +35,12 @@ export const EDM_PRIMITIVE_TYPES: ReadonlySet<string> = new Set([
   'Edm.String',
 ]);
 
-/** Where the OData enum convention puts evolvable members: after this sentinel (spec §9). */
+/** Where the OData enum convention puts evolvable members: after this sentinel (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations). */
 export const ENUM_SENTINEL = 'unknownFutureValue';
 
 /**
  * Evolvable enum members by enum name without namespace: members declared after `unknownFutureValue`, which are sent
- * as `unknownFutureValue` unless the request has `Prefer: include-unknown-enum-members` (spec §9). In this namespace
+ * as `unknownFutureValue` unless the request has `Prefer: include-unknown-enum-members` (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations). In this namespace
  * only `{ productFamily: ['azureCommunicationServices'] }`.
  */
 export const EVOLVABLE_ENUM_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.freeze(
@@ -123,7 +123,7 @@ export function derivedTypes(typeName: string, version: ApiVersion = 'v1.0'): re
   return lookup(SCHEMAS[version].derived, typeName, version);
 }
 
-/** Returns the evolvable members of an enum (declared after `unknownFutureValue`, spec §9); usually none. */
+/** Returns the evolvable members of an enum (declared after `unknownFutureValue`, https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations); usually none. */
 export function evolvableMembers(enumType: EnumTypeDef): readonly string[] {
   const sentinel = enumType.members.indexOf(ENUM_SENTINEL);
   return sentinel < 0 ? [] : enumType.members.slice(sentinel + 1);

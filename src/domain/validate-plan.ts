@@ -100,8 +100,9 @@ const PRIMITIVE_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'Edm.Guid': (v) => (typeof v === 'string' && GUID.test(v) ? undefined : 'not a GUID (Edm.Guid)'),
 };
 
-// Rules beyond the EDM type: keys address `sessions/{id}` and friends, and version counts up from 0 (spec §5.1).
-// Ids are index keys: PostgreSQL refuses an index entry over 2,704 bytes, so an id is capped well below that.
+// Rules beyond the EDM type: keys address `sessions/{id}` and friends, and version counts up from 0
+// (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord). Ids are index keys: PostgreSQL refuses an
+// index entry over 2,704 bytes, so an id is capped well below that.
 const entityId: ValueCheck = (v) => {
   if (v === '') return 'must not be empty';
   return (v as string).length > MAX_ID_LENGTH ? `longer than ${MAX_ID_LENGTH} characters` : undefined;
@@ -121,7 +122,7 @@ export const CALL_RECORD_PLAN: TypePlan = planFor(CALL_RECORD);
 function planFor(typeName: string): MutablePlan {
   const existing = plans.get(typeName);
   if (existing !== undefined) return existing;
-  // Call-record types are identical in v1.0 and beta (spec §16), so one plan serves both.
+  // Call-record types are identical in v1.0 and beta (src/odata/metadata/csdl-callrecords-{v1,beta}.xml), so one plan serves both.
   const def = getStructuredType(typeName);
   const plan: MutablePlan = {
     odataType: `#${def.name}`,

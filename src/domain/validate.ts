@@ -2,7 +2,7 @@
  * The ingest validator: checks one call record against the entity model and normalises it in place.
  *
  * Errors reject the record; warnings keep it. An enum string that is not a member is a warning (the value is kept:
- * Graph adds members over time, spec §9), everything else that breaks the model is an error. Normalisation drops
+ * Graph adds members over time, https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations), everything else that breaks the model is an error. Normalisation drops
  * response annotations (`@odata.context`, `sessions@odata.nextLink`, …) but keeps `@odata.type`, and writes the
  * `@odata.type` of a userAgent or endpoint that arrives without one when its properties give the type away.
  * Unknown and dynamic (open-type) properties are kept untouched (house style: the Graph JSON is the truth).
@@ -67,7 +67,7 @@ function visitObject(value: unknown, declared: TypePlan, walk: Walk): void {
   for (const key in value) {
     if (walk.errors.length >= MAX_VALIDATION_ISSUES) return;
     if (key.includes('@')) {
-      // Instance and property annotations describe one response, not the record (spec §2).
+      // Instance and property annotations describe one response, not the record (https://learn.microsoft.com/graph/api/callrecords-callrecord-get examples).
       if (key.endsWith('@odata.nextLink') && key !== '@odata.nextLink') {
         reportAt(walk.warnings, walk, key, 'the source cut this collection short; only the items present are stored');
       }

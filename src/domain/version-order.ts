@@ -1,11 +1,11 @@
 /**
  * Which version of a record is current, and what a write of one body does — the one decision both stores apply
- * (docs/api.md, "Version rules"). Graph re-issues a record with a higher `version` as telemetry arrives (spec §12),
- * so the higher version wins, even when it is partial (it is then reported as partial). Equal versions are ordered
- * by completeness (src/domain/completeness.ts: whole > cut short by a next link > no sessions), then by
- * lastModifiedDateTime, then by content hash. The order is total, so the outcome is the same whatever order the
- * bodies arrive in and however many writers share the database: a list-page copy never displaces the full record
- * of the same version.
+ * (docs/api.md, "Version rules"). Graph re-issues a record with a higher `version` as telemetry arrives
+ * (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord, `version`), so the higher version wins,
+ * even when it is partial (it is then reported as partial). Equal versions are ordered by completeness
+ * (src/domain/completeness.ts: whole > cut short by a next link > no sessions), then by lastModifiedDateTime, then
+ * by content hash. The order is total, so the outcome is the same whatever order the bodies arrive in and however
+ * many writers share the database: a list-page copy never displaces the full record of the same version.
  */
 import type { CompletenessRank } from './completeness.js';
 

@@ -30,6 +30,14 @@ const KINDS: readonly (readonly [CallKind, number])[] = [
 ];
 const FAILURE_RATE = 0.025;
 
+/** What every call of a factory looks like; see GenerateOptions. */
+export interface CallShape {
+  /** Sessions of every call (1: a two-person call, more: a meeting); undefined draws the kind and size. */
+  sessions: number | undefined;
+  /** False: segments without media. */
+  media: boolean;
+}
+
 /** A participant (or organizer) as participants_v2 and organizer_v2 carry it. */
 type Attendee = { person: Person } | { phone: string; id: string };
 
@@ -38,14 +46,16 @@ export class CallFactory {
   constructor(
     private readonly rng: SeededRandom,
     private readonly directory: Directory,
+    private readonly shape: CallShape = { sessions: undefined, media: true },
   ) {}
 
   /** A call starting at `startMs`. */
   call(startMs: number): GeneratedCall {
     const { rng } = this;
     const id = rng.guid();
-    const kind = pickWeighted(rng, KINDS);
-    const built = kind === 'meeting' ? this.meeting(startMs) : this.twoParty(kind, id, startMs);
+    const fixed = this.shape.sessions;
+    const kind = fixed === undefined ? pickWeighted(rng, KINDS) : fixed === 1 ? 'peerToPeer' : 'meeting';
+    const built = kind === 'meeting' ? this.meeting(startMs, fixed) : this.twoParty(kind, id, startMs);
     const first = built.sessions.reduce((a, b) => (b.startMs < a.startMs ? b : a));
     const last = built.sessions.reduce((a, b) => (b.endMs > a.endMs ? b : a));
     const versions = pickWeighted(rng, [
@@ -53,7 +63,7 @@ export class CallFactory {
       [2, 30],
       [3, 15],
     ] as const);
-    // The first version is usually there within 15 minutes of the end, at most an hour (spec §11); later ones follow.
+    // The first version is usually there within 15 minutes of the end, at most an hour (https://learn.microsoft.com/graph/callrecords-api-faq); later ones follow.
     const times = [last.endMs + Math.round(logNormalIn(rng, 14 * MINUTE, 0.6, 2 * MINUTE, 60 * MINUTE))];
     for (let v = 1; v < versions; v++) times.push(times[v - 1]! + rng.int(10, 480) * MINUTE);
     const versionTimes = times.map((ms) => graphTime(ms));
@@ -81,7 +91,7 @@ export class CallFactory {
     const callerSide = clientSide(rng, caller, this.device(caller));
     const talk = () => Math.round(logNormalIn(rng, 4 * MINUTE, 1, 10 * SECOND, 3 * 60 * MINUTE));
     const one = (path: Side[], endMs: number, labels: readonly MediaLabel[]) => [
-      session(rng, { id, path, startMs, endMs, labels, failureRate: FAILURE_RATE }),
+      session(rng, { id, path, startMs, endMs, labels, failureRate: FAILURE_RATE, media: this.shape.media }),
     ];
     const phone = () => ({ phone: `+1${rng.pick(['425', '206', '312', '646'])}555${rng.digits(4)}`, id: rng.guid() });
     switch (kind) {
@@ -120,16 +130,18 @@ export class CallFactory {
     }
   }
 
-  private meeting(startMs: number): Built {
+  /** A meeting of a drawn size, or of exactly `fixedSessions` sessions (employees only, no rejoins, no phones). */
+  private meeting(startMs: number, fixedSessions?: number): Built {
     const { rng, directory } = this;
-    const size = this.meetingSize();
+    const fixed = fixedSessions !== undefined;
+    const size = fixedSessions ?? this.meetingSize();
     const townHall = size > 130;
-    const adHoc = size <= 4 && rng.chance(0.4);
+    const adHoc = !fixed && size <= 4 && rng.chance(0.4);
     const organizer = rng.pick(directory.employees);
     const people = this.distinct(directory.employees, size - 1, organizer);
-    if (!townHall && rng.chance(0.12)) people.push(...this.distinct(directory.partners, rng.int(1, 3)));
-    if (!adHoc && rng.chance(0.25)) people.push(rng.pick(directory.rooms));
-    const phones = !adHoc && rng.chance(0.15) ? rng.int(1, townHall ? 6 : 2) : 0;
+    if (!fixed && !townHall && rng.chance(0.12)) people.push(...this.distinct(directory.partners, rng.int(1, 3)));
+    if (!fixed && !adHoc && rng.chance(0.25)) people.push(rng.pick(directory.rooms));
+    const phones = !fixed && !adHoc && rng.chance(0.15) ? rng.int(1, townHall ? 6 : 2) : 0;
     const planned = townHall ? rng.int(4, 8) * 15 * MINUTE : rng.pick([15, 30, 30, 30, 45, 60, 60, 90]) * MINUTE;
     const endMs = startMs + Math.round(planned * rng.float(0.7, 1.1));
     const sessions: BuiltSession[] = [];
@@ -142,7 +154,7 @@ export class CallFactory {
       const share = person === presenter ? 0.9 : 0.04;
       const labels = this.labels(person, townHall && person !== presenter ? 0.05 : 0.45, share);
       const device = this.device(person);
-      if (rng.chance(0.08)) {
+      if (!fixed && rng.chance(0.08)) {
         const gap = join + Math.round((leave - join) * rng.float(0.2, 0.7));
         sessions.push(this.join(person, device, join, gap, labels, conferencing()));
         sessions.push(this.join(person, device, gap + rng.int(10, 120) * SECOND, leave, labels, conferencing()));
@@ -150,12 +162,18 @@ export class CallFactory {
         sessions.push(this.join(person, device, join, leave, labels, conferencing()));
       }
     }
+    while (fixed && sessions.length < size) {
+      // A fixed size beyond the directory: the others join a second time.
+      const person = rng.pick(people.length > 0 ? people : [organizer]);
+      sessions.push(this.join(person, this.device(person), startMs, endMs, ['main-audio'], conferencing()));
+    }
     const attendees: Attendee[] = [organizer, ...people].map((person) => ({ person }));
     for (let i = 0; i < phones; i++) {
       // Dial-in: the phone reaches the meeting through the PSTN gateway and the mediation server.
       const path = [serviceSide(rng, directory, 'gateway'), serviceSide(rng, directory, 'mediation'), conferencing()];
       const join = startMs + rng.int(0, 5) * MINUTE;
-      sessions.push(session(rng, { path, startMs: join, endMs, labels: ['main-audio'], failureRate: FAILURE_RATE }));
+      const plan = { path, startMs: join, endMs, labels: ['main-audio'] as const, failureRate: FAILURE_RATE };
+      sessions.push(session(rng, { ...plan, media: this.shape.media }));
       attendees.push({ phone: `+44207946${rng.digits(4)}`, id: rng.guid() });
     }
     const joinWebUrl = adHoc
@@ -173,7 +191,7 @@ export class CallFactory {
     server: Side,
   ) {
     const path = [clientSide(this.rng, person, device), server];
-    return session(this.rng, { path, startMs, endMs, labels, failureRate: FAILURE_RATE });
+    return session(this.rng, { path, startMs, endMs, labels, failureRate: FAILURE_RATE, media: this.shape.media });
   }
 
   /** Participants per group call: mostly a handful, now and then dozens, rarely a town hall of hundreds. */

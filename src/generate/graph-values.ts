@@ -1,4 +1,4 @@
-/** The wire forms of generated values (spec §2): timestamps with 7 fractional digits, ISO-8601 durations. */
+/** The wire forms of generated values (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord): timestamps with 7 fractional digits, ISO-8601 durations. */
 
 /** A JSON object as the generator builds it. */
 export type JsonObject = Record<string, unknown>;

@@ -2,7 +2,7 @@
  * The metrics of one generated `mediaStream`. Audio streams are poor with the chance their network gives them
  * (network-info.ts): a poor stream has one or two metrics past a CQD threshold (jitter > 30 ms, packet loss > 0.1,
  * round trip > 500 ms, concealed samples > 0.07, degradation > 1.0), a good one stays under all of them. Some streams
- * carry too few packets to classify (≤ 500: a short or muted leg) or no metrics at all (docs/call-quality-rules.md).
+ * carry too few packets to classify (≤ 500: a short or muted leg) or no metrics at all (https://learn.microsoft.com/microsoftteams/stream-classification-in-call-quality-dashboard).
  */
 import { logNormalIn, pickWeighted } from './distributions.js';
 import { graphTime, isoSeconds, round, type JsonObject } from './graph-values.js';

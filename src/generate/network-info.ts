@@ -2,7 +2,7 @@
  * Where a client is during one session, as `networkInfo`: wired or WiFi on an office subnet, WiFi or a cable at home,
  * or a mobile network. Each network comes with its `risk`: the chance that an audio stream over it is poor, which
  * media-streams.ts uses. Wired is safest; WiFi gets worse with a weak signal and on the 2.4 GHz band; mobile is worst
- * (the shape CQD reports show; docs/call-quality-rules.md).
+ * (the shape CQD reports show; https://learn.microsoft.com/microsoftteams/stream-classification-in-call-quality-dashboard).
  */
 import { pickWeighted } from './distributions.js';
 import { isoSeconds, round, type JsonObject } from './graph-values.js';
@@ -167,7 +167,7 @@ function base(rng: SeededRandom, n: BaseNetwork): JsonObject {
     delayEventRatio: round(rng.next() ** 4 * 0.1, 4),
     receivedQualityEventRatio: round(rng.next() ** 4 * 0.1, 4),
     sentQualityEventRatio: round(rng.next() ** 4 * 0.1, 4),
-    // Trace routes are off unless Microsoft support enables them (spec §4.12): a few clients have them.
+    // Trace routes are off unless Microsoft support enables them (https://learn.microsoft.com/graph/api/resources/callrecords-networkinfo): a few clients have them.
     traceRouteHops: rng.chance(0.08) ? traceRoute(rng, ipAddress) : [],
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Earlier versions of a generated record, as Graph issues them while telemetry arrives (spec §12): version 1 has the
+ * Earlier versions of a generated record, as Graph issues them while telemetry arrives (https://learn.microsoft.com/graph/api/resources/callrecords-callrecord, `version`): version 1 has the
  * sessions but no stream metrics and no device data yet; a middle version has the metrics but not yet the users'
  * feedback; the last version is complete. Each version has a higher `version` and a later `lastModifiedDateTime`,
  * all after `endDateTime`.

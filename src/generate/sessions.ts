@@ -31,6 +31,8 @@ export interface SessionPlan {
   labels: readonly MediaLabel[];
   /** The chance of a setup failure or a mid-call drop, besides what the network adds. */
   failureRate: number;
+  /** False: every segment's `media` is empty (no streams are drawn). Default true. */
+  media?: boolean;
 }
 
 const SETUP_REASONS = ['MediaConnectivityFailure', 'CallSetupTimeout', 'IceConnectivityFailed', 'NetworkUnreachable'];
@@ -69,7 +71,7 @@ export function session(rng: SeededRandom, plan: SessionPlan): BuiltSession {
       caller: caller.endpoint,
       callee: callee.endpoint,
       failureInfo: k === legs - 1 ? (failure ?? null) : null,
-      media: labels.map((label) => ({
+      media: (plan.media === false ? [] : labels).map((label) => ({
         label,
         callerNetwork: caller.network,
         calleeNetwork: callee.network,

@@ -1,7 +1,7 @@
 /**
  * The user agents of generated endpoints: Teams clients by platform with a spread of versions (most people on a recent
  * build, a tail on older ones), Skype for Business and Azure Communication Services clients of partners, and the
- * Teams services, each with its `serviceRole` member (spec §3).
+ * Teams services, each with its `serviceRole` member (https://learn.microsoft.com/graph/api/resources/callrecords-serviceuseragent).
  */
 import { pickWeighted, type Weighted } from './distributions.js';
 import type { JsonObject } from './graph-values.js';

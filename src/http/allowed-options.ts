@@ -6,12 +6,12 @@ function without(names: ReadonlySet<string>, ...drop: string[]): ReadonlySet<str
   return new Set([...names].filter((n) => !drop.includes(n)));
 }
 
-// Navigation properties are reached with $expand, not $select (spec §10).
+// Navigation properties are reached with $expand, not $select (https://learn.microsoft.com/graph/api/callrecords-callrecord-get).
 const RECORD_SELECT = without(propertyNames('callRecord'), 'sessions', 'participants_v2');
 const SESSION_SELECT = without(propertyNames('session'), 'segments');
 const PARTICIPANT_SELECT = propertyNames('participant');
 
-/** The query options each Graph resource accepts (spec §10, query-option support matrix); `$count` takes none. */
+/** The query options each Graph resource accepts (the Optional query parameters of each operation page, e.g. https://learn.microsoft.com/graph/api/callrecords-callrecord-get); `$count` takes none. */
 const ALLOWED: Record<ResourcePath['kind'], AllowedOptions> = {
   callRecords: { filter: true, select: RECORD_SELECT, skipToken: true },
   callRecord: {

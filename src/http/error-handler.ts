@@ -13,7 +13,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /**
- * The one error handler: an AppError becomes its status and the Graph error body (spec §15); anything unexpected is
+ * The one error handler: an AppError becomes its status and the Graph error body (https://learn.microsoft.com/graph/errors); anything unexpected is
  * logged with the request id and answered 500 `generalException` without internals.
  */
 export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
@@ -60,7 +60,7 @@ export function sendError(
     .send(graphErrorBody(code, message, info, details));
 }
 
-/** The client's `client-request-id`, or the request id when it sent none (spec §15). */
+/** The client's `client-request-id`, or the request id when it sent none (https://learn.microsoft.com/graph/errors). */
 export function clientRequestId(request: FastifyRequest): string {
   const header = request.headers['client-request-id'];
   return typeof header === 'string' && header !== '' ? header : request.id;

@@ -26,7 +26,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
  */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** The request facts every Graph error body carries in `innerError` (spec §15). */
+/** The request facts every Graph error body carries in `innerError` (https://learn.microsoft.com/graph/errors). */
 export interface ErrorRequestInfo {
   requestId: string;
   clientRequestId: string;
@@ -42,7 +42,7 @@ export function graphErrorBody(
 ): string {
   const error: Record<string, unknown> = { code, message };
   if (details !== undefined && details.length > 0) error.details = details;
-  // Graph writes the date without a zone (spec §15: "2021-02-23T13:54:17").
+  // Graph writes the date without a zone ("2021-02-23T13:54:17", https://learn.microsoft.com/graph/errors).
   error.innerError = {
     date: info.date.toISOString().slice(0, 19),
     'request-id': info.requestId,

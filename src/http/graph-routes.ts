@@ -9,13 +9,13 @@ import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { parsePrefer } from './prefer.js';
 
-/** The API versions served, each under its own root like graph.microsoft.com (spec §2). */
+/** The API versions served, each under its own root like graph.microsoft.com (https://learn.microsoft.com/graph/use-the-api). */
 export const API_VERSIONS = ['v1.0', 'beta'] as const;
 
 /**
  * The Graph read API: `/{version}/communications/callRecords…`. The path and the raw query string are parsed here
  * with the OData parsers (never Fastify's query parser, which turns `+` into a space — dependencies.md, trap 1);
- * every write method answers 405 because the Graph API is read-only (spec §6).
+ * every write method answers 405 because the Graph API is read-only (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview).
  */
 export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders, publicUrl: string | undefined): void {
   // Writes are refused before any body is read, so a write gets 405 whatever its body or content type.

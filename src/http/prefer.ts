@@ -2,7 +2,7 @@ import type { Preferences } from '../service/read-context.js';
 
 /**
  * Reads the `Prefer` header(s) (RFC 7240): `odata.maxpagesize=N`, `include-unknown-enum-members`,
- * `omit-values=nulls` (spec §7, §9). Unknown or malformed preferences are ignored, as RFC 7240 asks.
+ * `omit-values=nulls` (https://learn.microsoft.com/graph/api/callrecords-callrecord-get, https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations). Unknown or malformed preferences are ignored, as RFC 7240 asks.
  */
 export function parsePrefer(header: string | string[] | undefined): Preferences {
   const prefer: Preferences = { includeUnknownEnumMembers: false, omitNulls: false };

@@ -3,9 +3,10 @@ import type { IngestItem } from './ingest-service.js';
 
 /**
  * Turns one JSON text into the records it holds: a record, an array of records, or a Graph list page
- * (`{"value": [...]}`, spec §7.1) — so exports, API dumps and pages saved from Graph can all be loaded.
- * Invalid JSON becomes a rejected item with the parser's message; what the text holds that JSON.parse would change or
- * a store could not keep (json-text-rules.ts) becomes each affected item's `issues`.
+ * (`{"value": [...]}`, https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords) — so
+ * exports, API dumps and pages saved from Graph can all be loaded. Invalid JSON becomes a rejected item with the
+ * parser's message; what the text holds that JSON.parse would change or a store could not keep (json-text-rules.ts)
+ * becomes each affected item's `issues`.
  */
 export function parseItems(text: string, line?: number): IngestItem[] {
   return parseText(text, line).items;

@@ -1,5 +1,5 @@
 /**
- * The `$filter` subset that List callRecords supports (spec §7.1, §10), parsed into data — never into SQL text.
+ * The `$filter` subset that List callRecords supports (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords), parsed into data — never into SQL text.
  *
  * Grammar (keywords and property names case-insensitive, whitespace between tokens optional where unambiguous):
  *

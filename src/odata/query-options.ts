@@ -1,6 +1,6 @@
 /**
  * The system query options of one request, split from the raw query string, checked against what the resource
- * allows and parsed (spec §7, §10). The result is plain data: the service decides what to do with it.
+ * allows and parsed (https://learn.microsoft.com/graph/query-parameters). The result is plain data: the service decides what to do with it.
  */
 import { AppError } from '../errors.js';
 import { parseFilter, type RecordFilter } from './filter-parser.js';

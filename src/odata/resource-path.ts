@@ -1,5 +1,5 @@
 /**
- * Resource paths under `/v1.0` and `/beta` (spec §6), parsed into a discriminated union.
+ * Resource paths under `/v1.0` and `/beta` (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview), parsed into a discriminated union.
  *
  *   /communications/callRecords[/$count]
  *   /communications/callRecords/{function}(…)          ; [microsoft.graph.callRecords.]getPstnCalls etc.
@@ -26,7 +26,7 @@ export type ResourcePath =
   | { kind: 'organizer'; id: string }
   | { kind: 'function'; name: string };
 
-// The functions bound to the callRecord collection (spec §6, §7.5); the last three exist on beta only.
+// The functions bound to the callRecord collection (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls and siblings); the last three exist on beta only.
 const FUNCTIONS = [
   'getDirectRoutingCalls',
   'getPstnCalls',
@@ -34,7 +34,7 @@ const FUNCTIONS = [
   'getPstnOnlineMeetingDialoutReport',
   'getSmsLog',
 ];
-// Kiota-generated SDKs call the namespace-qualified name (spec §6, "Path-handling notes").
+// Kiota-generated SDKs call the namespace-qualified name (microsoft.graph.callRecords.getPstnCalls).
 const FUNCTION_NAMESPACE = 'microsoft.graph.callrecords.';
 const COUNT = Symbol('$count');
 

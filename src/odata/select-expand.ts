@@ -1,5 +1,5 @@
 /**
- * `$select` and `$expand` values, validated against what a resource allows (spec §7.2–§7.4, §10).
+ * `$select` and `$expand` values, validated against what a resource allows (https://learn.microsoft.com/graph/api/callrecords-callrecord-get, https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions, https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2).
  *
  * Grammar (names matched case-insensitively and returned in their canonical spelling):
  *
@@ -53,7 +53,7 @@ export function parseSelect(value: string, allowed: ReadonlySet<string>, label =
 /**
  * Parses a decoded `$expand` value against `rules`. Throws `invalidQueryOption` for bad syntax, an unknown
  * navigation or a repeated one, and `notSupported` for `*`, for options other than `$select`/`$expand` inside
- * parentheses, and for more than one top-level item: Graph expands one relationship at a time (spec §7.2).
+ * parentheses, and for more than one top-level item: Graph expands one relationship at a time (https://learn.microsoft.com/graph/api/callrecords-callrecord-get).
  */
 export function parseExpand(value: string, rules: ExpandRules): ExpandItem[] {
   const parser = new ExpandParser(value);

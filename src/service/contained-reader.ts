@@ -14,7 +14,7 @@ import type { SkipTokenCodec } from './skip-token.js';
 type JsonObject = Record<string, unknown>;
 
 /**
- * Reads of what a record contains (spec §6, §7.3, §7.4): sessions (paged at 60), one session, its segments, one
+ * Reads of what a record contains (https://learn.microsoft.com/graph/api/callrecords-callrecord-list-sessions, https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2): sessions (paged at 60), one session, its segments, one
  * segment, participants_v2 (paged at 130), one participant, and organizer_v2.
  */
 export class ContainedReader {
@@ -44,7 +44,7 @@ export class ContainedReader {
   async participants(ctx: ReadContext, id: string, q: QueryOptions): Promise<ReadResult> {
     const limit = pageSize(MAX_PARTICIPANTS_PAGE, ctx.prefer);
     const { head, items, next } = await this.page(id, 'participants', limit, q.skipToken, q.select?.join(',') ?? '');
-    // The documented context of this collection has no version segment (spec §2).
+    // The documented context of this collection has no version segment (https://learn.microsoft.com/graph/api/callrecords-callrecord-list-participants_v2 example).
     const members: JsonMember[] = [
       ['@odata.context', stringValue(`${recordContextBase(ctx.hostRoot, id)}/participants_v2`)],
       ['value', arrayParts(items.map((p) => itemParts(p.json, q.select)))],

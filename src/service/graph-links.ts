@@ -38,7 +38,7 @@ export function linkWithQuery(base: string, options: ReadonlyArray<readonly [str
 
 /**
  * The projection part of an `@odata.context` URL: `(id,version,sessions(segments()))`, or '' when the request has
- * neither $select nor $expand (spec §2 lists the forms Graph uses).
+ * neither $select nor $expand (the forms of the https://learn.microsoft.com/graph/api/callrecords-callrecord-get examples).
  */
 export function contextProjection(
   select: readonly string[] | undefined,

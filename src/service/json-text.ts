@@ -17,7 +17,7 @@ export function arrayOf(items: readonly string[]): string {
   return `[${items.join(',')}]`;
 }
 
-/** The value with every null member and null array item removed, recursively (`Prefer: omit-values=nulls`, spec §7). */
+/** The value with every null member and null array item removed, recursively (`Prefer: omit-values=nulls`, https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
   if (value !== null && typeof value === 'object') {

@@ -1,6 +1,6 @@
 /**
  * What a read needs to know about its request besides the query options: where the service lives (for
- * `@odata.context` and absolute next links) and the client's `Prefer` preferences (spec §7, §9).
+ * `@odata.context` and absolute next links) and the client's `Prefer` preferences (https://learn.microsoft.com/graph/api/callrecords-callrecord-get, https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
  */
 export interface ReadContext {
   /** The service root the client used or the configured public URL, with the version: `https://host/v1.0`. */
@@ -14,7 +14,7 @@ export interface ReadContext {
 export interface Preferences {
   /** `odata.maxpagesize=N`: lowers (never raises) the page size. */
   maxPageSize?: number | undefined;
-  /** `include-unknown-enum-members`: return evolvable enum members instead of `unknownFutureValue` (spec §9). */
+  /** `include-unknown-enum-members`: return evolvable enum members instead of `unknownFutureValue` (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations). */
   includeUnknownEnumMembers: boolean;
   /** `omit-values=nulls`: leave out null values. */
   omitNulls: boolean;
@@ -43,7 +43,7 @@ export function keyPath(id: string): string {
   return `(${encodeURIComponent(keyLiteral(id))})`;
 }
 
-/** The page size for a collection whose Graph maximum is `max` (spec §8). */
+/** The page size for a collection whose Graph maximum is `max` (https://learn.microsoft.com/graph/paging). */
 export function pageSize(max: number, prefer: Preferences): number {
   return prefer.maxPageSize !== undefined && prefer.maxPageSize < max ? prefer.maxPageSize : max;
 }

@@ -11,7 +11,7 @@ import { finishJson } from './response-finish.js';
 import type { SkipTokenCodec } from './skip-token.js';
 
 /**
- * Reads of the callRecords collection and of single records (spec §7.1, §7.2): list with $filter, $select and
+ * Reads of the callRecords collection and of single records (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords, https://learn.microsoft.com/graph/api/callrecords-callrecord-get): list with $filter, $select and
  * keyset paging; get with $select and one $expand (sessions, sessions($expand=segments) or participants_v2), whose
  * collections page inside the record with `sessions@odata.nextLink` / `participants_v2@odata.nextLink`.
  */
@@ -86,7 +86,7 @@ export class RecordReader {
     return finishJson(parts, record.hasEvolvable, ctx, size);
   }
 
-  // The expanded collection's first page and, when there is more, its next link (spec §8).
+  // The expanded collection's first page and, when there is more, its next link (https://learn.microsoft.com/graph/api/callrecords-callrecord-get).
   private expanded(ctx: ReadContext, record: RecordRead, id: string, expand: ExpandItem, limit: number): JsonMember[] {
     const items = record.items ?? [];
     const next = items[limit];
@@ -159,7 +159,7 @@ export class RecordReader {
   }
 }
 
-/** The stored record (with a page of a collection when asked), or the 404 Graph answers for an unknown id (spec §7.2). */
+/** The stored record (with a page of a collection when asked), or the 404 Graph answers for an unknown id (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export async function requireRecord(
   store: CallRecordStore,
   id: string,
@@ -173,7 +173,7 @@ export function recordNotFound(id: string): never {
   throw new AppError('NotFound', `Could not find the requested call record '${id}'.`);
 }
 
-// organizer_v2 is auto-expanded (CSDL Core.AutoExpand, spec §5.1) and annotated with its own context.
+// organizer_v2 is auto-expanded (Core.AutoExpand in src/odata/metadata/csdl-callrecords-{v1,beta}.xml) and annotated with its own context.
 function recordParts(
   ctx: ReadContext,
   id: string,

@@ -11,7 +11,7 @@ const EVOLVABLE_REWRITES = Object.entries(EVOLVABLE_ENUM_PROPERTIES).flatMap(([p
 
 /**
  * Joins a response's parts and applies the client's preferences: evolvable enum members become
- * `unknownFutureValue` unless `Prefer: include-unknown-enum-members` (spec §9), and nulls go with
+ * `unknownFutureValue` unless `Prefer: include-unknown-enum-members` (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations), and nulls go with
  * `Prefer: omit-values=nulls`. `mayHaveEvolvable` comes from ingest, so the common case is one copy of each part.
  */
 export function finishJson(
@@ -30,7 +30,7 @@ export function finishJson(
   return { body, contentType: 'json', applied: appliedPreferences(ctx, pageSize) };
 }
 
-// A page size is echoed as the size used, which may be below what the client asked for (Graph's maximum, spec §8).
+// A page size is echoed as the size used, which may be below what the client asked for (Graph's maximum, https://learn.microsoft.com/graph/paging).
 function appliedPreferences(ctx: ReadContext, pageSize: number | undefined): string[] {
   const applied: string[] = [];
   if (pageSize !== undefined && ctx.prefer.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${pageSize}`);

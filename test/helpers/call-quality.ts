@@ -1,5 +1,5 @@
 /**
- * The CQD stream classification of audio streams, written from /work/shared/docs/call-quality-rules.md (not from the
+ * The CQD stream classification of audio streams, written from https://learn.microsoft.com/microsoftteams/stream-classification-in-call-quality-dashboard (not from the
  * generator), so that tests measure generated data the way a call-quality report would.
  */
 import type { Json } from './json.js';

@@ -2,8 +2,8 @@ import type { Json } from './json.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Graph's documented examples, shared read-only beside the checkout. */
-export const FIXTURES_DIR = join(import.meta.dirname, '../../../shared/fixtures/graph-docs');
+/** Graph's documented examples, copied into test/fixtures/graph-docs (its README names each one's page). */
+export const FIXTURES_DIR = join(import.meta.dirname, '../fixtures/graph-docs');
 
 /** A documented response body, parsed. */
 export function fixtureJson(name: string): Json {

@@ -1,5 +1,5 @@
 /**
- * The v1.0 examples of shared/fixtures/graph-docs as test cases: the records to ingest, the documented request and
+ * The v1.0 examples of test/fixtures/graph-docs as test cases: the records to ingest, the documented request and
  * the body Graph documents for it (with the quirks handled as test/http-graph-fixtures.test.ts explains).
  */
 import { fixtureJson } from './fixtures.js';

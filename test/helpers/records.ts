@@ -79,7 +79,7 @@ function range(n: number): number[] {
 }
 
 /**
- * The record as Graph's List returns it (spec §7.1): without `sessions` and `participants_v2`, which only a Get
+ * The record as Graph's List returns it (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords): without `sessions` and `participants_v2`, which only a Get
  * with `$expand` returns.
  */
 export function listPageCopy(record: Record<string, Json>): Record<string, Json> {
@@ -89,7 +89,7 @@ export function listPageCopy(record: Record<string, Json>): Record<string, Json>
 
 /**
  * The record as a Get with `$expand=sessions($expand=segments)` returns it when it has more sessions than one page
- * (spec §7.2): the first `pageSize` sessions and `sessions@odata.nextLink`.
+ * (https://learn.microsoft.com/graph/api/callrecords-callrecord-get): the first `pageSize` sessions and `sessions@odata.nextLink`.
  */
 export function cutShortCopy(record: Record<string, Json>, pageSize = 60): Record<string, Json> {
   const sessions = record.sessions as Json[];

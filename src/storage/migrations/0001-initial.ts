@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('has_evolvable', 'integer', (c) => c.notNull())
     .addColumn('received_at', 'text', (c) => c.notNull())
     .execute();
-  // List order and the startDateTime range filter (spec §7.1) both walk this index.
+  // List order and the startDateTime range filter (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords) both walk this index.
   await db.schema.createIndex('call_records_by_start').on('call_records').columns(['start_key', 'id']).execute();
 
   await db.schema
@@ -41,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('participant_json', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('participants_pk', ['record_id', 'ordinal'])
     .execute();
-  // participants_v2/any(p:p/id eq '…') (spec §7.1), with a startDateTime window and the keyset cursor, is one range
+  // participants_v2/any(p:p/id eq '…') (https://learn.microsoft.com/graph/api/callrecords-cloudcommunications-list-callrecords), with a startDateTime window and the keyset cursor, is one range
   // scan of this index.
   await db.schema
     .createIndex('participants_by_participant')
