@@ -45,11 +45,8 @@ for (const backend of DATABASES) {
 
       const server = await startServer(['--db', database.url, '--retain-days', '200']);
       try {
-        let pass: { removed?: number } | undefined;
-        for (let i = 0; i < 100 && pass === undefined; i++) {
-          pass = server.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'retention pass done');
-          if (pass === undefined) await new Promise((r) => setTimeout(r, 100));
-        }
+        const line = await server.waitForLog((l) => (JSON.parse(l) as { msg: string }).msg === 'retention pass done');
+        const pass = JSON.parse(line) as { removed?: number } | undefined;
         assert.equal(pass?.removed, 1, `one record removed; logs: ${server.logs.join('\n')}`);
         const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
           records: number;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
+import { Agent, request, type ClientRequest } from 'node:http';
 import { BIN, startServer, type ServerProcess } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
 import { openStore } from '../src/storage/open-store.js';
@@ -80,13 +80,21 @@ for (const backend of DATABASES) {
       );
     });
 
-    /** POSTs `count` records and sends SIGTERM while the request is in flight; resolves to the ingest answer. */
+    /**
+     * POSTs `count` records and sends SIGTERM while the request is in flight: the first half of the body goes out, the
+     * server logs the request's arrival, SIGTERM goes, the server logs that it is shutting down, and only then does
+     * the rest of the body follow. Resolves to the ingest answer.
+     */
     async function ingestDuringShutdown(server: ServerProcess, count: number, keepAlive: boolean) {
       const records = Array.from({ length: count }, (_, i) => makeRecord({ id: `shutdown-${i}`, sessions: 5 }));
-      const pending = postJson(`${server.url}/api/callRecords`, records, keepAlive);
-      await new Promise((r) => setTimeout(r, 30));
+      const body = Buffer.from(JSON.stringify(records));
+      const post = postJson(`${server.url}/api/callRecords`, keepAlive);
+      post.write(body.subarray(0, body.length >> 1));
+      await server.waitForLog((l) => l.includes('"msg":"incoming request"') && l.includes('"method":"POST"'));
       const exited = server.stop('SIGTERM');
-      return { answer: await pending, exited };
+      await server.waitForLog((l) => l.includes('"msg":"shutting down: finishing in-flight requests"'));
+      post.end(body.subarray(body.length >> 1));
+      return { answer: await post.answer, exited };
     }
 
     test('SIGTERM lets an in-flight ingest finish, then closes the database and exits 0', async () => {
@@ -116,10 +124,17 @@ for (const backend of DATABASES) {
   });
 }
 
-/** POSTs JSON with node:http; `keepAlive: false` sends Connection: close. Resolves to the status and body. */
-function postJson(url: string, body: unknown, keepAlive: boolean): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
+/**
+ * Starts a JSON POST with node:http whose body the caller writes (`write`, then `end`); `keepAlive: false` sends
+ * Connection: close. `answer` resolves to the status and body.
+ */
+function postJson(
+  url: string,
+  keepAlive: boolean,
+): { write(chunk: Buffer): void; end(chunk: Buffer): void; answer: Promise<{ status: number; text: string }> } {
+  let req!: ClientRequest;
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req = request(
       url,
       {
         method: 'POST',
@@ -135,6 +150,6 @@ function postJson(url: string, body: unknown, keepAlive: boolean): Promise<{ sta
       },
     );
     req.on('error', reject);
-    req.end(JSON.stringify(body));
   });
+  return { write: (chunk) => void req.write(chunk), end: (chunk) => void req.end(chunk), answer };
 }

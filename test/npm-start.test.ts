@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { startServer } from './helpers/server-process.js';
 import { POSTGRES_ENABLED, testSchema } from './helpers/postgres.js';
 
@@ -34,9 +35,12 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const logs: { pid: number; msg: string }[] = [];
+    const lines = createInterface({ input: npm.stdout! });
+    // The server writes into npm's stdout: the pipe ends once npm and the server have both exited.
+    const outputEnded = once(lines, 'close');
     const serving = new Promise<{ pid: number; url: string }>((resolve, reject) => {
       let url = '';
-      createInterface({ input: npm.stdout! }).on('line', (line) => {
+      lines.on('line', (line) => {
         if (!line.startsWith('{')) return; // npm's own banner
         const entry = JSON.parse(line) as { pid: number; msg: string };
         logs.push(entry);
@@ -58,8 +62,11 @@ describe('npm start', () => {
       npm.kill('SIGTERM');
       await exited;
     }
-    // npm has exited; the server it ran must be gone too (not re-parented to init and still listening).
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    // npm has exited; the server it ran must be gone too (not re-parented to init and still listening). Its end
+    // shows as the end of the output it shares with npm; the bound is only for the failure, an orphan that never ends.
+    const bound = new AbortController();
+    await Promise.race([outputEnded, delay(10_000, undefined, { signal: bound.signal }).catch(() => undefined)]);
+    bound.abort();
     const orphan = alive(pid);
     // An orphan would hold this test's stderr open and hang the run: end it before failing.
     if (orphan) process.kill(pid, 'SIGKILL');

@@ -91,10 +91,10 @@ for (const backend of DATABASES) {
         `RSS went from ${(baseline / 2 ** 20).toFixed(0)} MiB to ${(after / 2 ** 20).toFixed(0)} MiB`,
       );
       assert.equal(server.child.exitCode, null, 'the server is still running');
-      // The log is read from the process's stdout as it comes: wait (boundedly) for the mixed batch's line.
+      // The log is read from the process's stdout as it comes: wait for the mixed batch's line.
       const logged = () =>
         server.logs.some((line) => line.includes('"msg":"ingest outcomes"') && line.includes('"rejected":2'));
-      for (let i = 0; i < 50 && !logged(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await server.waitForLog((line) => line.includes('"msg":"ingest outcomes"') && line.includes('"rejected":2'));
       assert.ok(logged(), 'each ingest request logs its counts');
     });
 

@@ -1,192 +1,99 @@
-import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
-import { Retention, scheduleRetention } from '../service/retention.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { Runtime } from '../runtime/runtime.js';
+import { ShutdownSignals } from '../runtime/shutdown-signals.js';
+import { retentionJob } from '../service/retention.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { CallRecordStore } from '../storage/store.js';
-import type { FastifyBaseLogger } from 'fastify';
-import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
-import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
+import { openDatabase } from './open-database.js';
 import { prettyLogStream } from './pretty-log.js';
-import { wholeNumber } from './whole-number.js';
-import { openDatabase, type DatabaseOptions } from './open-database.js';
+import { serveConfig, type ServeConfig, type ServeOptions } from './serve-config.js';
+import { serveDemo } from './serve-demo.js';
 
-/** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
-export interface ServeOptions extends DatabaseOptions {
-  host: string;
-  port: string;
-  publicUrl?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCiphers?: string;
-  bodyLimit: string;
-  logLevel: string;
-  logFormat: string;
-  corsOrigin?: string;
-  retainDays?: string;
-  /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
-  demo?: boolean;
-  /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
-  dbFromEnv?: boolean;
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const LOG_FORMATS = ['json', 'pretty'] as const;
+export type { ServeOptions } from './serve-config.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, closes the database
- * and resolves to exit code 0.
+ * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
+ * background jobs, closes the database and resolves to exit code 0 (1 if shutting down failed).
  */
 export async function serveCommand(opts: ServeOptions): Promise<number> {
-  const port = wholeNumber(opts.port, '--port');
-  const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
-  const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
-  const level = oneOf(opts.logLevel, '--log-level', LOG_LEVELS);
-  const pretty = oneOf(opts.logFormat, '--log-format', LOG_FORMATS) === 'pretty';
-  const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
-  const cors = opts.corsOrigin === undefined ? undefined : corsOrigins(opts.corsOrigin, '--cors-origin');
-  const db = databaseUrl(opts.db);
-  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-    throw new CliError('--tls-cert and --tls-key go together');
-  }
-  const https =
-    opts.tlsCert === undefined || opts.tlsKey === undefined
-      ? undefined
-      : {
-          cert: readPem(expandHome(opts.tlsCert, '--tls-cert')),
-          key: readPem(expandHome(opts.tlsKey, '--tls-key')),
-          ciphers: cipherList(opts.tlsCiphers),
-        };
-  // A signal that arrives while starting is kept, and acted on once the server is up (a demo load or migration is
-  // never cut in half, and the database is always closed).
-  let earlySignal: NodeJS.Signals | undefined;
-  const remember = (signal: NodeJS.Signals) => (earlySignal ??= signal);
-  process.on('SIGINT', remember).on('SIGTERM', remember);
-  const stopRemembering = () => process.off('SIGINT', remember).off('SIGTERM', remember);
-  let store: CallRecordStore;
+  const config = serveConfig(opts);
+  // Caught from here on: a signal while starting is acted on once the server is up (ShutdownSignals).
+  const signals = new ShutdownSignals();
+  let runtime: Runtime;
   try {
-    store = await openDatabase(opts);
+    runtime = await startRuntime(opts, config);
   } catch (error) {
-    stopRemembering();
+    signals.release();
     throw error;
   }
-  const app = await createApp({
-    store,
-    clock: systemClock,
-    publicUrl,
-    bodyLimit,
-    logger: pretty ? { level, stream: prettyLogStream(process.stdout) } : { level },
-    corsOrigins: cors,
-    https,
-  });
-  const demoRefused = opts.demo === true ? demoRefusal(db, opts.dbFromEnv === true) : undefined;
-  if (demoRefused !== undefined) app.log.info(`demo: not loaded: ${demoRefused}; serving the database as it is`);
-  if (opts.demo === true && demoRefused === undefined) {
-    try {
-      await loadDemo(app.log, store);
-    } catch (error) {
-      stopRemembering();
-      await app.close();
-      await store.close();
-      throw error;
-    }
-  }
+  const signal = await signals.first();
+  const { log } = runtime.deps;
+  log.info({ signal }, 'shutting down: finishing in-flight requests');
   try {
-    await app.listen({ host: opts.host, port });
+    await runtime.stop();
+    return 0;
   } catch (error) {
-    stopRemembering();
+    log.error({ err: error }, 'shutdown failed');
+    return 1;
+  } finally {
+    signals.release();
+  }
+}
+
+/**
+ * Opens the database and builds the runtime around it — the app as its server, retention as its job — loads the
+ * demo when asked, and starts it. On a failure, whatever was opened is closed again.
+ */
+async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
+  const clock = systemClock;
+  const store = await openDatabase(opts);
+  let app: FastifyInstance;
+  try {
+    app = await createApp({
+      store,
+      clock,
+      publicUrl: config.publicUrl,
+      bodyLimit: config.bodyLimit,
+      logger: config.pretty
+        ? { level: config.level, stream: prettyLogStream(process.stdout) }
+        : { level: config.level },
+      corsOrigins: config.corsOrigins,
+      https: config.https,
+    });
+  } catch (error) {
     await store.close();
-    throw new CliError(`cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
+    throw error;
   }
-  app.log.info({ db: redactPassword(db), records: (await store.health()).records }, 'callrecords is serving');
-  const retention =
-    retainDays === undefined
-      ? undefined
-      : scheduleRetention(new Retention(store, systemClock, retainDays), RETENTION_INTERVAL_MS, (outcome) =>
-          outcome instanceof Error
-            ? app.log.error({ err: outcome }, 'retention pass failed')
-            : app.log.info({ retainDays, ...outcome }, 'retention pass done'),
-        );
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      void app
-        .close()
-        .then(() => retention?.stop())
-        .then(() => store.close())
-        .then(
-          () => resolve(0),
-          (error: unknown) => {
-            app.log.error({ err: error }, 'shutdown failed');
-            resolve(1);
-          },
-        );
-    };
-    // Listen before letting go of the startup listener: a signal libuv holds but has not dispatched yet is kept.
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    stopRemembering();
-    if (earlySignal !== undefined) stop(earlySignal);
-  });
-}
-
-// The demo is made-up data: it goes only where a newcomer trying `npm start` expects it, never into a database
-// someone configured (CALLRECORDS_DB) or into PostgreSQL, which is where real archives live.
-function demoRefusal(db: string, fromEnv: boolean): string | undefined {
-  if (!db.startsWith('sqlite:')) return 'the demo only goes into a SQLite database, never into PostgreSQL';
-  if (fromEnv && db !== DEFAULT_DATABASE_URL) {
-    return `the database comes from CALLRECORDS_DB; the demo only goes into the default ${DEFAULT_DATABASE_URL} or a --db given on the command line`;
+  const runtime = new Runtime({ log: app.log, clock })
+    .closeLast(store)
+    .serve({ start: () => listen(app, config, store), stop: () => app.close() });
+  if (config.retainDays !== undefined) {
+    runtime.addJob(
+      'retention',
+      retentionJob({ store, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+    );
   }
-  return undefined;
-}
-
-async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise<void> {
-  log.info('demo: loading the demo tenant if the database is empty');
-  const outcome = await loadDemoData(store, systemClock);
-  if (!outcome.loaded) {
-    log.info({ records: outcome.records }, 'demo: the database already holds records; no demo data loaded');
-    return;
-  }
-  const { summary, calls, from, to, seconds } = outcome;
-  const level = summary.rejected > 0 ? 'warn' : 'info';
-  log[level](
-    {
-      calls,
-      records: summary.received,
-      inserted: summary.inserted,
-      updated: summary.updated,
-      rejected: summary.rejected,
-      from,
-      to,
-      seconds: Number(seconds.toFixed(2)),
-    },
-    `demo: loaded ${calls} calls (${summary.received} record versions, ${from.slice(0, 10)} to ${to.slice(0, 10)}) in ${seconds.toFixed(1)} s`,
-  );
-}
-
-// A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.
-function cipherList(ciphers: string | undefined): string | undefined {
-  if (ciphers === undefined) return undefined;
   try {
-    createSecureContext({ ciphers });
+    if (opts.demo === true) await serveDemo(app.log, store, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
+    await runtime.start();
   } catch (error) {
-    throw new CliError(`--tls-ciphers: ${(error as Error).message}`);
+    await runtime.stop();
+    throw error;
   }
-  return ciphers;
+  return runtime;
 }
 
-function readPem(path: string): Buffer {
+/** Listens where the options say and logs that it is serving, with the database and how many records it holds. */
+async function listen(app: FastifyInstance, config: ServeConfig, store: Pick<CallRecordStore, 'health'>) {
   try {
-    return readFileSync(path);
+    await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
+  app.log.info({ db: redactPassword(config.db), records: (await store.health()).records }, 'callrecords is serving');
 }

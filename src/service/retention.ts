@@ -1,8 +1,13 @@
 import type { Clock } from '../clock.js';
 import { toSortableUtc } from '../domain/datetime.js';
+import { periodicJob } from '../runtime/periodic-job.js';
+import type { JobFactory } from '../runtime/runtime.js';
 import type { CallRecordStore } from '../storage/store.js';
 
 const DAY_MS = 86_400_000;
+
+/** The store's part in retention: removing the records that ended before a cutoff. */
+export type ExpiringStore = Pick<CallRecordStore, 'expire'>;
 
 /** What one retention pass did. */
 export interface RetentionPass {
@@ -17,8 +22,8 @@ export interface RetentionPass {
  */
 export class Retention {
   constructor(
-    private readonly store: CallRecordStore,
-    private readonly clock: Clock,
+    private readonly store: ExpiringStore,
+    private readonly clock: Pick<Clock, 'now'>,
     readonly retainDays: number,
   ) {
     if (!Number.isInteger(retainDays) || retainDays < 1) throw new RangeError('retainDays must be a whole number ≥ 1');
@@ -35,27 +40,19 @@ export class Retention {
   }
 }
 
-/** A retention pass now and then every `intervalMs`, one at a time; `stop()` waits for a running pass. */
-export function scheduleRetention(
-  retention: Retention,
-  intervalMs: number,
-  report: (outcome: RetentionPass | Error) => void,
-): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const pass = () => {
-    running = retention.runOnce().then(report, (error: unknown) => report(error as Error));
-  };
-  pass();
-  const timer = setInterval(() => {
-    if (!stopped) void running.then(pass);
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
+/**
+ * The retention job: a pass at start and then every `intervalMs` of the runtime's clock, one at a time, each logged
+ * ("retention pass done" with the cutoff and the count removed, or "retention pass failed").
+ */
+export function retentionJob(options: { store: ExpiringStore; retainDays: number; intervalMs: number }): JobFactory {
+  const { store, retainDays, intervalMs } = options;
+  return ({ clock, log }) => {
+    const retention = new Retention(store, clock, retainDays);
+    return periodicJob({
+      clock,
+      intervalMs,
+      run: async () => log.info({ retainDays, ...(await retention.runOnce()) }, 'retention pass done'),
+      onError: (error) => log.error({ err: error }, 'retention pass failed'),
+    });
   };
 }

@@ -58,14 +58,19 @@ export interface ServerProcess {
   url: string;
   /** Log lines the server wrote so far (JSON). */
   logs: string[];
+  /**
+   * Resolves to the first log line (so far or to come) that `matches`; rejects if the server's output ends without
+   * one, so a test waits on the line itself rather than polling.
+   */
+  waitForLog(matches: (line: string) => boolean): Promise<string>;
   /** Sends a signal and resolves to the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
  * Starts `callrecords serve --port 0 …args` and resolves once it is serving: it learns the port from the server's
- * "Server listening at" log line and waits for "callrecords is serving", logged just before the signal handlers are
- * installed (a SIGTERM before them would kill the process outright), so the log level must be info or lower.
+ * "Server listening at" log line and waits for "callrecords is serving", logged once the server listens and before
+ * the background jobs start, so the log level must be info or lower.
  */
 export async function startServer(
   args: string[],
@@ -77,6 +82,8 @@ export async function startServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  const waiters = new Set<{ matches(line: string): boolean; resolve(line: string): void; reject(e: Error): void }>();
+  let ended = false;
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -85,8 +92,19 @@ export async function startServer(
       reject(new Error(`server did not start: ${stderr}`));
     }, options.startTimeoutMs ?? 20_000);
     let listening: string | undefined;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('close', () => {
+      ended = true;
+      for (const waiter of waiters) waiter.reject(new Error(`the server's log ended; it wrote:\n${logs.join('\n')}`));
+      waiters.clear();
+    });
+    lines.on('line', (line) => {
       logs.push(line);
+      for (const waiter of waiters) {
+        if (!waiter.matches(line)) continue;
+        waiters.delete(waiter);
+        waiter.resolve(line);
+      }
       const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(line);
       if (match) listening = match[1]!;
       if (listening !== undefined && line.includes('"msg":"callrecords is serving"')) {
@@ -103,6 +121,12 @@ export async function startServer(
     child,
     url,
     logs,
+    waitForLog: (matches) => {
+      const found = logs.find(matches);
+      if (found !== undefined) return Promise.resolve(found);
+      if (ended) return Promise.reject(new Error(`the server's log ended; it wrote:\n${logs.join('\n')}`));
+      return new Promise((resolve, reject) => waiters.add({ matches, resolve, reject }));
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

@@ -1,6 +1,7 @@
 import type { Json } from './json.js';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../src/clock.js';
+import { FakeClock } from '../../src/fake-clock.js';
 import { createApp } from '../../src/http/create-app.js';
 import type { CallRecordStore } from '../../src/storage/store.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
@@ -9,7 +10,8 @@ import { POSTGRES_ENABLED, testSchema } from './postgres.js';
 
 /** The instant every test app believes it is. */
 export const FIXED_NOW = new Date('2026-11-26T12:00:00.000Z');
-export const fixedClock: Clock = { now: () => FIXED_NOW };
+/** A clock that stays at FIXED_NOW (nothing advances it). */
+export const fixedClock: Clock = new FakeClock(FIXED_NOW);
 
 /** A backend a contract test runs against. */
 export interface StoreUnderTest {

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { CliError } from './cli-error.js';
+import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
+import type { DatabaseOptions } from './open-database.js';
+import { wholeNumber } from './whole-number.js';
+
+/** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
+export interface ServeOptions extends DatabaseOptions {
+  host: string;
+  port: string;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCiphers?: string;
+  bodyLimit: string;
+  logLevel: string;
+  logFormat: string;
+  corsOrigin?: string;
+  retainDays?: string;
+  /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
+  demo?: boolean;
+  /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
+  dbFromEnv?: boolean;
+}
+
+/** The options of `callrecords serve`, checked and converted; the database is not opened yet. */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  bodyLimit: number;
+  retainDays: number | undefined;
+  level: (typeof LOG_LEVELS)[number];
+  pretty: boolean;
+  publicUrl: string | undefined;
+  corsOrigins: readonly string[] | undefined;
+  /** The database URL, `~` expanded. */
+  db: string;
+  https: { cert: Buffer; key: Buffer; ciphers: string | undefined } | undefined;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/** Checks the options of `callrecords serve`; a wrong one is a CliError naming it (exit code 2). */
+export function serveConfig(opts: ServeOptions): ServeConfig {
+  const port = wholeNumber(opts.port, '--port');
+  const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
+  const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
+  const level = oneOf(opts.logLevel, '--log-level', LOG_LEVELS);
+  const pretty = oneOf(opts.logFormat, '--log-format', LOG_FORMATS) === 'pretty';
+  const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
+  const cors = opts.corsOrigin === undefined ? undefined : corsOrigins(opts.corsOrigin, '--cors-origin');
+  const db = databaseUrl(opts.db);
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw new CliError('--tls-cert and --tls-key go together');
+  }
+  const https =
+    opts.tlsCert === undefined || opts.tlsKey === undefined
+      ? undefined
+      : {
+          cert: readPem(expandHome(opts.tlsCert, '--tls-cert')),
+          key: readPem(expandHome(opts.tlsKey, '--tls-key')),
+          ciphers: cipherList(opts.tlsCiphers),
+        };
+  return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
+}
+
+// A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.
+function cipherList(ciphers: string | undefined): string | undefined {
+  if (ciphers === undefined) return undefined;
+  try {
+    createSecureContext({ ciphers });
+  } catch (error) {
+    throw new CliError(`--tls-ciphers: ${(error as Error).message}`);
+  }
+  return ciphers;
+}
+
+function readPem(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,44 @@
+/** The signals that ask a server to shut down gracefully. */
+export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** The part of `process` that delivers signals (tests pass an EventEmitter). */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/**
+ * Catches SIGINT and SIGTERM from the moment it is made, so that a signal that arrives while the server starts is
+ * kept (a demo load or migration is never cut in half, and the database is always closed) and acted on once
+ * `first()` is awaited. There is one listener from start to end, so no signal falls between two.
+ */
+export class ShutdownSignals {
+  #first: NodeJS.Signals | undefined;
+  #received: Promise<NodeJS.Signals>;
+  readonly #catch: (signal: NodeJS.Signals) => void;
+
+  constructor(private readonly source: SignalSource = process) {
+    let resolve!: (signal: NodeJS.Signals) => void;
+    this.#received = new Promise((r) => (resolve = r));
+    this.#catch = (signal) => {
+      this.#first ??= signal;
+      resolve(this.#first);
+    };
+    for (const signal of SHUTDOWN_SIGNALS) source.on(signal, this.#catch);
+  }
+
+  /**
+   * Resolves to the first signal caught. From then on that signal is no longer caught, so sending it again ends the
+   * process at once (its default action) if shutting down hangs; the other one is still caught and ignored.
+   */
+  async first(): Promise<NodeJS.Signals> {
+    const signal = await this.#received;
+    this.source.off(signal, this.#catch);
+    return signal;
+  }
+
+  /** Stops catching both signals. */
+  release(): void {
+    for (const signal of SHUTDOWN_SIGNALS) this.source.off(signal, this.#catch);
+  }
+}
