@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
+import { checkTls } from '../http/server-limits.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
 import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
 import { redactPassword } from '../storage/database-url.js';
@@ -62,6 +63,8 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
           key: readPem(expandHome(opts.tlsKey, '--tls-key')),
           ciphers: cipherList(opts.tlsCiphers),
         };
+  // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
+  if (https !== undefined) checkTls(https);
   // A signal that arrives while starting is kept, and acted on once the server is up (a demo load or migration is
   // never cut in half, and the database is always closed).
   let earlySignal: NodeJS.Signals | undefined;
