@@ -74,7 +74,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  // Outside every surface: a 404 in the Graph shape; a body is parsed as before the surfaces had their own parsers.
+  // Outside every surface a path is a 404 in the Graph shape. Its body still meets the ingest parser first (a bad body
+  // or media type answers 400, 413 or 415 before the 404), as it did before the surfaces were split.
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
 
