@@ -46,18 +46,14 @@ export const graphPlugin: FastifyPluginAsync<GraphPluginOptions> = async (graph,
     );
   });
   registerMetadataRoutes(graph, version);
-  graph.route({
-    // Writes are routed here too so that they meet the hook above (405), not the not-found handler.
-    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    url: '/*',
-    handler: async (request, reply) => {
-      const url = request.raw.url ?? '';
-      const queryStart = url.indexOf('?');
-      const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
-      const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
-      const ctx = readContext(request, version, publicUrl);
-      send(reply, await dispatch(readers, ctx, path, rawQuery));
-    },
+  // GET (and HEAD) only: a write on any path of this prefix meets the hook above, routed or not.
+  graph.get('/*', async (request, reply) => {
+    const url = request.raw.url ?? '';
+    const queryStart = url.indexOf('?');
+    const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
+    const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const ctx = readContext(request, version, publicUrl);
+    send(reply, await dispatch(readers, ctx, path, rawQuery));
   });
 };
 
