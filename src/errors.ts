@@ -30,15 +30,30 @@ export interface ErrorDetail {
   target?: string;
 }
 
-/** An expected failure with a Graph error code and a message written for the client. */
+/**
+ * An expected failure with a Graph error code and a message written for the client. A `cause` (e.g. the driver's
+ * error) is logged by the HTTP error handler and never sent.
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly ErrorDetail[] | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: readonly ErrorDetail[]) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details?: readonly ErrorDetail[], options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+  }
+}
+
+/**
+ * A configuration mistake found below the CLI — a database URL that names no database, a certificate that cannot be
+ * read — which no request caused and no retry mends. The CLI reports it as one line with exit code 2; it never
+ * becomes a Graph error.
+ */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
   }
 }

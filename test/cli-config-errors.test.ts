@@ -10,6 +10,8 @@ import { once } from 'node:events';
 import { BIN, runCli } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
 import { prettyLine } from '../src/cli/pretty-log.js';
+import { AppError, ConfigError } from '../src/errors.js';
+import { openStore } from '../src/storage/open-store.js';
 
 describe('callrecords configuration errors', () => {
   let dir: string;
@@ -82,6 +84,47 @@ describe('callrecords configuration errors', () => {
       refuses([command], /there is no database at .*missing\.db/, { CALLRECORDS_DB: db('missing.db') });
     }
     assert.equal(existsSync(join(dir, 'missing.db')), false);
+  });
+
+  test('a --db URL that names no database is a configuration error in every command, not a Graph BadRequest', () => {
+    const file = join(dir, 'one.ndjson');
+    writeFileSync(file, `${JSON.stringify(makeRecord({ id: 'cfg-1' }))}\n`);
+    const cases: [string[], RegExp][] = [
+      [
+        ['export', '--db', 'mysql://db.internal/calls'],
+        /unknown database URL 'mysql:\/\/db\.internal\/calls': expected sqlite:/,
+      ],
+      [['migrate', '--db', 'sqlite:'], /database URL 'sqlite:' names no file; use sqlite:<path>/],
+      [['import', file, '--db', 'postgres://u@127.0.0.1/x?schema=Bad-Name'], /schema 'Bad-Name' must be lower-case/],
+      [
+        ['serve', '--port', '0', '--db', 'postgres://u:pw@[bad/x'],
+        /database URL 'postgres:\/\/u:\*\*\*@\[bad\/x' is not a valid/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const res = refuses(args, message);
+      assert.doesNotMatch(res.stderr, /BadRequest/);
+    }
+  });
+
+  test('opening a store with such a URL throws a ConfigError, which no HTTP error handler would answer as a 400', async () => {
+    for (const url of ['mysql://db.internal/calls', 'sqlite:', 'postgres://u@127.0.0.1/x?schema=Bad-Name']) {
+      await assert.rejects(
+        openStore(url),
+        (error) => error instanceof ConfigError && !(error instanceof AppError),
+        url,
+      );
+    }
+  });
+
+  test('a certificate or key that is not PEM stops serve with one line, before the database is opened', () => {
+    const pem = join(dir, 'not-a.pem');
+    writeFileSync(pem, 'not a certificate\n');
+    refuses(
+      ['serve', '--port', '0', '--db', db('tls.db'), '--tls-cert', pem, '--tls-key', pem],
+      /the TLS certificate and key cannot be used: .*PEM/,
+    );
+    assert.equal(existsSync(join(dir, 'tls.db')), false, 'refused before opening the database');
   });
 
   test('import of a directory says so', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { AppError } from '../errors.js';
+import { AppError, ConfigError } from '../errors.js';
 import { CliError } from './cli-error.js';
 import { EXIT_TRY_AGAIN, isTemporary } from './open-database.js';
 import { optionsFor } from './options.js';
@@ -76,7 +76,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof CliError || error instanceof AppError) {
+    // A configuration mistake, found here or in a layer below (ConfigError), is one line and exit 2, never a stack.
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof AppError) {
       process.stderr.write(`callrecords: ${error.message}\n`);
       if (isTemporary(error)) return EXIT_TRY_AGAIN;
       return error instanceof CliError ? error.exitCode : 2;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import { checkTls } from '../http/server-limits.js';
 import { CliError } from './cli-error.js';
 import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
 import type { DatabaseOptions } from './open-database.js';
@@ -63,6 +64,8 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
           key: readPem(expandHome(opts.tlsKey, '--tls-key')),
           ciphers: cipherList(opts.tlsCiphers),
         };
+  // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
+  if (https !== undefined) checkTls(https);
   return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
 }
 

@@ -1,25 +1,36 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
-import { partialRecordsPage, type PartialRecordsRequest } from '../service/partial-records.js';
-import { recordNotFound } from '../service/record-reader.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { ArchiveStatus } from '../service/archive-status.js';
+import type { PartialRecordsRequest } from '../service/partial-records.js';
+import type { RecordHistory } from '../service/record-history.js';
+import { installErrorHandler } from './error-handler.js';
+import { ingestFormat, registerIngestBodyParser } from './ingest-body.js';
 
-/** Media types accepted by POST /api/callRecords, and how each body is split into records. */
-export const INGEST_MEDIA_TYPES = {
-  json: ['application/json'],
-  ndjson: ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'],
-} as const;
+/** What the archive API is built from: one service per concern, never the store itself. */
+export interface ApiPluginOptions {
+  ingest: IngestService;
+  history: RecordHistory;
+  status: ArchiveStatus;
+  clock: Clock;
+  /** The largest request body accepted, in bytes (the ingest body parser refuses more as it reads). */
+  bodyLimit: number;
+}
 
 /**
- * The service's own API beside Graph's: ingest (POST /api/callRecords), partial records (GET /api/callRecords?
- * partial=true), history (versions) and health.
- * See docs/api.md.
+ * The service's own API beside Graph's, registered with the prefix `/api`: ingest (POST /api/callRecords), partial
+ * records (GET /api/callRecords?partial=true), history (versions) and health. Each route decodes the request, makes
+ * one service call and encodes its answer. See docs/api.md.
  */
-export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, ingest: IngestService): void {
-  app.post('/api/callRecords', async (request, reply) => {
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, options) => {
+  const { ingest, history, status } = options;
+  installErrorHandler(api, options.clock);
+  registerIngestBodyParser(api, options.bodyLimit);
+
+  api.post('/callRecords', async (request, reply) => {
     // The body parser (ingest-body.ts) has split the body into records; Fastify skips it for an empty body.
     const body = request.body as BodyItems | undefined;
     const { items, single } = body ?? new BodyItemsReader(ingestFormat(request.headers['content-type'])).end();
@@ -34,47 +45,23 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
     void reply.header('content-type', 'application/json; charset=utf-8').send({ summary, value: outcomes });
   });
 
-  app.get<{ Querystring: PartialRecordsRequest }>('/api/callRecords', async (request) =>
-    partialRecordsPage(store, request.query),
+  api.get<{ Querystring: PartialRecordsRequest }>('/callRecords', async (request) =>
+    status.partialRecords(request.query),
   );
 
-  app.get<{ Params: { id: string } }>('/api/callRecords/:id/versions', async (request) => {
-    // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
-    if (request.params.id.includes('\0')) recordNotFound(request.params.id);
-    const versions = await store.listVersions(request.params.id);
-    if (versions.length === 0) recordNotFound(request.params.id);
-    return { id: request.params.id, value: versions };
-  });
-
-  app.get<{ Params: { id: string; version: string } }>(
-    '/api/callRecords/:id/versions/:version',
-    async (request, reply) => {
-      const { id, version } = request.params;
-      if (!/^\d{1,15}$/.test(version)) throw new AppError('BadRequest', `'${version}' is not a version number.`);
-      const raw = id.includes('\0') ? undefined : await store.getVersion(id, Number(version));
-      if (raw === undefined) throw new AppError('NotFound', `Call record '${id}' has no version ${version}.`);
-      void reply.header('content-type', 'application/json; charset=utf-8').send(raw);
-    },
+  api.get<{ Params: { id: string } }>('/callRecords/:id/versions', async (request) =>
+    history.versions(request.params.id),
   );
 
-  app.get('/api/health', async (request) => {
-    try {
-      const health = await store.health();
-      return {
-        status: 'ok',
-        database: { kind: health.kind, status: 'ok' },
-        records: health.records,
-        partial: health.partial,
-        oldestRecord: health.oldest && { id: health.oldest.id, startDateTime: health.oldest.startKey },
-        newestRecord: health.newest && { id: health.newest.id, startDateTime: health.newest.startKey },
-      };
-    } catch (error) {
-      // The driver's message can name the database's host, user or path: it goes to the log, not to the caller.
-      request.log.error({ err: error }, 'health check: the database is not available');
-      throw new AppError('serviceNotAvailable', 'The database is not available.');
-    }
+  api.get<{ Params: { id: string; version: string } }>('/callRecords/:id/versions/:version', async (request, reply) => {
+    const { id, version } = request.params;
+    if (!/^\d{1,15}$/.test(version)) throw new AppError('BadRequest', `'${version}' is not a version number.`);
+    const raw = await history.version(id, Number(version));
+    void reply.header('content-type', 'application/json; charset=utf-8').send(raw);
   });
-}
+
+  api.get('/health', async () => status.health());
+};
 
 function rejection(outcome: ItemOutcome): AppError {
   const findings = outcome.errors ?? [outcome.reason ?? 'invalid'];
@@ -93,10 +80,4 @@ function allRejected(outcomes: readonly ItemOutcome[]): AppError {
     `All ${outcomes.length} call records were rejected; nothing was stored.`,
     details,
   );
-}
-
-/** How a body of this content type is split into records: `ndjson` for the NDJSON media types, else `json`. */
-export function ingestFormat(contentType: string | undefined): 'json' | 'ndjson' {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(mediaType) ? 'ndjson' : 'json';
 }

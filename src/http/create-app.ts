@@ -3,12 +3,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
+import { RecordHistory } from '../service/record-history.js';
 import type { CallRecordStore } from '../storage/store.js';
-import { registerApiRoutes } from './api-routes.js';
+import { apiPlugin } from './api-routes.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
-import { registerGraphRoutes } from './graph-routes.js';
+import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
@@ -31,8 +33,10 @@ export interface AppDeps {
 }
 
 /**
- * Builds the HTTP app in one place: request ids, body parsing, the Graph routes, the service API and the one error
- * handler, in that order (ARCHITECTURE.md, "A request").
+ * Builds the HTTP app in one place. The root holds only what every request meets, whatever its path: request ids,
+ * `client-request-id`, CORS, the 503 while closing, and the Graph-shaped answer to errors raised before routing.
+ * Each HTTP surface is an encapsulated plugin under its own prefix, with its own hooks, body parsers and error and
+ * not-found handlers: Graph (`/v1.0`, `/beta`) and the archive API (`/api`). See src/http/README.md.
  */
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -70,9 +74,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
 
+  // Outside every surface a path is a 404 in the Graph shape. Its body still meets the ingest parser first (a bad body
+  // or media type answers 400, 413 or 415 before the 404), as it did before the surfaces were split.
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
-  registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
-  registerApiRoutes(app, deps.store, new IngestService(deps.store, deps.clock));
+
+  const { clock, store, publicUrl } = deps;
+  const readers = await createGraphReaders(store);
+  for (const version of API_VERSIONS) {
+    await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
+  }
+  const ingest = new IngestService(store, clock);
+  const [history, status] = [new RecordHistory(store), new ArchiveStatus(store)];
+  await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
   return app;
 }

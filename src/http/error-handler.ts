@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError, type ErrorCode } from '../errors.js';
+import { isDatabaseUnavailable } from '../storage/unavailable.js';
 import { ERROR_STATUS, RETRY_AFTER_SECONDS, graphErrorBody } from './error-response.js';
 
 // Fastify's own request errors, as Graph codes; any other 4xx from Fastify is a BadRequest.
@@ -12,9 +13,15 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: 'BadRequest',
 };
 
+/** What a client is told when the database cannot be reached; the driver's error goes to the log only. */
+const DATABASE_UNAVAILABLE = 'The database is not available.';
+
 /**
- * The one error handler: an AppError becomes its status and the Graph error body (https://learn.microsoft.com/graph/errors); anything unexpected is
- * logged with the request id and answered 500 `generalException` without internals.
+ * The one error handler, which every HTTP surface installs in its own context (with the not-found handler): an
+ * AppError becomes its status and the Graph error body (https://learn.microsoft.com/graph/errors); a driver error
+ * that means the database is unreachable (src/storage/unavailable.ts) becomes 503 `serviceNotAvailable` with
+ * `Retry-After`; anything else unexpected is logged with the request id and answered 500 `generalException` without
+ * internals.
  */
 export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -22,6 +29,7 @@ export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
     let message = error.message;
     if (error instanceof AppError) {
       code = error.code;
+      if (error.cause !== undefined) request.log.error({ err: error.cause }, error.message);
     } else if (error.code !== undefined && FASTIFY_CODES[error.code] !== undefined) {
       code = FASTIFY_CODES[error.code]!;
       if (code === 'requestEntityTooLarge')
@@ -30,6 +38,11 @@ export function installErrorHandler(app: FastifyInstance, clock: Clock): void {
         message = `Content type '${request.headers['content-type'] ?? ''}' is not supported; send application/json or application/x-ndjson.`;
     } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       code = 'BadRequest';
+    } else if (isDatabaseUnavailable(error)) {
+      // The driver's message can name the database's host, user or path: it goes to the log, not to the caller.
+      request.log.error({ err: error }, 'the database is not available');
+      code = 'serviceNotAvailable';
+      message = DATABASE_UNAVAILABLE;
     } else {
       request.log.error({ err: error }, 'unexpected error');
       code = 'generalException';

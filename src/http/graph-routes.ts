@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { parseQueryOptions } from '../odata/query-options.js';
 import { parseResourcePath } from '../odata/resource-path.js';
 import type { ReadContext, ReadResult } from '../service/read-context.js';
 import type { GraphReaders } from '../service/graph-readers.js';
 import { allowedOptions } from './allowed-options.js';
+import { installErrorHandler } from './error-handler.js';
 import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
 import { parsePrefer } from './prefer.js';
@@ -12,15 +14,30 @@ import { parsePrefer } from './prefer.js';
 /** The API versions served, each under its own root like graph.microsoft.com (https://learn.microsoft.com/graph/use-the-api). */
 export const API_VERSIONS = ['v1.0', 'beta'] as const;
 
+/** What the Graph surface of one API version is built from. */
+export interface GraphPluginOptions {
+  version: (typeof API_VERSIONS)[number];
+  readers: GraphReaders;
+  clock: Clock;
+  /** The public base URL for @odata.context and next links; default: from each request. */
+  publicUrl: string | undefined;
+}
+
 /**
- * The Graph read API: `/{version}/communications/callRecords…`. The path and the raw query string are parsed here
- * with the OData parsers (never Fastify's query parser, which turns `+` into a space — dependencies.md, trap 1);
- * every write method answers 405 because the Graph API is read-only (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview).
+ * The Graph read API of one version, registered with the prefix `/{version}`: `$metadata` and
+ * `/communications/callRecords…`. The path and the raw query string are parsed here with the OData parsers (never
+ * Fastify's query parser, which turns `+` into a space — dependencies.md, trap 1); every write method answers 405
+ * because the Graph API is read-only (https://learn.microsoft.com/graph/api/resources/callrecords-api-overview).
  */
-export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders, publicUrl: string | undefined): void {
-  // Writes are refused before any body is read, so a write gets 405 whatever its body or content type.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || !isGraphPath(request.url)) return;
+export const graphPlugin: FastifyPluginAsync<GraphPluginOptions> = async (graph, options) => {
+  const { version, readers, publicUrl } = options;
+  installErrorHandler(graph, options.clock);
+  // Writes are refused before any body is read, so a write gets 405 whatever its body or content type, and no Graph
+  // request has a body to parse. Fastify sends the bare prefix (`/v1.0`, no slash) to this surface's not-found
+  // handler too; it is not a Graph path, so it is not refused here and its body meets the root's parsers, as an
+  // unknown path's does.
+  graph.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || !isGraphPath(request.url, version)) return;
     void reply.header('allow', 'GET, HEAD');
     throw new AppError(
       'MethodNotAllowed',
@@ -28,26 +45,20 @@ export function registerGraphRoutes(app: FastifyInstance, readers: GraphReaders,
         'Add records with POST /api/callRecords.',
     );
   });
-  registerMetadataRoutes(app, API_VERSIONS);
-  for (const version of API_VERSIONS) {
-    app.route({
-      // Writes are routed here too so that they meet the hook above (405), not the not-found handler.
-      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      url: `/${version}/*`,
-      handler: async (request, reply) => {
-        const url = request.raw.url ?? '';
-        const queryStart = url.indexOf('?');
-        const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
-        const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
-        const ctx = readContext(request, version, publicUrl);
-        send(reply, await dispatch(readers, ctx, path, rawQuery));
-      },
-    });
-  }
-}
+  registerMetadataRoutes(graph, version);
+  // GET (and HEAD) only: a write on any path of this prefix meets the hook above, routed or not.
+  graph.get('/*', async (request, reply) => {
+    const url = request.raw.url ?? '';
+    const queryStart = url.indexOf('?');
+    const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
+    const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
+    const ctx = readContext(request, version, publicUrl);
+    send(reply, await dispatch(readers, ctx, path, rawQuery));
+  });
+};
 
-function isGraphPath(url: string): boolean {
-  return API_VERSIONS.some((version) => url.startsWith(`/${version}/`));
+function isGraphPath(url: string, version: string): boolean {
+  return url.startsWith(`/${version}/`);
 }
 
 async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, rawQuery: string): Promise<ReadResult> {

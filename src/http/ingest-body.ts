@@ -6,11 +6,17 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
-import { INGEST_MEDIA_TYPES, ingestFormat } from './api-routes.js';
+
+/** Media types accepted by POST /api/callRecords, and how each body is split into records. */
+export const INGEST_MEDIA_TYPES = {
+  json: ['application/json'],
+  ndjson: ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'],
+} as const;
 
 /**
- * Makes readIngestBody the app's only body parser, for the ingest media types: too many records are refused before
- * the rest is read, invalid UTF-8 is refused rather than replaced, and errors come with line numbers.
+ * Makes readIngestBody the only body parser of a surface (its encapsulated context), for the ingest media types: too
+ * many records are refused before the rest is read, invalid UTF-8 is refused rather than replaced, and errors come
+ * with line numbers. Any other media type is refused 415.
  */
 export function registerIngestBodyParser(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
@@ -74,4 +80,10 @@ export function readIngestBody(
     const onClose = () => onError(new Error('the connection closed before the end of the body'));
     payload.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
+}
+
+/** How a body of this content type is split into records: `ndjson` for the NDJSON media types, else `json`. */
+export function ingestFormat(contentType: string | undefined): 'json' | 'ndjson' {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (INGEST_MEDIA_TYPES.ndjson as readonly string[]).includes(mediaType) ? 'ndjson' : 'json';
 }

@@ -4,7 +4,9 @@
  * docs/api.md ("Limits") and the README's option table (`--tls-ciphers`).
  */
 import type { IncomingMessage } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import type { Clock } from '../clock.js';
+import { ConfigError } from '../errors.js';
 import { graphClientErrorHandler } from './client-errors.js';
 
 /** How long a request's headers, and the whole request with its body, may take to arrive. */
@@ -37,6 +39,25 @@ export const DEFAULT_TLS_CIPHERS = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
+/** A TLS certificate and key (PEM), and optionally the cipher suites that replace the default ones. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+  ciphers?: string | undefined;
+}
+
+/**
+ * Checks that OpenSSL can use a certificate and key (PEM, and a key that matches the certificate): otherwise a
+ * `ConfigError` naming OpenSSL's reason, so that a file that is no PEM stops the start with one line, not a stack.
+ */
+export function checkTls(tls: TlsFiles): void {
+  try {
+    createSecureContext({ cert: tls.cert, key: tls.key });
+  } catch (error) {
+    throw new ConfigError(`the TLS certificate and key cannot be used: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** How often Node checks for requests past their timeouts: often enough that a timeout is kept within a quarter. */
 export function checkingInterval(timeouts: RequestTimeouts): number {
   return Math.max(10, Math.min(5_000, Math.floor(timeouts.headersMs / 4), Math.floor(timeouts.requestMs / 4)));
@@ -49,9 +70,10 @@ export function checkingInterval(timeouts: RequestTimeouts): number {
 export function serverLimitOptions(options: {
   clock: Clock;
   timeouts?: RequestTimeouts | undefined;
-  https?: { cert: Buffer; key: Buffer; ciphers?: string | undefined } | undefined;
+  https?: TlsFiles | undefined;
 }) {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  if (options.https !== undefined) checkTls(options.https);
   // Node closes a request whose headers or body arrive too slowly (slow-loris); these apply to HTTP and HTTPS.
   const server = { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: checkingInterval(timeouts) };
   const https = options.https;

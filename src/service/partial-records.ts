@@ -26,7 +26,7 @@ export interface PartialRecordsPage {
  * are a BadRequest: this list serves the operator, not Graph clients.
  */
 export async function partialRecordsPage(
-  store: CallRecordStore,
+  store: Pick<CallRecordStore, 'listPartialRecords'>,
   request: PartialRecordsRequest,
 ): Promise<PartialRecordsPage> {
   if (request.partial !== 'true') {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { CallRecordStore } from './store.js';
 
 /** The database used when none is configured: an embedded SQLite file under ./data. */
@@ -15,12 +15,13 @@ export interface OpenStoreOptions {
 
 /**
  * Opens (and migrates) the store a database URL names: `sqlite:<path>`, `sqlite::memory:`, or
- * `postgres://user@host:port/db[?schema=name]`. Each backend's code is loaded only when it is used.
+ * `postgres://user@host:port/db[?schema=name]`. Each backend's code is loaded only when it is used. A URL that names
+ * no database is a `ConfigError`.
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<CallRecordStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    if (path === '') throw new AppError('BadRequest', `database URL '${url}' names no file; use sqlite:<path>`);
+    if (path === '') throw new ConfigError(`database URL '${url}' names no file; use sqlite:<path>`);
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     return SqliteStore.open(path, options);
   }
@@ -28,8 +29,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     return PostgresStore.open(url);
   }
-  throw new AppError(
-    'BadRequest',
+  throw new ConfigError(
     `unknown database URL '${url}': expected sqlite:<path>, sqlite::memory: or postgres://user@host:port/db`,
   );
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AppError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { redactPassword } from '../database-url.js';
 
 /** Where a PostgreSQL store lives: the connection string pg understands and the schema its tables are in. */
@@ -19,11 +19,11 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError('BadRequest', `database URL '${redactPassword(url)}' is not a valid postgres:// URL`);
+    throw new ConfigError(`database URL '${redactPassword(url)}' is not a valid postgres:// URL`);
   }
   const schema = parsed.searchParams.get('schema') ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
-    throw new AppError('BadRequest', `schema '${schema}' must be lower-case letters, digits and _ (at most 63)`);
+    throw new ConfigError(`schema '${schema}' must be lower-case letters, digits and _ (at most 63)`);
   }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };

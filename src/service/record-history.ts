@@ -1,0 +1,36 @@
+import { AppError } from '../errors.js';
+import type { CallRecordStore, VersionInfo } from '../storage/store.js';
+import { recordNotFound } from './record-reader.js';
+
+/** The store members the history reads: the history role of the store. */
+export type HistoryStore = Pick<CallRecordStore, 'listVersions' | 'getVersion'>;
+
+/** A record's history as `GET /api/callRecords/{id}/versions` answers it. */
+export interface VersionList {
+  id: string;
+  value: VersionInfo[];
+}
+
+/**
+ * Reads a record's history for the archive API (docs/api.md, "History"): every distinct version received, and each
+ * one's body as it was received. An unknown record or version is `NotFound`.
+ */
+export class RecordHistory {
+  constructor(private readonly store: HistoryStore) {}
+
+  /** The versions of record `id`, oldest first; `NotFound` when none is stored. */
+  async versions(id: string): Promise<VersionList> {
+    // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
+    if (id.includes('\0')) recordNotFound(id);
+    const value = await this.store.listVersions(id);
+    if (value.length === 0) recordNotFound(id);
+    return { id, value };
+  }
+
+  /** The body of version `version` of record `id` as a JSON text; `NotFound` when there is no such version. */
+  async version(id: string, version: number): Promise<string> {
+    const raw = id.includes('\0') ? undefined : await this.store.getVersion(id, version);
+    if (raw === undefined) throw new AppError('NotFound', `Call record '${id}' has no version ${version}.`);
+    return raw;
+  }
+}
