@@ -3,16 +3,16 @@ import { createSecureContext } from 'node:tls';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Retention, scheduleRetention } from '../service/retention.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-database.js';
 import { redactPassword } from '../storage/database-url.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadDemoData } from './demo-data.js';
 import { CliError } from './cli-error.js';
 import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
 import { prettyLogStream } from './pretty-log.js';
 import { wholeNumber } from './whole-number.js';
-import { openDatabase, type DatabaseOptions } from './open-database.js';
+import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
 export interface ServeOptions extends DatabaseOptions {
@@ -68,15 +68,15 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const remember = (signal: NodeJS.Signals) => (earlySignal ??= signal);
   process.on('SIGINT', remember).on('SIGTERM', remember);
   const stopRemembering = () => process.off('SIGINT', remember).off('SIGTERM', remember);
-  let store: CallRecordStore;
+  let database: CallRecordDatabase;
   try {
-    store = await openDatabase(opts);
+    database = await openDatabaseOption(opts);
   } catch (error) {
     stopRemembering();
     throw error;
   }
   const app = await createApp({
-    store,
+    db: database,
     clock: systemClock,
     publicUrl,
     bodyLimit,
@@ -88,11 +88,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   if (demoRefused !== undefined) app.log.info(`demo: not loaded: ${demoRefused}; serving the database as it is`);
   if (opts.demo === true && demoRefused === undefined) {
     try {
-      await loadDemo(app.log, store);
+      await loadDemo(app.log, database);
     } catch (error) {
       stopRemembering();
       await app.close();
-      await store.close();
+      await database.close();
       throw error;
     }
   }
@@ -100,14 +100,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     await app.listen({ host: opts.host, port });
   } catch (error) {
     stopRemembering();
-    await store.close();
+    await database.close();
     throw new CliError(`cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
   }
-  app.log.info({ db: redactPassword(db), records: (await store.health()).records }, 'callrecords is serving');
+  app.log.info({ db: redactPassword(db), records: (await database.meta.health()).records }, 'callrecords is serving');
   const retention =
     retainDays === undefined
       ? undefined
-      : scheduleRetention(new Retention(store, systemClock, retainDays), RETENTION_INTERVAL_MS, (outcome) =>
+      : scheduleRetention(new Retention(database.upkeep, systemClock, retainDays), RETENTION_INTERVAL_MS, (outcome) =>
           outcome instanceof Error
             ? app.log.error({ err: outcome }, 'retention pass failed')
             : app.log.info({ retainDays, ...outcome }, 'retention pass done'),
@@ -121,7 +121,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
       void app
         .close()
         .then(() => retention?.stop())
-        .then(() => store.close())
+        .then(() => database.close())
         .then(
           () => resolve(0),
           (error: unknown) => {
@@ -148,9 +148,9 @@ function demoRefusal(db: string, fromEnv: boolean): string | undefined {
   return undefined;
 }
 
-async function loadDemo(log: FastifyBaseLogger, store: CallRecordStore): Promise<void> {
+async function loadDemo(log: FastifyBaseLogger, database: CallRecordDatabase): Promise<void> {
   log.info('demo: loading the demo tenant if the database is empty');
-  const outcome = await loadDemoData(store, systemClock);
+  const outcome = await loadDemoData(database, systemClock);
   if (!outcome.loaded) {
     log.info({ records: outcome.records }, 'demo: the database already holds records; no demo data loaded');
     return;

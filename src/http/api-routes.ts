@@ -5,7 +5,7 @@ import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
 import { partialRecordsPage, type PartialRecordsRequest } from '../service/partial-records.js';
 import { recordNotFound } from '../service/record-reader.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 
 /** Media types accepted by POST /api/callRecords, and how each body is split into records. */
 export const INGEST_MEDIA_TYPES = {
@@ -18,7 +18,7 @@ export const INGEST_MEDIA_TYPES = {
  * partial=true), history (versions) and health.
  * See docs/api.md.
  */
-export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, ingest: IngestService): void {
+export function registerApiRoutes(app: FastifyInstance, db: CallRecordDatabase, ingest: IngestService): void {
   app.post('/api/callRecords', async (request, reply) => {
     // The body parser (ingest-body.ts) has split the body into records; Fastify skips it for an empty body.
     const body = request.body as BodyItems | undefined;
@@ -35,13 +35,13 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
   });
 
   app.get<{ Querystring: PartialRecordsRequest }>('/api/callRecords', async (request) =>
-    partialRecordsPage(store, request.query),
+    partialRecordsPage(db.records, request.query),
   );
 
   app.get<{ Params: { id: string } }>('/api/callRecords/:id/versions', async (request) => {
     // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
     if (request.params.id.includes('\0')) recordNotFound(request.params.id);
-    const versions = await store.listVersions(request.params.id);
+    const versions = await db.history.listVersions(request.params.id);
     if (versions.length === 0) recordNotFound(request.params.id);
     return { id: request.params.id, value: versions };
   });
@@ -51,7 +51,7 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
     async (request, reply) => {
       const { id, version } = request.params;
       if (!/^\d{1,15}$/.test(version)) throw new AppError('BadRequest', `'${version}' is not a version number.`);
-      const raw = id.includes('\0') ? undefined : await store.getVersion(id, Number(version));
+      const raw = id.includes('\0') ? undefined : await db.history.getVersion(id, Number(version));
       if (raw === undefined) throw new AppError('NotFound', `Call record '${id}' has no version ${version}.`);
       void reply.header('content-type', 'application/json; charset=utf-8').send(raw);
     },
@@ -59,7 +59,7 @@ export function registerApiRoutes(app: FastifyInstance, store: CallRecordStore, 
 
   app.get('/api/health', async (request) => {
     try {
-      const health = await store.health();
+      const health = await db.meta.health();
       return {
         status: 'ok',
         database: { kind: health.kind, status: 'ok' },

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { createGraphReaders } from '../service/graph-readers.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 import { registerApiRoutes } from './api-routes.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
@@ -12,9 +12,10 @@ import { registerGraphRoutes } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
-/** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
+/** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
-  store: CallRecordStore;
+  /** The open database; each service is handed only the roles it needs. */
+  db: CallRecordDatabase;
   clock: Clock;
   /** The public base URL (`https://callrecords.example.com`) used in @odata.context and next links; default: from each request. */
   publicUrl?: string | undefined;
@@ -72,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
-  registerGraphRoutes(app, await createGraphReaders(deps.store), deps.publicUrl);
-  registerApiRoutes(app, deps.store, new IngestService(deps.store, deps.clock));
+  registerGraphRoutes(app, await createGraphReaders(deps.db.records, deps.db.meta), deps.publicUrl);
+  registerApiRoutes(app, deps.db, new IngestService(deps.db.records, deps.clock));
   return app;
 }

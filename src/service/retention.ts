@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { toSortableUtc } from '../domain/datetime.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { UpkeepStore } from '../storage/roles.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,7 +17,7 @@ export interface RetentionPass {
  */
 export class Retention {
   constructor(
-    private readonly store: CallRecordStore,
+    private readonly store: UpkeepStore,
     private readonly clock: Clock,
     readonly retainDays: number,
   ) {

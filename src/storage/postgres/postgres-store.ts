@@ -17,8 +17,8 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
+import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
 import type {
-  CallRecordStore,
   Collection,
   ExportRange,
   ExportedRecord,
@@ -56,7 +56,7 @@ const DUPLICATE_SCHEMA = '42P06';
  * (batch-write.ts: one transaction per batch under advisory locks, versions decided in memory, rows sent with COPY);
  * retention drops whole monthly partitions (expire-records.ts).
  */
-export class PostgresStore implements CallRecordStore {
+export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
 
   private constructor(

@@ -22,8 +22,8 @@ import {
 } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import { decideWrite, toCurrentHead } from '../write-decision.js';
+import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
 import type {
-  CallRecordStore,
   Collection,
   PageRequest,
   RecordRead,
@@ -61,7 +61,7 @@ export interface SqliteOpenOptions {
  * (busy-retry.ts), then fails with `serviceNotAvailable`. Writes take the write lock when they begin (`BEGIN
  * IMMEDIATE`): a transaction that read first and then wrote would fail at once if another process committed between.
  */
-export class SqliteStore implements CallRecordStore {
+export class SqliteStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'sqlite';
   private readonly prepared = new Map<string, BetterSqlite3.Statement>();
   private readonly writeBatch: (records: readonly RecordWrite[], receivedAt: string) => WriteResult[];
