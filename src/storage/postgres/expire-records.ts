@@ -1,3 +1,4 @@
+import { HEAD_TABLE, OWNED_TABLES } from '../record-tables.js';
 import type { Statements } from '../sql/statements.js';
 import { lockRecords, withMonthLocked } from './advisory-locks.js';
 import { nextMonth, type MonthlyPartitions } from './partitions.js';
@@ -29,12 +30,12 @@ export async function expireRecords(
       await lockRecords(client, ids);
       // Re-checked under the lock: a newer version may have moved the record's end past the cutoff.
       const gone = await client.query<{ id: string }>(
-        `delete from call_records where id = any($1::text[]) and end_key < $2 returning id`,
+        `delete from ${HEAD_TABLE.name} where ${HEAD_TABLE.idColumn} = any($1::text[]) and end_key < $2 returning id`,
         [ids, cutoffKey],
       );
       const goneIds = gone.rows.map((r) => r.id);
-      for (const table of ['sessions', 'participants', 'record_versions']) {
-        await client.query(`delete from ${table} where record_id = any($1::text[])`, [goneIds]);
+      for (const table of OWNED_TABLES) {
+        await client.query(`delete from ${table.name} where ${table.idColumn} = any($1::text[])`, [goneIds]);
       }
       return { selected: ids.length, deleted: goneIds.length };
     });

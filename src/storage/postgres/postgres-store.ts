@@ -40,6 +40,7 @@ import type {
   StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
+import { RECORD_TABLES } from '../record-tables.js';
 import { writeBatch } from './batch-write.js';
 import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
@@ -212,7 +213,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
 
   /** Refreshes planner statistics after a bulk import. */
   async optimize(): Promise<void> {
-    await this.db.pool.query('analyze call_records, sessions, participants, record_versions');
+    await this.db.pool.query(`analyze ${RECORD_TABLES.map((t) => t.name).join(', ')}`);
   }
 
   async close(): Promise<void> {

@@ -50,116 +50,6 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .where('record_id', '=', recordId)
         .where('content_hash', '=', param('hash')),
     ),
-    insertVersion: compileTemplate<{
-      id: string;
-      hash: string;
-      version: number;
-      lastModified: string;
-      receivedAt: string;
-      rawBrotli: Buffer;
-      partial: string | null;
-      nextLinks: string | null;
-    }>(
-      db
-        .insertInto('record_versions')
-        .values({
-          record_id: recordId,
-          content_hash: param('hash'),
-          version: param<number>('version'),
-          last_modified: param('lastModified'),
-          received_at: param('receivedAt'),
-          raw_brotli: param<Buffer>('rawBrotli'),
-          partial: param<string | null>('partial'),
-          next_links: param<string | null>('nextLinks'),
-        })
-        .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
-    ),
-    upsertRecord: compileTemplate<{
-      id: string;
-      version: number;
-      startKey: string;
-      endKey: string;
-      lastModifiedKey: string;
-      recordJson: string;
-      sessionCount: number;
-      participantCount: number;
-      hash: string;
-      hasEvolvable: number;
-      receivedAt: string;
-      completeness: number;
-      partial: string | null;
-      nextLinks: string | null;
-    }>(
-      db
-        .insertInto('call_records')
-        .values({
-          id: recordId,
-          version: param<number>('version'),
-          start_key: param('startKey'),
-          end_key: param('endKey'),
-          last_modified_key: param('lastModifiedKey'),
-          record_json: param('recordJson'),
-          session_count: param<number>('sessionCount'),
-          participant_count: param<number>('participantCount'),
-          content_hash: param('hash'),
-          has_evolvable: param<number>('hasEvolvable'),
-          received_at: param('receivedAt'),
-          completeness: param<number>('completeness'),
-          partial: param<string | null>('partial'),
-          next_links: param<string | null>('nextLinks'),
-        })
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            start_key: eb.ref('excluded.start_key'),
-            end_key: eb.ref('excluded.end_key'),
-            last_modified_key: eb.ref('excluded.last_modified_key'),
-            record_json: eb.ref('excluded.record_json'),
-            session_count: eb.ref('excluded.session_count'),
-            participant_count: eb.ref('excluded.participant_count'),
-            content_hash: eb.ref('excluded.content_hash'),
-            has_evolvable: eb.ref('excluded.has_evolvable'),
-            received_at: eb.ref('excluded.received_at'),
-            completeness: eb.ref('excluded.completeness'),
-            partial: eb.ref('excluded.partial'),
-            next_links: eb.ref('excluded.next_links'),
-          })),
-        ),
-    ),
-    deleteSessions: compileTemplate<{ id: string }>(db.deleteFrom('sessions').where('record_id', '=', recordId)),
-    deleteParticipants: compileTemplate<{ id: string }>(
-      db.deleteFrom('participants').where('record_id', '=', recordId),
-    ),
-    insertSession: compileTemplate<{
-      id: string;
-      ordinal: number;
-      sessionId: string;
-      json: string;
-      segmentsJson: string;
-    }>(
-      db.insertInto('sessions').values({
-        record_id: recordId,
-        ordinal: param<number>('ordinal'),
-        session_id: param('sessionId'),
-        session_json: param('json'),
-        segments_json: param('segmentsJson'),
-      }),
-    ),
-    insertParticipant: compileTemplate<{
-      id: string;
-      ordinal: number;
-      participantId: string;
-      startKey: string;
-      json: string;
-    }>(
-      db.insertInto('participants').values({
-        record_id: recordId,
-        ordinal: param<number>('ordinal'),
-        participant_id: param('participantId'),
-        start_key: param('startKey'),
-        participant_json: param('json'),
-      }),
-    ),
     getRecord: compileTemplate<{ id: string }>(
       db
         .selectFrom('call_records')
@@ -345,7 +235,6 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>(
       db.deleteFrom('call_records').where('id', '=', recordId).where('end_key', '<', param('cutoff')),
     ),
-    deleteVersions: compileTemplate<{ id: string }>(db.deleteFrom('record_versions').where('record_id', '=', recordId)),
     // Both read the partial index (migration 0003), whose condition they repeat literally so the planner can use it.
     partialPage: compileTemplate<{ after: string; limit: number }>(
       db

@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { compressJson, decompressJson } from '../compression.js';
+import { decompressJson } from '../compression.js';
+import { CURRENT_TABLES, HISTORY_TABLES, OWNED_TABLES, type RowContext } from '../record-tables.js';
+import { sqliteTableSql, type SqliteTableSql } from './record-table-sql.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js';
 import { openSqliteFile } from './sqlite-file.js';
 import type { Database } from '../sql/schema.js';
@@ -67,6 +69,9 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
   private readonly writeBatch: (records: readonly RecordWrite[], receivedAt: string) => WriteResult[];
   private readonly snapshot: <T>(read: () => T) => T;
   private readonly expireBatch: (cutoff: string, limit: number) => number;
+  private readonly current = CURRENT_TABLES.map(sqliteTableSql);
+  private readonly history = HISTORY_TABLES.map(sqliteTableSql);
+  private readonly owned = OWNED_TABLES.map(sqliteTableSql);
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -83,9 +88,7 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
       const ids = this.all(this.sql.expiredBatch, { cutoff, limit }).map((r) => r.id as string);
       for (const id of ids) {
         this.run(this.sql.deleteExpiredRecord, { id, cutoff });
-        this.run(this.sql.deleteSessions, { id });
-        this.run(this.sql.deleteParticipants, { id });
-        this.run(this.sql.deleteVersions, { id });
+        for (const table of this.owned) this.statement(table.deleteRecord).run(id);
       }
       return ids.length;
     }).immediate;
@@ -268,60 +271,24 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
   private writeOne(record: RecordWrite, batchReceivedAt: string): WriteResult {
     const { id, contentHash: hash } = record;
     // A restored backup carries each version's own receive time.
-    const receivedAt = record.receivedAt ?? batchReceivedAt;
+    const context = { receivedAt: record.receivedAt ?? batchReceivedAt, startKey: record.startKey };
     const row = this.get(this.sql.currentHead, { id });
     const known = this.get(this.sql.versionExists, { id, hash }) !== undefined;
     const decision = decideWrite(record, row && toCurrentHead(row), known);
-    if (decision.addToHistory) {
-      this.run(this.sql.insertVersion, {
-        id,
-        hash,
-        version: record.version,
-        lastModified: record.lastModified,
-        receivedAt,
-        rawBrotli: compressJson(record.rawJson),
-        partial: record.partial ?? null,
-        nextLinks: record.nextLinks ?? null,
-      });
+    if (decision.addToHistory) this.insertRows(this.history, record, context);
+    if (decision.becomesCurrent) {
+      // The current version's rows are replaced whole, in every table of the current version.
+      if (row !== undefined) for (const table of this.current) this.statement(table.deleteRecord).run(id);
+      this.insertRows(this.current, record, context);
     }
-    if (decision.becomesCurrent) this.replaceCurrent(record, receivedAt, row !== undefined);
     return decision.result;
   }
 
-  private replaceCurrent(record: RecordWrite, receivedAt: string, hadCurrent: boolean): void {
-    const { id } = record;
-    this.run(this.sql.upsertRecord, {
-      id,
-      version: record.version,
-      startKey: record.startKey,
-      endKey: record.endKey,
-      lastModifiedKey: record.lastModifiedKey,
-      recordJson: record.recordJson,
-      sessionCount: record.sessions.length,
-      participantCount: record.participants.length,
-      hash: record.contentHash,
-      hasEvolvable: record.hasEvolvable ? 1 : 0,
-      receivedAt,
-      completeness: record.completeness,
-      partial: record.partial ?? null,
-      nextLinks: record.nextLinks ?? null,
-    });
-    if (hadCurrent) {
-      this.run(this.sql.deleteSessions, { id });
-      this.run(this.sql.deleteParticipants, { id });
+  private insertRows(tables: readonly SqliteTableSql[], record: RecordWrite, context: RowContext): void {
+    for (const table of tables) {
+      const insert = this.statement(table.insert);
+      for (const values of table.table.rows(record, context)) insert.run(...table.row(values));
     }
-    record.sessions.forEach((s, ordinal) =>
-      this.run(this.sql.insertSession, { id, ordinal, sessionId: s.id, json: s.json, segmentsJson: s.segmentsJson }),
-    );
-    record.participants.forEach((p, ordinal) =>
-      this.run(this.sql.insertParticipant, {
-        id,
-        ordinal,
-        participantId: p.id,
-        startKey: record.startKey,
-        json: p.json,
-      }),
-    );
   }
 
   private statement(sql: string): BetterSqlite3.Statement {
