@@ -5,7 +5,7 @@ import { copyRows } from './copy-rows.js';
 import { monthOf, type MonthlyPartitions } from './partitions.js';
 import { NO_PARTITION, type PgQueries } from './pg-queries.js';
 import { CURRENT_TABLES, HISTORY_TABLES, type RecordTable, type RowContext } from '../record-tables.js';
-import { toCurrentHead, type CurrentHead } from '../write-decision.js';
+import { toCurrentHead, type CurrentHead, type CurrentHeadRow } from '../write-decision.js';
 import { bodyKey, planWrites } from './write-plan.js';
 
 /**
@@ -77,20 +77,20 @@ async function copyTable(
 }
 
 async function currentHeads(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Map<string, CurrentHead>> {
-  const rows = await db.rows(
+  const rows = await db.rows<CurrentHeadRow & { id: string }>(
     client,
     `select id, version, completeness, start_key, last_modified_key, content_hash, partial
        from call_records where id = any($1::text[])`,
     [ids],
   );
-  return new Map(rows.map((r) => [r.id as string, toCurrentHead(r)]));
+  return new Map(rows.map((r) => [r.id, toCurrentHead(r)]));
 }
 
 async function knownBodies(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Set<string>> {
-  const rows = await db.rows(
+  const rows = await db.rows<{ record_id: string; content_hash: string }>(
     client,
     `select record_id, content_hash from record_versions where record_id = any($1::text[])`,
     [ids],
   );
-  return new Set(rows.map((r) => bodyKey(r.record_id as string, r.content_hash as string)));
+  return new Set(rows.map((r) => bodyKey(r.record_id, r.content_hash)));
 }

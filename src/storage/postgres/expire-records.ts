@@ -23,9 +23,7 @@ export async function expireRecords(
   }
   for (;;) {
     const { selected, deleted } = await db.transaction(async (client) => {
-      const ids = (await db.all(client, sql.expiredBatch, { cutoff: cutoffKey, limit: batchSize })).map(
-        (r) => r.id as string,
-      );
+      const ids = (await db.all(client, sql.expiredBatch, { cutoff: cutoffKey, limit: batchSize })).map((r) => r.id);
       if (ids.length === 0) return { selected: 0, deleted: 0 };
       await lockRecords(client, ids);
       // Re-checked under the lock: a newer version may have moved the record's end past the cutoff.

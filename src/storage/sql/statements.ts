@@ -37,20 +37,20 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       .orderBy('ordinal')
       .limit(param<number>('limit'));
   return {
-    currentHead: compileTemplate<{ id: string }>(
+    currentHead: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select(['version', 'completeness', 'last_modified_key', 'content_hash', 'start_key', 'partial'])
         .where('id', '=', recordId),
     ),
-    versionExists: compileTemplate<{ id: string; hash: string }>(
+    versionExists: compileTemplate<{ id: string; hash: string }>()(
       db
         .selectFrom('record_versions')
         .select('version')
         .where('record_id', '=', recordId)
         .where('content_hash', '=', param('hash')),
     ),
-    getRecord: compileTemplate<{ id: string }>(
+    getRecord: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select([
@@ -66,7 +66,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     // The record and one page of its sessions (or participants) in one statement, hence one snapshot: the record's
     // row (part 0) and the page's rows (part 1, by ordinal). For servers a round trip away (PostgreSQL), where a read
     // transaction of two statements would cost four round trips.
-    recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       recordPart()
         .unionAll(
           db
@@ -81,7 +81,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('part')
         .orderBy('ordinal'),
     ),
-    recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       recordPart()
         .unionAll(
           db
@@ -96,13 +96,13 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('part')
         .orderBy('ordinal'),
     ),
-    recordHead: compileTemplate<{ id: string }>(
+    recordHead: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select(['version', 'content_hash', 'session_count', 'participant_count', 'has_evolvable'])
         .where('id', '=', recordId),
     ),
-    sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       db
         .selectFrom('sessions')
         .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
@@ -111,7 +111,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(param<number>('limit')),
     ),
-    sessionById: compileTemplate<{ id: string; sessionId: string }>(
+    sessionById: compileTemplate<{ id: string; sessionId: string }>()(
       db
         .selectFrom('sessions')
         .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
@@ -120,7 +120,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(1),
     ),
-    participantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    participantsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       db
         .selectFrom('participants')
         .select(['ordinal', bytes('participant_json').as('participant_json')])
@@ -129,7 +129,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(param<number>('limit')),
     ),
-    participantById: compileTemplate<{ id: string; participantId: string }>(
+    participantById: compileTemplate<{ id: string; participantId: string }>()(
       db
         .selectFrom('participants')
         .select(['ordinal', bytes('participant_json').as('participant_json')])
@@ -138,7 +138,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(1),
     ),
-    listVersions: compileTemplate<{ id: string }>(
+    listVersions: compileTemplate<{ id: string }>()(
       db
         .selectFrom('record_versions')
         .select(['version', 'last_modified', 'received_at', 'content_hash', 'partial'])
@@ -146,7 +146,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('version')
         .orderBy('received_at'),
     ),
-    getVersion: compileTemplate<{ id: string; version: number }>(
+    getVersion: compileTemplate<{ id: string; version: number }>()(
       db
         .selectFrom('record_versions')
         .select('raw_brotli')
@@ -155,7 +155,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('received_at', 'desc')
         .limit(1),
     ),
-    exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>(
+    exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>()(
       db
         .selectFrom('call_records as c')
         .innerJoin('record_versions as v', (join) =>
@@ -169,7 +169,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('c.id')
         .limit(param<number>('limit')),
     ),
-    exportVersionsPage: compileTemplate<ExportVersionsValues>(
+    exportVersionsPage: compileTemplate<ExportVersionsValues>()(
       db
         // The page's records first, from call_records_by_start: a page of `limit` versions spans at most `limit + 1`
         // records (the cursor's record may have none left), so every page costs the same however large the archive.
@@ -209,10 +209,10 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('v.content_hash')
         .limit(param<number>('limit')),
     ),
-    oldestRecord: compileTemplate<Record<string, never>>(
+    oldestRecord: compileTemplate<Record<string, never>>()(
       db.selectFrom('call_records').select(['id', 'start_key']).orderBy('start_key').orderBy('id').limit(1),
     ),
-    newestRecord: compileTemplate<Record<string, never>>(
+    newestRecord: compileTemplate<Record<string, never>>()(
       db
         .selectFrom('call_records')
         .select(['id', 'start_key'])
@@ -222,7 +222,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     ),
     // A call ends after it starts, so every expired record is in the start-key range below the cutoff: a bounded
     // walk of call_records_by_start.
-    expiredBatch: compileTemplate<{ cutoff: string; limit: number }>(
+    expiredBatch: compileTemplate<{ cutoff: string; limit: number }>()(
       db
         .selectFrom('call_records')
         .select('id')
@@ -232,11 +232,11 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('id')
         .limit(param<number>('limit')),
     ),
-    deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>(
+    deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>()(
       db.deleteFrom('call_records').where('id', '=', recordId).where('end_key', '<', param('cutoff')),
     ),
     // Both read the partial index (migration 0003), whose condition they repeat literally so the planner can use it.
-    partialPage: compileTemplate<{ after: string; limit: number }>(
+    partialPage: compileTemplate<{ after: string; limit: number }>()(
       db
         .selectFrom('call_records')
         .select(['id', 'version', 'partial', 'next_links'])
@@ -245,16 +245,16 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('id')
         .limit(param<number>('limit')),
     ),
-    partialCount: compileTemplate<Record<string, never>>(
+    partialCount: compileTemplate<Record<string, never>>()(
       db
         .selectFrom('call_records')
-        .select((eb) => eb.fn.countAll().as('n'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
         .where(PARTIAL),
     ),
-    getMeta: compileTemplate<{ key: string }>(
+    getMeta: compileTemplate<{ key: string }>()(
       db.selectFrom('store_meta').select('value').where('key', '=', param('key')),
     ),
-    putMetaIfAbsent: compileTemplate<{ key: string; value: string }>(
+    putMetaIfAbsent: compileTemplate<{ key: string; value: string }>()(
       db
         .insertInto('store_meta')
         .values({ key: param('key'), value: param('value') })

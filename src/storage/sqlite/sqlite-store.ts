@@ -7,7 +7,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy-retry.js
 import { openSqliteFile } from './sqlite-file.js';
 import type { Database } from '../sql/schema.js';
 import { SQLITE_SQL } from '../sql/dialect-sql.js';
-import { ListQueryBuilder } from '../sql/list-query.js';
+import { ListQueryBuilder, type ListStatement } from '../sql/list-query.js';
 import { buildStatements, type Statements } from '../sql/statements.js';
 import {
   exportValues,
@@ -15,12 +15,13 @@ import {
   toExportedRecord,
   toExportedVersion,
   toHead,
-  toItem,
+  toParticipant,
+  toSession,
+  mapped,
   toListedRecord,
   toPartialRecord,
   toRecordEnd,
   toVersionInfo,
-  type Row,
 } from '../sql/rows.js';
 import type { SqlTemplate } from '../sql/template.js';
 import { decideWrite, toCurrentHead } from '../write-decision.js';
@@ -44,7 +45,6 @@ import type {
   VersionCursor,
   VersionInfo,
   WriteResult,
-  StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
 
@@ -85,7 +85,7 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
     ).immediate;
     // A read of several statements in one transaction sees one snapshot, even with another process writing.
     this.expireBatch = db.transaction((cutoff: string, limit: number) => {
-      const ids = this.all(this.sql.expiredBatch, { cutoff, limit }).map((r) => r.id as string);
+      const ids = this.all(this.sql.expiredBatch, { cutoff, limit }).map((r) => r.id);
       for (const id of ids) {
         this.run(this.sql.deleteExpiredRecord, { id, cutoff });
         for (const table of this.owned) this.statement(table.deleteRecord).run(id);
@@ -115,7 +115,7 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
     return this.inSnapshot(() => {
       const row = this.get(this.sql.getRecord, { id });
       if (row === undefined) return undefined;
-      const read: RecordRead = { ...toHead(row), json: row.record_json as StoredJson };
+      const read: RecordRead = { ...toHead(row), json: row.record_json };
       if (page !== undefined) read.items = this.pageItems(id, page);
       return read;
     });
@@ -136,23 +136,21 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
     return this.inSnapshot(() => {
       const head = this.get(this.sql.recordHead, { id });
       if (head === undefined) return undefined;
-      const row =
+      const item =
         collection === 'sessions'
-          ? this.get(this.sql.sessionById, { id, sessionId: itemId })
-          : this.get(this.sql.participantById, { id, participantId: itemId });
-      return { head: toHead(head), item: row && toItem(row) };
+          ? mapped(this.get(this.sql.sessionById, { id, sessionId: itemId }), toSession)
+          : mapped(this.get(this.sql.participantById, { id, participantId: itemId }), toParticipant);
+      return { head: toHead(head), item };
     });
   }
 
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
-    const { sql, parameters } = this.listQueries.list(query);
-    const rows = await this.retry(() => this.statement(sql).all(...parameters) as Row[]);
+    const rows = await this.retry(() => this.rows(this.listQueries.list(query)));
     return rows.map(toListedRecord);
   }
 
   async countRecords(filter: RecordFilterQuery): Promise<number> {
-    const { sql, parameters } = this.listQueries.count(filter);
-    return this.retry(() => Number((this.statement(sql).get(...parameters) as Row).n));
+    return this.retry(() => this.rows(this.listQueries.count(filter))[0]!.n);
   }
 
   async listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]> {
@@ -170,7 +168,7 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
 
   async getVersion(id: string, version: number): Promise<string | undefined> {
     const stored = await this.retry(() => this.get(this.sql.getVersion, { id, version })?.raw_brotli);
-    return stored === undefined ? undefined : decompressJson(stored as Buffer);
+    return stored === undefined ? undefined : decompressJson(stored);
   }
 
   async exportRecords(
@@ -193,17 +191,17 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
   async sharedSecret(key: string, create: () => string): Promise<string> {
     return this.retry(() => {
       const existing = this.get(this.sql.getMeta, { key });
-      if (existing) return existing.value as string;
+      if (existing) return existing.value;
       this.run(this.sql.putMetaIfAbsent, { key, value: create() });
-      return this.get(this.sql.getMeta, { key })!.value as string;
+      return this.get(this.sql.getMeta, { key })!.value;
     });
   }
 
   async health(): Promise<StoreHealth> {
     return this.inSnapshot(() => ({
       kind: this.kind,
-      records: Number((this.statement(this.listQueries.count({ start: [] }).sql).get() as Row).n),
-      partial: Number(this.get(this.sql.partialCount, {})!.n),
+      records: this.rows(this.listQueries.count({ start: [] }))[0]!.n,
+      partial: this.get(this.sql.partialCount, {})!.n,
       oldest: toRecordEnd(this.get(this.sql.oldestRecord, {})),
       newest: toRecordEnd(this.get(this.sql.newestRecord, {})),
     }));
@@ -240,8 +238,8 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
   /** The query plan SQLite would use for a list query (tests assert that filters use an index). */
   explainList(query: RecordQuery): string[] {
     const { sql, parameters } = this.listQueries.list(query);
-    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Row[];
-    return rows.map((r) => String(r.detail));
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[];
+    return rows.map((r) => r.detail);
   }
 
   /** Runs an operation (one statement, or one transaction) again while another process holds the database. */
@@ -264,8 +262,9 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
 
   private pageItems(id: string, page: PageRequest): StoredItem[] {
     const values = { id, from: page.fromOrdinal, limit: page.limit };
-    const template = page.collection === 'sessions' ? this.sql.sessionsPage : this.sql.participantsPage;
-    return this.all(template, values).map(toItem);
+    return page.collection === 'sessions'
+      ? this.all(this.sql.sessionsPage, values).map(toSession)
+      : this.all(this.sql.participantsPage, values).map(toParticipant);
   }
 
   private writeOne(record: RecordWrite, batchReceivedAt: string): WriteResult {
@@ -300,12 +299,18 @@ export class SqliteStore implements RecordStore, HistoryStore, MetaStore, Upkeep
     return stmt;
   }
 
-  private get<P>(template: SqlTemplate<P>, values: P): Row | undefined {
-    return this.statement(template.sql).get(...template.bind(values)) as Row | undefined;
+  // Where better-sqlite3's rows get the type their compiled statement carries: SQLite returns the columns as the
+  // statements declare them (integers as numbers, the JSON as `StoredJson`; see sql/rows.ts).
+  private get<P, O>(template: SqlTemplate<P, O>, values: P): O | undefined {
+    return this.statement(template.sql).get(...template.bind(values)) as O | undefined;
   }
 
-  private all<P>(template: SqlTemplate<P>, values: P): Row[] {
-    return this.statement(template.sql).all(...template.bind(values)) as Row[];
+  private all<P, O>(template: SqlTemplate<P, O>, values: P): O[] {
+    return this.statement(template.sql).all(...template.bind(values)) as O[];
+  }
+
+  private rows<O>(statement: ListStatement<O>): O[] {
+    return this.statement(statement.sql).all(...statement.parameters) as O[];
   }
 
   private run<P>(template: SqlTemplate<P>, values: P): void {
