@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestService } from '../src/ingest/ingest-service.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openSqliteDatabase } from '../src/storage/sqlite/sqlite-database.js';
 import { databaseOf } from '../src/storage/open-database.js';
 import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { POSTGRES_ENABLED, testSchema } from './helpers/postgres.js';
@@ -41,8 +41,8 @@ const WRITERS: Writers[] = [
     name: 'two SQLite connections on one file',
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'callrecords-completeness-'));
-      const a = databaseOf(await SqliteStore.open(join(dir, 'two.db')));
-      const b = databaseOf(await SqliteStore.open(join(dir, 'two.db')));
+      const a = await openSqliteDatabase(join(dir, 'two.db'));
+      const b = await openSqliteDatabase(join(dir, 'two.db'));
       return {
         a,
         b,

@@ -22,8 +22,8 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new AppError('BadRequest', `database URL '${url}' names no file; use sqlite:<path>`);
-    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-    return databaseOf(await SqliteStore.open(path, options));
+    const { openSqliteDatabase } = await import('./sqlite/sqlite-database.js');
+    return openSqliteDatabase(path, options);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { databaseOf } from '../../src/storage/open-database.js';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import type { CallRecordDatabase } from '../../src/storage/roles.js';
-import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { openSqliteDatabase } from '../../src/storage/sqlite/sqlite-database.js';
 import { POSTGRES_ENABLED, testSchema } from './postgres.js';
 
 /** A database a `callrecords` process can be pointed at with `--db`, and how to remove it afterwards. */
@@ -29,7 +29,7 @@ export interface Backend {
 
 const SQLITE: Backend = {
   name: 'sqlite',
-  open: async () => databaseOf(await SqliteStore.open(':memory:')),
+  open: () => openSqliteDatabase(':memory:'),
   create(label) {
     const dir = mkdtempSync(join(tmpdir(), `callrecords-${label}-`));
     return {
