@@ -187,7 +187,7 @@ for (const backend of BACKENDS) {
     before(async () => {
       t = await createTestApp({ backend });
       // A stand-in for any value validation does not know the database cannot hold: the store refuses 'poison'.
-      const write = t.db.records.write.bind(t.db);
+      const write = t.db.records.write.bind(t.db.records);
       t.db.records.write = (records, receivedAt) =>
         records.some((r) => r.id === 'poison')
           ? Promise.reject(new Error('index row size 2720 exceeds maximum 2704'))
