@@ -15,13 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { validateCallRecord } from '../src/domain/validate.js';
 import { toRecordWrite } from '../src/service/record-fragments.js';
 import { copyLine, type CopyValue } from '../src/storage/postgres/copy-rows.js';
-import {
-  COPY_COLUMNS,
-  participantRows,
-  recordRow,
-  sessionRows,
-  versionRow,
-} from '../src/storage/postgres/record-rows.js';
+import { RECORD_TABLES } from '../src/storage/record-tables.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import type { RecordWrite } from '../src/storage/store.js';
 import { runCli } from './child.js';
@@ -30,8 +24,9 @@ import type { NdjsonFile } from './bench-data.js';
 /** The server the benchmark uses (the one this machine kind runs unless told otherwise). */
 export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-type Table = keyof typeof COPY_COLUMNS;
-const TABLES: readonly Table[] = ['call_records', 'sessions', 'participants', 'record_versions'];
+type Table = (typeof RECORD_TABLES)[number]['name'];
+const TABLES: readonly Table[] = RECORD_TABLES.map((t) => t.name);
+const COLUMNS = Object.fromEntries(RECORD_TABLES.map((t) => [t.name, t.columns])) as Record<Table, readonly string[]>;
 const RECEIVED_AT = '2026-01-01T00:00:00.000Z';
 
 /** One timed pass. */
@@ -128,10 +123,8 @@ async function prepareCopyFiles(file: NdjsonFile, workDir: string): Promise<Prep
     const record = toRecordWrite(result.record, result.hasEvolvableMembers);
     const month = record.startKey.slice(0, 7);
     if (!months.has(month)) months.set(month, record);
-    await write('call_records', [recordRow(record, RECEIVED_AT)]);
-    await write('sessions', sessionRows(record));
-    await write('participants', participantRows(record));
-    await write('record_versions', [versionRow(record, record.startKey, RECEIVED_AT)]);
+    for (const table of RECORD_TABLES)
+      await write(table.name, table.rows(record, { receivedAt: RECEIVED_AT, startKey: record.startKey }));
   }
   await Promise.all(TABLES.map((t) => new Promise((resolve) => streams[t].end(resolve))));
   return { files, monthSamples: [...months.values()], bytes };
@@ -154,7 +147,7 @@ async function rawCopyOnce(prepared: PreparedCopy, schema: string): Promise<numb
     const started = performance.now();
     await client.query('begin');
     for (const table of TABLES) {
-      const copy = client.query(copyFrom(`copy ${table} (${COPY_COLUMNS[table].join(', ')}) from stdin`));
+      const copy = client.query(copyFrom(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`));
       await pipeline(createReadStream(prepared.files[table], { highWaterMark: 1 << 20 }), copy);
     }
     await client.query('commit');

@@ -13,7 +13,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { validateCallRecord } from '../src/domain/validate.js';
 import { toRecordWrite } from '../src/service/record-fragments.js';
 import { backupSqlite } from '../src/storage/sqlite/sqlite-backup.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openSqliteDatabase } from '../src/storage/sqlite/sqlite-database.js';
 import { BIN, runCli, startServer } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
 
@@ -91,11 +91,14 @@ describe('callrecords backup', () => {
 
   test('a write between two steps of the copy restarts it, and it still ends with a whole database', async () => {
     const source = join(dir, 'steps.db');
-    const store = await SqliteStore.open(source);
+    const store = await openSqliteDatabase(source);
     const write = (id: string) => {
       const result = validateCallRecord(makeRecord({ id, sessions: 30 }));
       assert.ok(result.ok);
-      return store.write([toRecordWrite(result.record, result.hasEvolvableMembers)], '2026-01-01T00:00:00.000Z');
+      return store.records.write(
+        [toRecordWrite(result.record, result.hasEvolvableMembers)],
+        '2026-01-01T00:00:00.000Z',
+      );
     };
     try {
       for (let i = 0; i < 40; i++) await write(`steps-${i}`);

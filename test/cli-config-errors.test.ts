@@ -11,7 +11,7 @@ import { BIN, runCli } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
 import { prettyLine } from '../src/cli/pretty-log.js';
 import { AppError, ConfigError } from '../src/errors.js';
-import { openStore } from '../src/storage/open-store.js';
+import { openDatabase } from '../src/storage/open-database.js';
 
 describe('callrecords configuration errors', () => {
   let dir: string;
@@ -110,7 +110,7 @@ describe('callrecords configuration errors', () => {
   test('opening a store with such a URL throws a ConfigError, which no HTTP error handler would answer as a 400', async () => {
     for (const url of ['mysql://db.internal/calls', 'sqlite:', 'postgres://u@127.0.0.1/x?schema=Bad-Name']) {
       await assert.rejects(
-        openStore(url),
+        openDatabase(url),
         (error) => error instanceof ConfigError && !(error instanceof AppError),
         url,
       );

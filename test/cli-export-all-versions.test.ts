@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../src/storage/open-store.js';
-import { createTestApp, fixedClock, STORES } from './helpers/test-app.js';
+import { openDatabase } from '../src/storage/open-database.js';
+import { createTestApp, fixedClock } from './helpers/test-app.js';
 import { runCli } from './helpers/server-process.js';
-import { DATABASES, DatabaseList, type DatabaseBackend } from './helpers/databases.js';
+import { BACKENDS, DatabaseList, type Backend } from './helpers/databases.js';
 import { cutShortCopy, makeRecord } from './helpers/records.js';
 
 const ANNOTATION = '@callrecords.receivedDateTime';
@@ -39,7 +39,7 @@ function buildHistory(dir: string, url: string): void {
 
 /** `GET /api/callRecords/{id}/versions` for every id, as the service answers it from the database at `url`. */
 async function historyListing(url: string): Promise<unknown[]> {
-  const { app, close } = await createTestApp({ store: await openStore(url) });
+  const { app, close } = await createTestApp({ db: await openDatabase(url) });
   try {
     const bodies = [];
     for (const id of IDS) {
@@ -75,7 +75,7 @@ async function assertRoundTrip(dir: string, from: string, to: string): Promise<v
   assert.deepEqual(await historyListing(to), await historyListing(from));
 }
 
-for (const backend of DATABASES) {
+for (const backend of BACKENDS) {
   describe(`callrecords export --all-versions (${backend.name})`, () => {
     let dir: string;
     let source: string;
@@ -134,7 +134,7 @@ for (const backend of DATABASES) {
       assert.equal(load.code, 0, load.stderr);
       assert.match(load.stdout, /inserted 1, .*, partial 1/);
       assert.equal(exportAll(to), first);
-      const { app, close } = await createTestApp({ store: await openStore(to) });
+      const { app, close } = await createTestApp({ db: await openDatabase(to) });
       try {
         const versions = (await app.inject({ method: 'GET', url: '/api/callRecords/hist-cut/versions' })).json();
         assert.equal(versions.value[0].partial, '60 of ≥ 61 sessions; follow sessions@odata.nextLink');
@@ -152,7 +152,7 @@ for (const backend of DATABASES) {
   });
 }
 
-const other = (name: string): DatabaseBackend | undefined => DATABASES.find((b) => b.name === name);
+const other = (name: string): Backend | undefined => BACKENDS.find((b) => b.name === name);
 
 describe('callrecords export --all-versions across stores', { skip: other('postgres') === undefined }, () => {
   let dir: string;
@@ -169,7 +169,7 @@ describe('callrecords export --all-versions across stores', { skip: other('postg
   });
 });
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   test(`the ingest API ignores the receive-time annotation and stamps its own time (${backend.name})`, async () => {
     const { app, close } = await createTestApp({ backend });
     try {

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/server-process.js';
-import { DATABASES, DatabaseList } from './helpers/databases.js';
+import { BACKENDS, DatabaseList } from './helpers/databases.js';
 import { cutShortCopy, listPageCopy, makeRecord } from './helpers/records.js';
 
 const run = (args: string[], input?: string) => runCli(args, { input });
 
-for (const backend of DATABASES) {
+for (const backend of BACKENDS) {
   describe(`callrecords import / export (${backend.name})`, () => {
     let dir: string;
     const databases = new DatabaseList(backend);

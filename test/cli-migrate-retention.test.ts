@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATABASES } from './helpers/databases.js';
+import { BACKENDS } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
 import { runCli, startServer } from './helpers/server-process.js';
 
@@ -13,7 +13,7 @@ const run = (args: string[]) => runCli(args);
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
 
-for (const backend of DATABASES) {
+for (const backend of BACKENDS) {
   describe(`callrecords migrate / serve --retain-days (${backend.name})`, () => {
     const database = backend.create('retain');
     let dir: string;

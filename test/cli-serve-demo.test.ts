@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openStore } from '../src/storage/open-store.js';
+import { openDatabase } from '../src/storage/open-database.js';
 import { BIN, startServer } from './helpers/server-process.js';
 import type { Json } from './helpers/json.js';
 
@@ -44,9 +44,9 @@ describe('callrecords serve --demo', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, 'a clean exit');
     assert.equal(existsSync(`${path}-wal`), false, 'the database was closed (no write-ahead log left)');
-    const store = await openStore(`sqlite:${path}`);
+    const store = await openDatabase(`sqlite:${path}`);
     try {
-      assert.equal((await store.health()).records, 3000, 'the whole demo, not part of it');
+      assert.equal((await store.meta.health()).records, 3000, 'the whole demo, not part of it');
     } finally {
       await store.close();
     }

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { BIN, startServer, type ServerProcess } from './helpers/server-process.js';
 import { makeRecord } from './helpers/records.js';
-import { openStore } from '../src/storage/open-store.js';
-import { DATABASES, DatabaseList } from './helpers/databases.js';
+import { openDatabase } from '../src/storage/open-database.js';
+import { BACKENDS, DatabaseList } from './helpers/databases.js';
 
 describe('callrecords serve', () => {
   let dir: string;
@@ -57,7 +57,7 @@ describe('callrecords serve', () => {
   });
 });
 
-for (const backend of DATABASES) {
+for (const backend of BACKENDS) {
   describe(`callrecords serve on ${backend.name}: health, ingest, shutdown`, () => {
     const databases = new DatabaseList(backend);
     after(() => databases.dropAll());
@@ -106,8 +106,8 @@ for (const backend of DATABASES) {
       const summary = (JSON.parse(answer.text) as { summary: { inserted: number } }).summary;
       assert.equal(summary.inserted, 400);
       assert.equal(await exited, 0);
-      const store = await openStore(db.url);
-      assert.equal((await store.health()).records, 400, 'every acknowledged record is in the database');
+      const store = await openDatabase(db.url);
+      assert.equal((await store.meta.health()).records, 400, 'every acknowledged record is in the database');
       await store.close();
     });
 

@@ -20,7 +20,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
-import { DATABASES, type DatabaseBackend, type TestDatabase } from './helpers/databases.js';
+import { BACKENDS, type Backend, type TestDatabase } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
 import { createSelfSignedCert, httpsJson, type SelfSignedCert } from './helpers/tls.js';
@@ -120,13 +120,12 @@ function testRecords(): Record<string, unknown>[] {
 
 /** Every scenario against each backend; the ones about TLS and headers, which no store affects, only once. */
 function registerTests(): void {
-  for (const backend of DATABASES) {
-    describe(`Graph client end to end (${backend.name})`, () =>
-      registerBackendTests(backend, backend === DATABASES[0]));
+  for (const backend of BACKENDS) {
+    describe(`Graph client end to end (${backend.name})`, () => registerBackendTests(backend, backend === BACKENDS[0]));
   }
 }
 
-function registerBackendTests(backend: DatabaseBackend, withTransportTests: boolean): void {
+function registerBackendTests(backend: Backend, withTransportTests: boolean): void {
   let dir: string;
   let cert: SelfSignedCert;
   let server: ServerProcess | undefined;

@@ -5,9 +5,10 @@
 import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ingest, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest } from './helpers/test-app.js';
 import { storeSnapshot } from './helpers/store-snapshot.js';
 import { makeRecord } from './helpers/records.js';
+import { BACKENDS } from './helpers/databases.js';
 
 const BODY_LIMIT = 64 * 1024;
 const SEED_ID = 'seed-record';
@@ -410,14 +411,14 @@ const QUERY_CASES: Case[] = [
 /** Records a rejected request could have touched: their history must stay as it is (or absent). */
 const WATCHED_IDS = ['bad-record', 'nd-1', 'nd-2', 'nd-3', 'nd-4', 'huge', SEED_ID];
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`bad input (${backend.name})`, () => {
     let t: Awaited<ReturnType<typeof createTestApp>>;
     let before_: string;
     before(async () => {
       t = await createTestApp({ backend, bodyLimit: BODY_LIMIT });
       await ingest(t.app, makeRecord({ id: SEED_ID, sessions: 2 }));
-      before_ = await storeSnapshot(t.store, WATCHED_IDS);
+      before_ = await storeSnapshot(t.db, WATCHED_IDS);
     });
     after(() => t.close());
 
@@ -451,7 +452,7 @@ for (const backend of STORES) {
         assert.equal(body.error.innerError['client-request-id'], 'bad-input-test');
         assert.equal(body.error.innerError['request-id'], res.headers['request-id']);
         assert.doesNotMatch(res.body, /\bat .+\.(ts|js):\d+/, 'no stack trace');
-        assert.equal(await storeSnapshot(t.store, WATCHED_IDS), before_, 'the database is unchanged');
+        assert.equal(await storeSnapshot(t.db, WATCHED_IDS), before_, 'the database is unchanged');
       });
     }
 

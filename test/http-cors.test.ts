@@ -3,17 +3,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../src/http/create-app.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import type { CallRecordStore } from '../src/storage/store.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { fixedClock } from './helpers/test-app.js';
+import { SQLITE_BACKEND } from './helpers/databases.js';
 import { startServer } from './helpers/server-process.js';
 
 const APP_ORIGIN = 'https://app.example.com';
 const LIST = '/v1.0/communications/callRecords';
 
-async function appWith(corsOrigins?: string[]): Promise<{ app: FastifyInstance; store: CallRecordStore }> {
-  const store = await SqliteStore.open(':memory:');
-  const app = await createApp({ store, clock: fixedClock, bodyLimit: 1 << 20, logger: false, corsOrigins });
+async function appWith(corsOrigins?: string[]): Promise<{ app: FastifyInstance; store: CallRecordDatabase }> {
+  const store = await SQLITE_BACKEND.open();
+  const app = await createApp({ db: store, clock: fixedClock, bodyLimit: 1 << 20, logger: false, corsOrigins });
   return { app, store };
 }
 
@@ -25,7 +25,7 @@ const preflight = (app: FastifyInstance, origin: string, url = LIST, method = 'G
   });
 
 describe('CORS', () => {
-  const apps: { app: FastifyInstance; store: CallRecordStore }[] = [];
+  const apps: { app: FastifyInstance; store: CallRecordDatabase }[] = [];
   let off: FastifyInstance;
   let on: FastifyInstance;
   before(async () => {

@@ -8,9 +8,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import pg from 'pg';
 import { RETRY_AFTER_SECONDS } from '../src/http/error-response.js';
-import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { isDatabaseUnavailable } from '../src/storage/unavailable.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openSqliteDatabase } from '../src/storage/sqlite/sqlite-database.js';
+import { openDatabase } from '../src/storage/open-database.js';
 import { AppError } from '../src/errors.js';
 import { POSTGRES_ENABLED, POSTGRES_URL, testSchema } from './helpers/postgres.js';
 import { createTestApp } from './helpers/test-app.js';
@@ -73,7 +73,7 @@ describe('PostgreSQL unreachable mid-run', { skip: !POSTGRES_ENABLED && 'Postgre
     const url = new URL(schema.url);
     url.hostname = '127.0.0.1';
     url.port = String(relay.port);
-    t = await createTestApp({ store: await PostgresStore.open(url.toString()) });
+    t = await createTestApp({ db: await openDatabase(url.toString()) });
   });
   after(async () => {
     await relay.open(); // back on the same port, so the pool can close cleanly
@@ -132,7 +132,7 @@ describe('which driver errors mean the database is unreachable', () => {
       new pg.Client({ connectionString: `postgres://u@127.0.0.1:${port}/x` }).connect(),
     );
     assert.equal(isDatabaseUnavailable(refused), true, String(refused));
-    const cantOpen = await thrown(() => SqliteStore.open('/'));
+    const cantOpen = await thrown(() => openSqliteDatabase('/'));
     assert.equal(isDatabaseUnavailable(cantOpen), true, String(cantOpen));
 
     assert.equal(isDatabaseUnavailable(new AppError('NotFound', 'no such record')), false);

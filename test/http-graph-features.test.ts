@@ -2,13 +2,14 @@
 import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ingest, INJECT_BASE, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest, INJECT_BASE } from './helpers/test-app.js';
 import { makeRecord } from './helpers/records.js';
+import { BACKENDS } from './helpers/databases.js';
 
 const ID = "rec-o'neil";
 const KEY = encodeURIComponent(ID.replace("'", "''"));
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`Graph API features (${backend.name})`, () => {
     let t: Awaited<ReturnType<typeof createTestApp>>;
     before(async () => {
@@ -149,7 +150,7 @@ for (const backend of STORES) {
       const { createApp } = await import('../src/http/create-app.js');
       const { fixedClock } = await import('./helpers/test-app.js');
       const app = await createApp({
-        store: t.store,
+        db: t.db,
         clock: fixedClock,
         bodyLimit: 1024,
         logger: false,

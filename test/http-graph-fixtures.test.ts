@@ -13,11 +13,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ingest, INJECT_BASE, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest, INJECT_BASE } from './helpers/test-app.js';
 import { fixtureRequestPath } from './helpers/fixtures.js';
 import { GRAPH_DOC_CASES as CASES, RECORD_ID, rebased } from './helpers/graph-doc-cases.js';
+import { BACKENDS } from './helpers/databases.js';
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`Graph documentation examples (v1.0) (${backend.name})`, () => {
     for (const c of CASES) {
       describe(c.name, () => {

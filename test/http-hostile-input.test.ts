@@ -6,11 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Json } from './helpers/json.js';
-import { createTestApp, STORES } from './helpers/test-app.js';
+import { createTestApp } from './helpers/test-app.js';
 import { makeRecord } from './helpers/records.js';
 import { MAX_INGEST_ITEMS } from '../src/ingest/body-items.js';
 import { MAX_ID_LENGTH } from '../src/domain/validate-plan.js';
-import type { CallRecordStore } from '../src/storage/store.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
+import { BACKENDS } from './helpers/databases.js';
 
 type App = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -32,7 +33,7 @@ function assertGraphError(json: Record<string, Json>, code: string): void {
 
 const json = (value: unknown) => JSON.stringify(value);
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`hostile input (${backend.name})`, () => {
     let t: App;
     before(async () => {
@@ -180,14 +181,14 @@ for (const backend of STORES) {
   });
 }
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`a record the store refuses (${backend.name})`, () => {
     let t: App;
     before(async () => {
       t = await createTestApp({ backend });
       // A stand-in for any value validation does not know the database cannot hold: the store refuses 'poison'.
-      const write = t.store.write.bind(t.store);
-      t.store.write = (records, receivedAt) =>
+      const write = t.db.records.write.bind(t.db.records);
+      t.db.records.write = (records, receivedAt) =>
         records.some((r) => r.id === 'poison')
           ? Promise.reject(new Error('index row size 2720 exceeds maximum 2704'))
           : write(records, receivedAt);
@@ -215,8 +216,8 @@ describe('health check of an unreachable database', () => {
   let t: App;
   before(async () => {
     t = await createTestApp();
-    const store: CallRecordStore = t.store;
-    store.health = () =>
+    const store: CallRecordDatabase = t.db;
+    store.meta.health = () =>
       Promise.reject(new Error('connect ECONNREFUSED 10.20.30.40:5432 (postgres://archive:s3cret@db.internal/calls)'));
   });
   after(() => t.close());

@@ -2,8 +2,9 @@ import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, ingest, INJECT_BASE, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest, INJECT_BASE } from './helpers/test-app.js';
 import { makeRecord } from './helpers/records.js';
+import { BACKENDS } from './helpers/databases.js';
 
 const ID = 'big-meeting';
 
@@ -27,7 +28,7 @@ async function follow(app: FastifyInstance, firstUrl: string, linkKey: string, h
   return pages;
 }
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`paging of a record with 150 sessions and 300 participants (${backend.name})`, () => {
     let t: Awaited<ReturnType<typeof createTestApp>>;
     before(async () => {

@@ -7,11 +7,12 @@ import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cutShortCopy, listPageCopy, makeRecord } from './helpers/records.js';
-import { createTestApp, ingest, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest } from './helpers/test-app.js';
+import { BACKENDS } from './helpers/databases.js';
 
 const CUT_TEXT = '60 of ≥ 61 sessions; follow sessions@odata.nextLink';
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`partial records over HTTP (${backend.name})`, () => {
     let t: Awaited<ReturnType<typeof createTestApp>>;
     before(async () => (t = await createTestApp({ backend })));

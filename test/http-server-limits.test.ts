@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/http/create-app.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import type { CallRecordStore } from '../src/storage/store.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { fixedClock } from './helpers/test-app.js';
+import { SQLITE_BACKEND } from './helpers/databases.js';
 import { rawRequest } from './helpers/raw-http.js';
 import { createSelfSignedCert, type SelfSignedCert } from './helpers/tls.js';
 import { runCli } from './helpers/server-process.js';
 
 async function listen(options: Partial<Parameters<typeof createApp>[0]> = {}) {
-  const store: CallRecordStore = await SqliteStore.open(':memory:');
-  const app = await createApp({ store, clock: fixedClock, bodyLimit: 1 << 20, logger: false, ...options });
+  const store: CallRecordDatabase = await SQLITE_BACKEND.open();
+  const app = await createApp({ db: store, clock: fixedClock, bodyLimit: 1 << 20, logger: false, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   return {

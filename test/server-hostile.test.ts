@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATABASES, DatabaseList } from './helpers/databases.js';
+import { BACKENDS, DatabaseList } from './helpers/databases.js';
 import { makeRecord } from './helpers/records.js';
 import { runCli, startServer, type ServerProcess } from './helpers/server-process.js';
 import { rawRequest } from './helpers/raw-http.js';
@@ -27,7 +27,7 @@ const RSS_MARGIN = 64 * 1024 * 1024;
 
 const EMPTY_ITEMS = 3_000_000; // 8.6 MiB of `{},`: the body that killed the server
 
-for (const backend of DATABASES) {
+for (const backend of BACKENDS) {
   describe(`a real server under hostile input (${backend.name})`, () => {
     const dbs = new DatabaseList(backend);
     let server: ServerProcess;
@@ -129,7 +129,7 @@ for (const backend of DATABASES) {
 }
 
 describe('callrecords import of unstorable records', () => {
-  const dbs = new DatabaseList(DATABASES[DATABASES.length - 1]!);
+  const dbs = new DatabaseList(BACKENDS[BACKENDS.length - 1]!);
   const dir = mkdtempSync(join(tmpdir(), 'callrecords-hostile-import-'));
   after(async () => {
     await dbs.dropAll();

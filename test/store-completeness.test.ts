@@ -15,20 +15,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestService } from '../src/ingest/ingest-service.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import type { CallRecordStore } from '../src/storage/store.js';
+import { openSqliteDatabase } from '../src/storage/sqlite/sqlite-database.js';
+import { databaseOf } from '../src/storage/open-database.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { POSTGRES_ENABLED, testSchema } from './helpers/postgres.js';
 import { cutShortCopy, listPageCopy, makeRecord } from './helpers/records.js';
-import { fixedClock, STORES } from './helpers/test-app.js';
+import { fixedClock } from './helpers/test-app.js';
+import { BACKENDS } from './helpers/databases.js';
 
 /** Two writers on one database (the same store twice when there is only one). */
 interface Writers {
   name: string;
-  open(): Promise<{ a: CallRecordStore; b: CallRecordStore; close(): Promise<void> }>;
+  open(): Promise<{ a: CallRecordDatabase; b: CallRecordDatabase; close(): Promise<void> }>;
 }
 
 const WRITERS: Writers[] = [
-  ...STORES.map((backend) => ({
+  ...BACKENDS.map((backend) => ({
     name: backend.name,
     open: async () => {
       const store = await backend.open();
@@ -39,8 +41,8 @@ const WRITERS: Writers[] = [
     name: 'two SQLite connections on one file',
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'callrecords-completeness-'));
-      const a = await SqliteStore.open(join(dir, 'two.db'));
-      const b = await SqliteStore.open(join(dir, 'two.db'));
+      const a = await openSqliteDatabase(join(dir, 'two.db'));
+      const b = await openSqliteDatabase(join(dir, 'two.db'));
       return {
         a,
         b,
@@ -57,8 +59,8 @@ const WRITERS: Writers[] = [
           name: 'two PostgreSQL stores on one schema',
           open: async () => {
             const schema = testSchema('completeness');
-            const a = await PostgresStore.open(schema.url);
-            const b = await PostgresStore.open(schema.url);
+            const a = databaseOf(await PostgresStore.open(schema.url));
+            const b = databaseOf(await PostgresStore.open(schema.url));
             return {
               a,
               b,
@@ -87,12 +89,12 @@ for (const writers of WRITERS) {
   describe(`completeness decides equal versions: ${writers.name}`, () => {
     let a: IngestService;
     let b: IngestService;
-    let store: CallRecordStore;
+    let store: CallRecordDatabase;
     let close: () => Promise<void>;
     before(async () => {
       const opened = await writers.open();
-      a = new IngestService(opened.a, fixedClock);
-      b = new IngestService(opened.b, fixedClock);
+      a = new IngestService(opened.a.records, fixedClock);
+      b = new IngestService(opened.b.records, fixedClock);
       store = opened.b;
       close = opened.close;
     });
@@ -103,11 +105,11 @@ for (const writers of WRITERS) {
     /** Every record of `full` is current with its sessions and participants, and none is listed as partial. */
     async function assertFullCurrent(full: Record<string, Json>[]) {
       for (const record of full) {
-        const read = await store.readRecord(record.id);
+        const read = await store.records.readRecord(record.id);
         assert.equal(read?.sessionCount, record.sessions.length, `${record.id}: sessions of the current version`);
         assert.equal(read?.participantCount, 3, `${record.id}: participants of the current version`);
       }
-      const partial = await store.listPartialRecords({ limit: 1000 });
+      const partial = await store.records.listPartialRecords({ limit: 1000 });
       const ids = new Set(full.map((r) => r.id));
       assert.deepEqual(
         partial.filter((p) => ids.has(p.id)),
@@ -140,7 +142,7 @@ for (const writers of WRITERS) {
       );
       await assertFullCurrent(full);
       // Both were received at the same (fixed) time, so the history's order between them is not asserted.
-      const history = await store.listVersions(full[0]!.id);
+      const history = await store.history.listVersions(full[0]!.id);
       assert.deepEqual(history.map((v) => [v.version, v.current, v.partial]).sort(), [
         [3, false, 'no sessions (a list-page copy)'],
         [3, true, undefined],
@@ -162,8 +164,8 @@ for (const writers of WRITERS) {
       const [outcome] = await a.ingest([{ value: cutShortCopy(whole) }]);
       assert.equal(outcome?.status, 'inserted');
       assert.equal(outcome?.partial, '60 of ≥ 61 sessions; follow sessions@odata.nextLink');
-      assert.equal((await store.readRecord('cut-283'))?.sessionCount, 60);
-      const listed = await store.listPartialRecords({ limit: 1000 });
+      assert.equal((await store.records.readRecord('cut-283'))?.sessionCount, 60);
+      const listed = await store.records.listPartialRecords({ limit: 1000 });
       assert.deepEqual(
         listed.filter((p) => p.id === 'cut-283'),
         [
@@ -175,15 +177,15 @@ for (const writers of WRITERS) {
           },
         ],
       );
-      assert.ok((await store.health()).partial >= 1);
+      assert.ok((await store.meta.health()).partial >= 1);
 
       const [again] = await b.ingest([{ value: listPageCopy(whole) }]);
       assert.deepEqual([again?.status, again?.partial], ['stale', outcome?.partial], 'cut short beats no sessions');
       const [completed] = await b.ingest([{ value: whole }]);
       assert.deepEqual([completed?.status, completed?.partial], ['updated', undefined]);
-      assert.equal((await store.readRecord('cut-283'))?.sessionCount, 283);
+      assert.equal((await store.records.readRecord('cut-283'))?.sessionCount, 283);
       assert.deepEqual(
-        (await store.listPartialRecords({ limit: 1000 })).filter((p) => p.id === 'cut-283'),
+        (await store.records.listPartialRecords({ limit: 1000 })).filter((p) => p.id === 'cut-283'),
         [],
       );
     });
@@ -206,16 +208,16 @@ for (const writers of WRITERS) {
       const [participants] = await a.ingest([{ value: cut }]);
       assert.equal(participants?.partial, '130 of ≥ 131 participants_v2; follow participants_v2@odata.nextLink');
 
-      const all = await store.listPartialRecords({ limit: 1000 });
-      const first = await store.listPartialRecords({ limit: 1 });
-      const rest = await store.listPartialRecords({ after: first[0]!.id, limit: 1000 });
+      const all = await store.records.listPartialRecords({ limit: 1000 });
+      const first = await store.records.listPartialRecords({ limit: 1 });
+      const rest = await store.records.listPartialRecords({ after: first[0]!.id, limit: 1000 });
       assert.deepEqual([...first, ...rest], all);
       assert.deepEqual(
         all.map((p) => p.id),
         [...all.map((p) => p.id)].sort(),
       );
       assert.ok(all.some((p) => p.id === 'higher-partial' && p.version === 2));
-      assert.equal((await store.health()).partial, all.length);
+      assert.equal((await store.meta.health()).partial, all.length);
     });
   });
 }

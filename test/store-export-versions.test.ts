@@ -1,5 +1,5 @@
 /**
- * The store contract for backups, on every backend in STORES: reading every stored version in export order, a page
+ * The store contract for backups, on every backend in BACKENDS: reading every stored version in export order, a page
  * at a time, and writing a version under its own receive time (how a backup made by `export --all-versions` is
  * restored).
  */
@@ -7,9 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateCallRecord } from '../src/domain/validate.js';
 import { toRecordWrite } from '../src/service/record-fragments.js';
-import type { CallRecordStore, ExportedVersion, ExportRange, RecordWrite } from '../src/storage/store.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
+import type { ExportedVersion, ExportRange, RecordWrite } from '../src/storage/store.js';
 import { makeRecord, type RecordSpec } from './helpers/records.js';
-import { STORES } from './helpers/test-app.js';
+import { BACKENDS } from './helpers/databases.js';
 
 function writeOf(spec: RecordSpec, receivedAt?: string): RecordWrite {
   const result = validateCallRecord(makeRecord(spec));
@@ -18,11 +19,11 @@ function writeOf(spec: RecordSpec, receivedAt?: string): RecordWrite {
 }
 
 /** Every version in `range`, read `limit` at a time through the keyset cursor. */
-async function readAll(store: CallRecordStore, range: ExportRange, limit: number): Promise<ExportedVersion[]> {
+async function readAll(store: CallRecordDatabase, range: ExportRange, limit: number): Promise<ExportedVersion[]> {
   const all: ExportedVersion[] = [];
   let after: ExportedVersion | undefined;
   for (;;) {
-    const page = await store.exportVersions(range, after, limit);
+    const page = await store.history.exportVersions(range, after, limit);
     assert.ok(page.length <= limit);
     all.push(...page);
     if (page.length === 0) return all;
@@ -33,15 +34,15 @@ async function readAll(store: CallRecordStore, range: ExportRange, limit: number
 const at = (second: number) => `2026-02-01T00:00:${String(second).padStart(2, '0')}.000Z`;
 const RANGE: ExportRange = { fromKey: '2031-01-01T00:00:00.0000000Z', toKey: '2032-01-01T00:00:00.0000000Z' };
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`store contract, backups: ${backend.name}`, () => {
-    let store: CallRecordStore;
+    let store: CallRecordDatabase;
     before(async () => {
       store = await backend.open();
       // bk-a: v2 first, then v1 late (stale), then v3; in one batch two versions of bk-b arrive together; bk-c moves
       // from June to January with its second version, bk-z is outside the range.
-      await store.write([writeOf({ id: 'bk-a', version: 2, start: '2031-03-01T10:00:00Z' })], at(1));
-      await store.write(
+      await store.records.write([writeOf({ id: 'bk-a', version: 2, start: '2031-03-01T10:00:00Z' })], at(1));
+      await store.records.write(
         [
           writeOf({ id: 'bk-b', version: 2, start: '2031-02-01T10:00:00Z' }),
           writeOf({ id: 'bk-b', version: 1, start: '2031-02-01T10:00:00Z' }),
@@ -50,8 +51,11 @@ for (const backend of STORES) {
         ],
         at(2),
       );
-      await store.write([writeOf({ id: 'bk-a', version: 1, start: '2031-03-01T10:00:00Z', sessions: 2 })], at(3));
-      await store.write(
+      await store.records.write(
+        [writeOf({ id: 'bk-a', version: 1, start: '2031-03-01T10:00:00Z', sessions: 2 })],
+        at(3),
+      );
+      await store.records.write(
         [
           writeOf({ id: 'bk-a', version: 3, start: '2031-03-01T10:00:00Z' }),
           writeOf({ id: 'bk-c', version: 2, start: '2031-01-01T10:00:00Z' }),
@@ -90,9 +94,12 @@ for (const backend of STORES) {
     });
 
     test("a write's own receive time overrides the batch's; one without keeps the batch's", async () => {
-      await store.write([writeOf({ id: 'bk-own', version: 1 }, at(10)), writeOf({ id: 'bk-own', version: 2 })], at(20));
+      await store.records.write(
+        [writeOf({ id: 'bk-own', version: 1 }, at(10)), writeOf({ id: 'bk-own', version: 2 })],
+        at(20),
+      );
       assert.deepEqual(
-        (await store.listVersions('bk-own')).map((v) => [v.version, v.receivedDateTime, v.current]),
+        (await store.history.listVersions('bk-own')).map((v) => [v.version, v.receivedDateTime, v.current]),
         [
           [1, at(10), false],
           [2, at(20), true],

@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateRecords } from '../src/generate/index.js';
-import { DATABASES, DatabaseList } from './helpers/databases.js';
+import { BACKENDS, DatabaseList } from './helpers/databases.js';
 import { GRAPH_DOC_CASES, RECORD_ID } from './helpers/graph-doc-cases.js';
 import { fixtureRequestPath } from './helpers/fixtures.js';
 import { POSTGRES_ENABLED } from './helpers/postgres.js';
 import { BIN, startServer, type ServerProcess } from './helpers/server-process.js';
-import { createTestApp, ingest, STORES } from './helpers/test-app.js';
+import { createTestApp, ingest } from './helpers/test-app.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -182,7 +182,7 @@ async function compareRecord(parity: Parity, id: string, version?: number): Prom
 describe('the documented Graph examples answer byte for byte alike on SQLite and PostgreSQL', { skip: SKIP }, () => {
   for (const c of GRAPH_DOC_CASES) {
     test(c.name, async () => {
-      const [sqlite, postgres] = await Promise.all(STORES.map((backend) => createTestApp({ backend })));
+      const [sqlite, postgres] = await Promise.all(BACKENDS.map((backend) => createTestApp({ backend })));
       try {
         for (const t of [sqlite!, postgres!]) {
           const res = await ingest(t.app, c.records);
@@ -218,7 +218,7 @@ describe(
   () => {
     let dir: string;
     let records: JsonObject[];
-    const databases = DATABASES.map((backend) => new DatabaseList(backend));
+    const databases = BACKENDS.map((backend) => new DatabaseList(backend));
     const servers: ServerProcess[] = [];
     let parity: Parity;
 

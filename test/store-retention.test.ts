@@ -10,10 +10,11 @@ import { validateCallRecord } from '../src/domain/validate.js';
 import { Retention } from '../src/service/retention.js';
 import { toRecordWrite } from '../src/service/record-fragments.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import type { CallRecordStore, RecordWrite } from '../src/storage/store.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
+import type { RecordWrite } from '../src/storage/store.js';
 import { POSTGRES_ENABLED, POSTGRES_URL, testSchema } from './helpers/postgres.js';
 import { makeRecord, type RecordSpec } from './helpers/records.js';
-import { STORES } from './helpers/test-app.js';
+import { BACKENDS } from './helpers/databases.js';
 
 /** 30 days before this instant is 2025-03-01T00:00:00Z. */
 const NOW = new Date('2025-03-31T00:00:00.000Z');
@@ -43,61 +44,61 @@ const ARCHIVE: RecordWrite[] = [
 const EXPIRED = ['jan-a', 'jan-b', 'feb-old'];
 const KEPT = ['feb-spanning', 'feb-at-cutoff', 'mar-new'];
 
-async function sessionCount(store: CallRecordStore, id: string): Promise<number | undefined> {
-  return (await store.readPage(id, { collection: 'sessions', fromOrdinal: 0, limit: 100 }))?.items.length;
+async function sessionCount(store: CallRecordDatabase, id: string): Promise<number | undefined> {
+  return (await store.records.readPage(id, { collection: 'sessions', fromOrdinal: 0, limit: 100 }))?.items.length;
 }
 
-for (const backend of STORES) {
+for (const backend of BACKENDS) {
   describe(`retention (${backend.name})`, () => {
-    let store: CallRecordStore;
+    let store: CallRecordDatabase;
     before(async () => {
       store = await backend.open();
-      await store.write(ARCHIVE, '2025-03-20T00:00:00.000Z');
+      await store.records.write(ARCHIVE, '2025-03-20T00:00:00.000Z');
     });
     after(() => store.close());
 
     test('the cutoff is retainDays before the injected now', () => {
-      const retention = new Retention(store, { now: () => NOW }, 30);
+      const retention = new Retention(store.upkeep, { now: () => NOW }, 30);
       assert.equal(retention.cutoff(), '2025-03-01T00:00:00.000Z');
     });
 
     test('removes exactly the records that ended before the cutoff, with history and items', async () => {
-      const keptBefore = await Promise.all(KEPT.map((id) => store.listVersions(id)));
-      const pass = await new Retention(store, { now: () => NOW }, 30).runOnce();
+      const keptBefore = await Promise.all(KEPT.map((id) => store.history.listVersions(id)));
+      const pass = await new Retention(store.upkeep, { now: () => NOW }, 30).runOnce();
       assert.deepEqual(pass, { cutoff: '2025-03-01T00:00:00.000Z', removed: EXPIRED.length });
       for (const id of EXPIRED) {
-        assert.equal(await store.readRecord(id), undefined, `${id} is gone`);
-        assert.deepEqual(await store.listVersions(id), [], `${id} has no history left`);
-        assert.equal(await store.getVersion(id, 1), undefined, `${id} version 1 is gone`);
+        assert.equal(await store.records.readRecord(id), undefined, `${id} is gone`);
+        assert.deepEqual(await store.history.listVersions(id), [], `${id} has no history left`);
+        assert.equal(await store.history.getVersion(id, 1), undefined, `${id} version 1 is gone`);
         assert.equal(await sessionCount(store, id), undefined, `${id} has no sessions left`);
       }
       for (const [i, id] of KEPT.entries()) {
-        assert.ok(await store.readRecord(id), `${id} is kept`);
-        assert.deepEqual(await store.listVersions(id), keptBefore[i], `${id} keeps its whole history`);
+        assert.ok(await store.records.readRecord(id), `${id} is kept`);
+        assert.deepEqual(await store.history.listVersions(id), keptBefore[i], `${id} keeps its whole history`);
         assert.equal(await sessionCount(store, id), 1, `${id} keeps its session`);
       }
-      assert.equal(await store.countRecords({ start: [] }), KEPT.length);
-      const health = await store.health();
+      assert.equal(await store.records.countRecords({ start: [] }), KEPT.length);
+      const health = await store.meta.health();
       assert.equal(health.records, KEPT.length);
       assert.equal(health.oldest?.id, 'feb-spanning');
       assert.equal(health.newest?.id, 'mar-new');
     });
 
     test('a second pass removes nothing; an expired record received again is stored again', async () => {
-      assert.equal((await new Retention(store, { now: () => NOW }, 30).runOnce()).removed, 0);
+      assert.equal((await new Retention(store.upkeep, { now: () => NOW }, 30).runOnce()).removed, 0);
       const again = ARCHIVE.find((r) => r.id === 'jan-a')!;
-      assert.deepEqual(await store.write([again], '2025-03-31T00:00:00.000Z'), [
+      assert.deepEqual(await store.records.write([again], '2025-03-31T00:00:00.000Z'), [
         { status: 'inserted', currentVersion: 1 },
       ]);
-      assert.equal((await store.readRecord('jan-a'))?.version, 1);
+      assert.equal((await store.records.readRecord('jan-a'))?.version, 1);
     });
 
     test('small batches remove the same records as one large one', async () => {
       const other = await backend.open();
       try {
-        await other.write(ARCHIVE, '2025-03-20T00:00:00.000Z');
-        assert.equal(await other.expire(CUTOFF_KEY, 1), EXPIRED.length);
-        const listed = await other.listRecords({ start: [], limit: 100 });
+        await other.records.write(ARCHIVE, '2025-03-20T00:00:00.000Z');
+        assert.equal(await other.upkeep.expire(CUTOFF_KEY, 1), EXPIRED.length);
+        const listed = await other.records.listRecords({ start: [], limit: 100 });
         assert.deepEqual(listed.map((r) => r.id).sort(), [...KEPT].sort());
       } finally {
         await other.close();
@@ -107,7 +108,7 @@ for (const backend of STORES) {
     test('an empty archive reports no oldest or newest record', async () => {
       const empty = await backend.open();
       try {
-        assert.deepEqual(await empty.health(), {
+        assert.deepEqual(await empty.meta.health(), {
           kind: backend.name,
           records: 0,
           partial: 0,

@@ -10,10 +10,10 @@ import { migrateToLatest } from '../src/storage/migrate.js';
 import { SQLITE_SQL } from '../src/storage/sql/dialect-sql.js';
 import type { Database } from '../src/storage/sql/schema.js';
 import { buildStatements } from '../src/storage/sql/statements.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../src/storage/sqlite/sqlite-database.js';
 
-let store: SqliteStore;
-before(async () => (store = await SqliteStore.open(':memory:')));
+let store: SqliteDatabase;
+before(async () => (store = await openSqliteDatabase(':memory:')));
 after(() => store.close());
 
 const WINDOW = [
@@ -22,13 +22,13 @@ const WINDOW = [
 ];
 
 test('a startDateTime window is a range search on the start index', () => {
-  const plan = store.explainList({ start: WINDOW, limit: 61 }).join('\n');
+  const plan = store.records.explainList({ start: WINDOW, limit: 61 }).join('\n');
   assert.match(plan, /SEARCH call_records USING INDEX call_records_by_start \(start_key>\? AND start_key<\?\)/);
   assert.doesNotMatch(plan, /SCAN call_records|TEMP B-TREE/);
 });
 
 test('the next page seeks past the cursor on the same index', () => {
-  const plan = store
+  const plan = store.records
     .explainList({ start: WINDOW, after: { startKey: '2024-01-05T00:00:00.0000000Z', id: 'x' }, limit: 61 })
     .join('\n');
   assert.match(plan, /USING INDEX call_records_by_start/);
@@ -36,7 +36,7 @@ test('the next page seeks past the cursor on the same index', () => {
 });
 
 test('a participant filter pages along the participant index, without sorting', () => {
-  const plan = store
+  const plan = store.records
     .explainList({
       start: WINDOW,
       participantId: 'user-1',

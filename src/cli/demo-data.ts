@@ -3,7 +3,7 @@ import { generateRecords } from '../generate/index.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { IngestSummary } from '../ingest/summary.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 
 /** The demo tenant: the same people and call ids on every machine; only the dates follow today. */
 export const DEMO = { seed: 20240301, calls: 3000, days: 30 } as const;
@@ -21,13 +21,13 @@ const SETTLE_MS = 3 * 3_600_000;
  * On an empty store, loads the demo tenant — every version of about 3,000 calls of the 30 days before now — through
  * the ingest service, the same validation and storage as any import. A store that holds records is left alone.
  */
-export async function loadDemoData(store: CallRecordStore, clock: Clock): Promise<DemoOutcome> {
-  const { records } = await store.health();
+export async function loadDemoData(db: CallRecordDatabase, clock: Clock): Promise<DemoOutcome> {
+  const { records } = await db.meta.health();
   if (records > 0) return { loaded: false, records };
   const started = performance.now();
   const to = new Date(clock.now().getTime() - SETTLE_MS);
   const from = new Date(to.getTime() - DEMO.days * DAY_MS);
-  const batches = new BatchIngest(new IngestService(store, clock));
+  const batches = new BatchIngest(new IngestService(db.records, clock));
   let generated = 0;
   for (const value of generateRecords({ calls: DEMO.calls, seed: DEMO.seed, from, days: DEMO.days, versions: true })) {
     await batches.add([{ value }]);
@@ -35,7 +35,7 @@ export async function loadDemoData(store: CallRecordStore, clock: Clock): Promis
     if (++generated % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   const summary = await batches.finish();
-  await store.optimize();
+  await db.upkeep.optimize();
   const seconds = (performance.now() - started) / 1000;
   return { loaded: true, calls: DEMO.calls, summary, from: from.toISOString(), to: to.toISOString(), seconds };
 }

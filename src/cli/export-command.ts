@@ -1,8 +1,9 @@
 import { annotateReceived } from '../ingest/received-annotation.js';
 import { appendMembers } from '../service/json-text.js';
-import type { CallRecordStore, ExportedRecord, ExportedVersion, ExportRange, VersionCursor } from '../storage/store.js';
+import type { HistoryStore, RecordStore } from '../storage/roles.js';
+import type { ExportedRecord, ExportedVersion, ExportRange, VersionCursor } from '../storage/store.js';
 import { dateOption } from './date-option.js';
-import { openDatabase, type DatabaseOptions } from './open-database.js';
+import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
 /** The options of `callrecords export`. */
 export interface ExportOptions extends DatabaseOptions {
@@ -24,7 +25,7 @@ const EXPORT_PAGE = 500;
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
-  const store = await openDatabase(opts, { mustExist: true });
+  const database = await openDatabaseOption(opts, { mustExist: true });
   // A reader that stops early (`export | head`) is not an error: stop writing quietly.
   let closed = false;
   out.on('error', (error: NodeJS.ErrnoException) => {
@@ -32,18 +33,20 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
     closed = true;
   });
   try {
-    for await (const chunk of opts.allVersions ? versionPages(store, range) : recordPages(store, range)) {
+    for await (const chunk of opts.allVersions
+      ? versionPages(database.history, range)
+      : recordPages(database.records, range)) {
       if (!out.write(chunk)) await drained(out);
       if (closed) break;
     }
   } finally {
-    await store.close();
+    await database.close();
   }
   return 0;
 }
 
 /** The current version of each record, a page of lines at a time. */
-async function* recordPages(store: CallRecordStore, range: ExportRange): AsyncGenerator<string> {
+async function* recordPages(store: RecordStore, range: ExportRange): AsyncGenerator<string> {
   let after: { startKey: string; id: string } | undefined;
   for (;;) {
     const page = await store.exportRecords(range, after, EXPORT_PAGE);
@@ -55,7 +58,7 @@ async function* recordPages(store: CallRecordStore, range: ExportRange): AsyncGe
 }
 
 /** Every stored version of each record with its receive time, a page of lines at a time. */
-async function* versionPages(store: CallRecordStore, range: ExportRange): AsyncGenerator<string> {
+async function* versionPages(store: HistoryStore, range: ExportRange): AsyncGenerator<string> {
   let after: VersionCursor | undefined;
   for (;;) {
     const page = await store.exportVersions(range, after, EXPORT_PAGE);

@@ -10,7 +10,7 @@ import type { IngestSummary } from '../ingest/summary.js';
 import { CliError } from './cli-error.js';
 import { expandHome } from './config-values.js';
 import { importProgress } from './import-progress.js';
-import { EXIT_TRY_AGAIN, isTemporary, openDatabase, type DatabaseOptions } from './open-database.js';
+import { EXIT_TRY_AGAIN, isTemporary, openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
 /** The options of `callrecords import`. */
 export interface ImportOptions extends DatabaseOptions {
@@ -36,7 +36,7 @@ export async function importCommand(
 ): Promise<number> {
   const path = file === '-' ? '-' : expandHome(file, 'import');
   const size = path === '-' ? undefined : fileSize(path);
-  const store = await openDatabase(opts);
+  const database = await openDatabaseOption(opts);
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
@@ -49,7 +49,7 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const batches = new BatchIngest(new IngestService(store, systemClock), (outcomes) => {
+  const batches = new BatchIngest(new IngestService(database.records, systemClock), (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);
@@ -75,7 +75,7 @@ export async function importCommand(
       await batches.add(items, text);
     }
     await batches.finish();
-    await store.optimize();
+    await database.upkeep.optimize();
   } catch (error) {
     // zlib's own words ("unexpected end of file") do not say which input or what it was read as.
     const code = (error as NodeJS.ErrnoException).code;
@@ -87,7 +87,7 @@ export async function importCommand(
   } finally {
     bar?.stop();
     await batches.settle();
-    await store.close();
+    await database.close();
   }
   io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000));
   if (stopped !== undefined) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AppError, ConfigError } from '../errors.js';
 import { CliError } from './cli-error.js';
-import { EXIT_TRY_AGAIN, isTemporary } from './open-database.js';
+import { EXIT_TRY_AGAIN, isTemporary } from './database-options.js';
 import { optionsFor } from './options.js';
 
 /** Runs the `callrecords` command line and resolves to the process exit code. */

@@ -1,4 +1,4 @@
-import { openDatabase, type DatabaseOptions } from './open-database.js';
+import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
 /** The options of `callrecords migrate`. */
 export type MigrateOptions = DatabaseOptions;
@@ -11,12 +11,12 @@ export async function migrateCommand(
   opts: MigrateOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const store = await openDatabase(opts, { mustExist: true });
+  const database = await openDatabaseOption(opts, { mustExist: true });
   try {
-    const health = await store.health();
+    const health = await database.meta.health();
     out.write(`callrecords: the ${health.kind} database is up to date (${health.records} records)\n`);
   } finally {
-    await store.close();
+    await database.close();
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { DEFAULT_BODY_LIMIT } from '../http/body-limit.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-database.js';
 
 /** One command-line option: its flag, the environment variable that also sets it, its default and its help. */
 interface OptionSpec {

@@ -5,9 +5,9 @@ import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
 import { retentionJob } from '../service/retention.js';
 import { redactPassword } from '../storage/database-url.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { MetaStore } from '../storage/roles.js';
 import { CliError } from './cli-error.js';
-import { openDatabase } from './open-database.js';
+import { openDatabaseOption } from './database-options.js';
 import { prettyLogStream } from './pretty-log.js';
 import { serveConfig, type ServeConfig, type ServeOptions } from './serve-config.js';
 import { serveDemo } from './serve-demo.js';
@@ -51,11 +51,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
  */
 async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
   const clock = systemClock;
-  const store = await openDatabase(opts);
+  const database = await openDatabaseOption(opts);
   let app: FastifyInstance;
   try {
     app = await createApp({
-      store,
+      db: database,
       clock,
       publicUrl: config.publicUrl,
       bodyLimit: config.bodyLimit,
@@ -66,20 +66,21 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       https: config.https,
     });
   } catch (error) {
-    await store.close();
+    await database.close();
     throw error;
   }
   const runtime = new Runtime({ log: app.log, clock })
-    .closeLast(store)
-    .serve({ start: () => listen(app, config, store), stop: () => app.close() });
+    .closeLast(database)
+    .serve({ start: () => listen(app, config, database.meta), stop: () => app.close() });
   if (config.retainDays !== undefined) {
     runtime.addJob(
       'retention',
-      retentionJob({ store, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+      retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
     );
   }
   try {
-    if (opts.demo === true) await serveDemo(app.log, store, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
+    if (opts.demo === true)
+      await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
     await runtime.start();
   } catch (error) {
     await runtime.stop();
@@ -89,11 +90,11 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
 }
 
 /** Listens where the options say and logs that it is serving, with the database and how many records it holds. */
-async function listen(app: FastifyInstance, config: ServeConfig, store: Pick<CallRecordStore, 'health'>) {
+async function listen(app: FastifyInstance, config: ServeConfig, meta: Pick<MetaStore, 'health'>) {
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
-  app.log.info({ db: redactPassword(config.db), records: (await store.health()).records }, 'callrecords is serving');
+  app.log.info({ db: redactPassword(config.db), records: (await meta.health()).records }, 'callrecords is serving');
 }

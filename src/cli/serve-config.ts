@@ -3,7 +3,7 @@ import { createSecureContext } from 'node:tls';
 import { checkTls } from '../http/server-limits.js';
 import { CliError } from './cli-error.js';
 import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
-import type { DatabaseOptions } from './open-database.js';
+import type { DatabaseOptions } from './database-options.js';
 import { wholeNumber } from './whole-number.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */

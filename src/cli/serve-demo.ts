@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
-import { DEFAULT_DATABASE_URL } from '../storage/open-store.js';
-import type { CallRecordStore } from '../storage/store.js';
+import { DEFAULT_DATABASE_URL } from '../storage/open-database.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 import type { RuntimeLog } from '../runtime/runtime.js';
 import { loadDemoData } from './demo-data.js';
 
@@ -10,7 +10,7 @@ import { loadDemoData } from './demo-data.js';
  */
 export async function serveDemo(
   log: RuntimeLog,
-  store: CallRecordStore,
+  db: CallRecordDatabase,
   clock: Clock,
   where: { db: string; fromEnv: boolean },
 ): Promise<void> {
@@ -20,7 +20,7 @@ export async function serveDemo(
     return;
   }
   log.info('demo: loading the demo tenant if the database is empty');
-  const outcome = await loadDemoData(store, clock);
+  const outcome = await loadDemoData(db, clock);
   if (!outcome.loaded) {
     log.info({ records: outcome.records }, 'demo: the database already holds records; no demo data loaded');
     return;

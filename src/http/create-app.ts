@@ -6,7 +6,7 @@ import { IngestService } from '../ingest/ingest-service.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
@@ -14,9 +14,10 @@ import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
-/** Everything the HTTP app is built from; tests pass their own store, clock and logger. */
+/** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
-  store: CallRecordStore;
+  /** The open database; each service is handed only the roles it needs. */
+  db: CallRecordDatabase;
   clock: Clock;
   /** The public base URL (`https://callrecords.example.com`) used in @odata.context and next links; default: from each request. */
   publicUrl?: string | undefined;
@@ -79,13 +80,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
 
-  const { clock, store, publicUrl } = deps;
-  const readers = await createGraphReaders(store);
+  const { clock, db, publicUrl } = deps;
+  const readers = await createGraphReaders(db.records, db.meta);
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
   }
-  const ingest = new IngestService(store, clock);
-  const [history, status] = [new RecordHistory(store), new ArchiveStatus(store)];
+  const ingest = new IngestService(db.records, clock);
+  const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
   return app;
 }

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { completenessOf } from '../domain/completeness.js';
 import { formatIssue, MAX_VALIDATION_ISSUES, validateCallRecord, type ValidationIssue } from '../domain/validate.js';
-import type { CallRecordStore, WriteResult, WriteStatus } from '../storage/store.js';
+import type { RecordStore } from '../storage/roles.js';
+import type { WriteResult, WriteStatus } from '../storage/store.js';
 import { toRecordWrite } from '../service/record-fragments.js';
 import type { RecordWrite } from '../storage/store.js';
 
@@ -60,7 +61,7 @@ export const MAX_FINDING_LENGTH = 300;
  */
 export class IngestService {
   constructor(
-    private readonly store: CallRecordStore,
+    private readonly store: RecordStore,
     private readonly clock: Clock,
   ) {}
 

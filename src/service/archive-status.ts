@@ -1,9 +1,6 @@
 import { AppError } from '../errors.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { MetaStore, RecordStore } from '../storage/roles.js';
 import { partialRecordsPage, type PartialRecordsPage, type PartialRecordsRequest } from './partial-records.js';
-
-/** The store members the operator's status reads: health facts and the partial records. */
-export type StatusStore = Pick<CallRecordStore, 'health' | 'listPartialRecords'>;
 
 /** The answer of `GET /api/health` (docs/api.md, "Health"). */
 export interface HealthReport {
@@ -17,7 +14,10 @@ export interface HealthReport {
 
 /** What the operator asks of the archive beside Graph's reads: its health and the records still partial. */
 export class ArchiveStatus {
-  constructor(private readonly store: StatusStore) {}
+  constructor(
+    private readonly meta: Pick<MetaStore, 'health'>,
+    private readonly records: Pick<RecordStore, 'listPartialRecords'>,
+  ) {}
 
   /**
    * The health report; any failure of the database is `serviceNotAvailable`, with the driver's error as its cause
@@ -26,7 +26,7 @@ export class ArchiveStatus {
   async health(): Promise<HealthReport> {
     let health;
     try {
-      health = await this.store.health();
+      health = await this.meta.health();
     } catch (error) {
       throw new AppError('serviceNotAvailable', 'The database is not available.', undefined, { cause: error });
     }
@@ -42,6 +42,6 @@ export class ArchiveStatus {
 
   /** A page of the records whose current version is partial (see partialRecordsPage). */
   partialRecords(request: PartialRecordsRequest): Promise<PartialRecordsPage> {
-    return partialRecordsPage(this.store, request);
+    return partialRecordsPage(this.records, request);
   }
 }

@@ -1,7 +1,8 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { QueryOptions, RecordFilter } from '../odata/query-options.js';
-import type { CallRecordStore, Collection, RecordHead, StoredItem, StoredJson } from '../storage/store.js';
+import type { RecordStore } from '../storage/roles.js';
+import type { Collection, RecordHead, StoredItem, StoredJson } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText } from './graph-links.js';
 import { itemParts, sessionParts } from './item-parts.js';
@@ -19,7 +20,7 @@ type JsonObject = Record<string, unknown>;
  */
 export class ContainedReader {
   constructor(
-    private readonly store: CallRecordStore,
+    private readonly store: RecordStore,
     private readonly tokens: SkipTokenCodec,
     private readonly records: RecordReader,
   ) {}

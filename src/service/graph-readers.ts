@@ -1,4 +1,4 @@
-import type { CallRecordStore } from '../storage/store.js';
+import type { MetaStore, RecordStore } from '../storage/roles.js';
 import { ContainedReader } from './contained-reader.js';
 import { RecordReader } from './record-reader.js';
 import { SkipTokenCodec } from './skip-token.js';
@@ -11,9 +11,12 @@ export interface GraphReaders {
 
 const SKIP_TOKEN_KEY = 'skiptoken-key';
 
-/** Builds the readers; the skip-token key comes from the store so every instance on one database shares it. */
-export async function createGraphReaders(store: CallRecordStore): Promise<GraphReaders> {
-  const key = await store.sharedSecret(SKIP_TOKEN_KEY, SkipTokenCodec.newKey);
+/**
+ * Builds the readers over the records; the skip-token key comes from the database's meta role, so every instance on
+ * one database shares it.
+ */
+export async function createGraphReaders(store: RecordStore, meta: MetaStore): Promise<GraphReaders> {
+  const key = await meta.sharedSecret(SKIP_TOKEN_KEY, SkipTokenCodec.newKey);
   const tokens = new SkipTokenCodec(Buffer.from(key, 'base64url'));
   const records = new RecordReader(store, tokens);
   return { records, contained: new ContainedReader(store, tokens, records) };

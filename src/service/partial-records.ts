@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
-import type { CallRecordStore, PartialRecord } from '../storage/store.js';
+import type { RecordStore } from '../storage/roles.js';
+import type { PartialRecord } from '../storage/store.js';
 
 /** Partial records per page of `GET /api/callRecords?partial=true` unless `limit` says otherwise. */
 export const PARTIAL_PAGE_SIZE = 100;
@@ -26,7 +27,7 @@ export interface PartialRecordsPage {
  * are a BadRequest: this list serves the operator, not Graph clients.
  */
 export async function partialRecordsPage(
-  store: Pick<CallRecordStore, 'listPartialRecords'>,
+  store: Pick<RecordStore, 'listPartialRecords'>,
   request: PartialRecordsRequest,
 ): Promise<PartialRecordsPage> {
   if (request.partial !== 'true') {

@@ -1,9 +1,7 @@
 import { AppError } from '../errors.js';
-import type { CallRecordStore, VersionInfo } from '../storage/store.js';
+import type { HistoryStore } from '../storage/roles.js';
+import type { VersionInfo } from '../storage/store.js';
 import { recordNotFound } from './record-reader.js';
-
-/** The store members the history reads: the history role of the store. */
-export type HistoryStore = Pick<CallRecordStore, 'listVersions' | 'getVersion'>;
 
 /** A record's history as `GET /api/callRecords/{id}/versions` answers it. */
 export interface VersionList {
@@ -16,7 +14,7 @@ export interface VersionList {
  * one's body as it was received. An unknown record or version is `NotFound`.
  */
 export class RecordHistory {
-  constructor(private readonly store: HistoryStore) {}
+  constructor(private readonly store: Pick<HistoryStore, 'listVersions' | 'getVersion'>) {}
 
   /** The versions of record `id`, oldest first; `NotFound` when none is stored. */
   async versions(id: string): Promise<VersionList> {

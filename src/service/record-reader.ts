@@ -1,7 +1,8 @@
 import { MAX_PARTICIPANTS_PAGE, MAX_RECORDS_PAGE, MAX_SESSIONS_PAGE } from '../domain/paging.js';
 import { AppError } from '../errors.js';
 import type { ExpandItem, QueryOptions } from '../odata/query-options.js';
-import type { CallRecordStore, RecordHead, RecordRead, StoredJson } from '../storage/store.js';
+import type { RecordStore } from '../storage/roles.js';
+import type { RecordHead, RecordRead, StoredJson } from '../storage/store.js';
 import { tightenFilter } from './filter-bounds.js';
 import { contextProjection, expandText, filterText, linkWithQuery } from './graph-links.js';
 import { itemParts, sessionParts } from './item-parts.js';
@@ -17,7 +18,7 @@ import type { SkipTokenCodec } from './skip-token.js';
  */
 export class RecordReader {
   constructor(
-    private readonly store: CallRecordStore,
+    private readonly store: RecordStore,
     private readonly tokens: SkipTokenCodec,
   ) {}
 
@@ -161,9 +162,9 @@ export class RecordReader {
 
 /** The stored record (with a page of a collection when asked), or the 404 Graph answers for an unknown id (https://learn.microsoft.com/graph/api/callrecords-callrecord-get). */
 export async function requireRecord(
-  store: CallRecordStore,
+  store: RecordStore,
   id: string,
-  page?: Parameters<CallRecordStore['readRecord']>[1],
+  page?: Parameters<RecordStore['readRecord']>[1],
 ): Promise<RecordRead> {
   return (await store.readRecord(id, page)) ?? recordNotFound(id);
 }

@@ -2,12 +2,12 @@ import type { Clock } from '../clock.js';
 import { toSortableUtc } from '../domain/datetime.js';
 import { periodicJob } from '../runtime/periodic-job.js';
 import type { JobFactory } from '../runtime/runtime.js';
-import type { CallRecordStore } from '../storage/store.js';
+import type { UpkeepStore } from '../storage/roles.js';
 
 const DAY_MS = 86_400_000;
 
 /** The store's part in retention: removing the records that ended before a cutoff. */
-export type ExpiringStore = Pick<CallRecordStore, 'expire'>;
+export type ExpiringStore = Pick<UpkeepStore, 'expire'>;
 
 /** What one retention pass did. */
 export interface RetentionPass {

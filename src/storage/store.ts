@@ -1,10 +1,10 @@
 import type { CompletenessRank } from '../domain/completeness.js';
 import type { VersionStatus } from '../domain/version-order.js';
 
-/**
- * The store interface: persistence only. It never sees an HTTP request, never knows a status code, and holds no
- * Graph rules beyond the version order it must apply atomically (decided by src/domain/version-order.ts).
- * Implementations: SqliteStore (src/storage/sqlite/) and, later, a PostgreSQL store; one contract suite tests both.
+/*
+ * The vocabulary of the store: what the role interfaces of roles.ts take and return. Persistence only — no HTTP
+ * request, no status code, no Graph rule beyond the version order a write applies atomically
+ * (src/storage/write-decision.ts over src/domain/version-order.ts).
  */
 
 /** One validated record cut into the fragments the store keeps (built by src/service/record-fragments.ts). */
@@ -208,52 +208,3 @@ export interface StoreHealth {
 
 /** How many records one retention batch removes by default: small enough that each transaction is short. */
 export const DEFAULT_EXPIRE_BATCH = 500;
-
-/** The persistence contract shared by every backend. */
-export interface CallRecordStore {
-  /** A short name of the backend: `sqlite` or `postgres`. */
-  readonly kind: string;
-  /** Writes each record atomically under the version rules; all results are durable when the promise resolves. */
-  write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]>;
-  /**
-   * Reads a record's current version and, if asked, a page of its sessions or participants, from one snapshot:
-   * a write that lands in between cannot pair one version's record with another's items.
-   */
-  readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined>;
-  /** A page of a record's sessions or participants with the head of the version they belong to (one snapshot). */
-  readPage(id: string, page: PageRequest): Promise<{ head: RecordHead; items: StoredItem[] } | undefined>;
-  /** The first item with this id in a record's sessions or participants, with the record's head (one snapshot). */
-  readItem(
-    id: string,
-    collection: Collection,
-    itemId: string,
-  ): Promise<{ head: RecordHead; item: StoredItem | undefined } | undefined>;
-  listRecords(query: RecordQuery): Promise<ListedRecord[]>;
-  countRecords(filter: RecordFilterQuery): Promise<number>;
-  /** A page of the records whose current version is partial (docs/api.md, "Version rules"), ordered by id. */
-  listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]>;
-  listVersions(id: string): Promise<VersionInfo[]>;
-  getVersion(id: string, version: number): Promise<string | undefined>;
-  exportRecords(
-    range: ExportRange,
-    after: { startKey: string; id: string } | undefined,
-    limit: number,
-  ): Promise<ExportedRecord[]>;
-  /**
-   * Up to `limit` stored versions of the records whose current startDateTime is in `range`, every version of each
-   * record with its receive time, after `after` in the order of `VersionCursor` (oldest receive first within a record).
-   */
-  exportVersions(range: ExportRange, after: VersionCursor | undefined, limit: number): Promise<ExportedVersion[]>;
-  /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
-  sharedSecret(key: string, create: () => string): Promise<string>;
-  health(): Promise<StoreHealth>;
-  /**
-   * Removes every record whose current endDateTime is before `cutoffKey` (a sortable UTC key), with its sessions,
-   * participants and whole history, in batches of at most `batchSize` records, each its own short transaction, so
-   * reads go on meanwhile. Resolves to the number of records removed.
-   */
-  expire(cutoffKey: string, batchSize?: number): Promise<number>;
-  /** Housekeeping after a bulk import (e.g. folding SQLite's write-ahead log back into the database). */
-  optimize(): Promise<void>;
-  close(): Promise<void>;
-}

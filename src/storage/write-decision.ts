@@ -39,14 +39,24 @@ export function headOf(record: RecordWrite): CurrentHead {
   };
 }
 
-/** The head from a row with the columns version, completeness, last_modified_key, content_hash, start_key, partial. */
-export function toCurrentHead(row: Record<string, unknown>): CurrentHead {
+/** The call_records columns the version rules read (statement `currentHead`, and batch-write.ts on PostgreSQL). */
+export interface CurrentHeadRow {
+  version: number;
+  completeness: CompletenessRank;
+  last_modified_key: string;
+  content_hash: string;
+  start_key: string;
+  partial: string | null;
+}
+
+/** The head from a row of the call_records columns the version rules read. */
+export function toCurrentHead(row: CurrentHeadRow): CurrentHead {
   return {
-    version: Number(row.version),
-    completeness: Number(row.completeness) as CompletenessRank,
-    lastModifiedKey: row.last_modified_key as string,
-    contentHash: row.content_hash as string,
-    startKey: row.start_key as string,
-    partial: (row.partial ?? undefined) as string | undefined,
+    version: row.version,
+    completeness: row.completeness,
+    lastModifiedKey: row.last_modified_key,
+    contentHash: row.content_hash,
+    startKey: row.start_key,
+    partial: row.partial ?? undefined,
   };
 }

@@ -1,6 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { databaseOf } from '../../src/storage/open-database.js';
+import { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import type { CallRecordDatabase } from '../../src/storage/roles.js';
+import { openSqliteDatabase } from '../../src/storage/sqlite/sqlite-database.js';
 import { POSTGRES_ENABLED, testSchema } from './postgres.js';
 
 /** A database a `callrecords` process can be pointed at with `--db`, and how to remove it afterwards. */
@@ -11,15 +15,21 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A backend for tests that run real processes: it names fresh databases rather than opening stores. */
-export interface DatabaseBackend {
-  name: string;
-  /** A fresh, empty database; `label` (lower-case letters, digits, _) appears in its name. */
+/**
+ * A backend every store case runs on. It opens fresh databases in this process (for contract and HTTP tests) and
+ * names fresh ones for `callrecords` processes (for CLI and server tests).
+ */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** A fresh, empty database opened here (SQLite in memory; PostgreSQL in a schema dropped on close). */
+  open(): Promise<CallRecordDatabase>;
+  /** A fresh, empty database for a process; `label` (lower-case letters, digits, _) appears in its name. */
   create(label: string): TestDatabase;
 }
 
-const SQLITE_DATABASES: DatabaseBackend = {
+const SQLITE: Backend = {
   name: 'sqlite',
+  open: () => openSqliteDatabase(':memory:'),
   create(label) {
     const dir = mkdtempSync(join(tmpdir(), `callrecords-${label}-`));
     return {
@@ -29,22 +39,36 @@ const SQLITE_DATABASES: DatabaseBackend = {
   },
 };
 
-const POSTGRES_DATABASES: DatabaseBackend = {
+const POSTGRES: Backend = {
   name: 'postgres',
+  async open() {
+    const schema = testSchema();
+    const db = databaseOf(await PostgresStore.open(schema.url));
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        await schema.drop();
+      },
+    };
+  },
   create(label) {
     const schema = testSchema(label);
     return { url: schema.url, drop: () => schema.drop() };
   },
 };
 
-/** Every backend process tests run on, named as in STORES (PostgreSQL when reachable: see helpers/postgres.ts). */
-export const DATABASES: DatabaseBackend[] = [SQLITE_DATABASES, ...(POSTGRES_ENABLED ? [POSTGRES_DATABASES] : [])];
+/** Every backend the tests run on: SQLite, and PostgreSQL when reachable (see helpers/postgres.ts). */
+export const BACKENDS: Backend[] = [SQLITE, ...(POSTGRES_ENABLED ? [POSTGRES] : [])];
+
+/** The backend a test app opens unless told otherwise: SQLite in memory. */
+export const SQLITE_BACKEND: Backend = SQLITE;
 
 /** Creates databases and drops every one of them at once (for an `after` hook). */
 export class DatabaseList {
   private readonly created: TestDatabase[] = [];
 
-  constructor(private readonly backend: DatabaseBackend) {}
+  constructor(private readonly backend: Backend) {}
 
   /** A fresh database, remembered for `dropAll`. */
   create(label: string): TestDatabase {

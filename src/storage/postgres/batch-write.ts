@@ -4,8 +4,8 @@ import { lockMonthsShared, lockRecords } from './advisory-locks.js';
 import { copyRows } from './copy-rows.js';
 import { monthOf, type MonthlyPartitions } from './partitions.js';
 import { NO_PARTITION, type PgQueries } from './pg-queries.js';
-import { COPY_COLUMNS, participantRows, recordRow, sessionRows, versionRow } from './record-rows.js';
-import { toCurrentHead, type CurrentHead } from '../write-decision.js';
+import { CURRENT_TABLES, HISTORY_TABLES, type RecordTable, type RowContext } from '../record-tables.js';
+import { toCurrentHead, type CurrentHead, type CurrentHeadRow } from '../write-decision.js';
 import { bodyKey, planWrites } from './write-plan.js';
 
 /**
@@ -33,54 +33,64 @@ export function writeBatch(
     // A record that moved to another month takes its older history rows with it (PostgreSQL moves the rows between
     // partitions), so that every row of a record lives in the month of its current start.
     if (plan.moved.size > 0) {
-      await client.query(
-        `update record_versions v set start_key = m.start_key
-           from unnest($1::text[], $2::text[]) as m(id, start_key)
-          where v.record_id = m.id and v.start_key <> m.start_key`,
-        [[...plan.moved.keys()], [...plan.moved.values()]],
-      );
+      for (const table of HISTORY_TABLES) {
+        await client.query(
+          `update ${table.name} v set start_key = m.start_key
+             from unnest($1::text[], $2::text[]) as m(id, start_key)
+            where v.${table.idColumn} = m.id and v.start_key <> m.start_key`,
+          [[...plan.moved.keys()], [...plan.moved.values()]],
+        );
+      }
     }
     if (plan.replaced.length > 0) {
-      for (const table of ['sessions', 'participants']) {
-        await client.query(`delete from ${table} where record_id = any($1::text[])`, [plan.replaced]);
+      for (const table of CURRENT_TABLES) {
+        await client.query(`delete from ${table.name} where ${table.idColumn} = any($1::text[])`, [plan.replaced]);
       }
-      await client.query(`delete from call_records where id = any($1::text[])`, [plan.replaced]);
     }
-    await copyCurrent(client, [...plan.newCurrent.values()], receivedAt);
-    if (plan.newVersions.length > 0) {
-      const rows = plan.newVersions.map((r) => versionRow(r, plan.finalStart.get(r.id)!, r.receivedAt ?? receivedAt));
-      await copyRows(client, 'record_versions', COPY_COLUMNS.record_versions, rows);
+    // A restored backup carries each version's own receive time.
+    const current = [...plan.newCurrent.values()];
+    for (const table of CURRENT_TABLES) {
+      await copyTable(client, table, current, (r) => ({
+        receivedAt: r.receivedAt ?? receivedAt,
+        startKey: r.startKey,
+      }));
+    }
+    for (const table of HISTORY_TABLES) {
+      await copyTable(client, table, plan.newVersions, (r) => ({
+        receivedAt: r.receivedAt ?? receivedAt,
+        startKey: plan.finalStart.get(r.id)!,
+      }));
     }
     return plan.results;
   }, prepare);
 }
 
-async function copyCurrent(client: pg.PoolClient, records: readonly RecordWrite[], receivedAt: string) {
-  if (records.length === 0) return;
-  // A restored backup carries each version's own receive time.
-  const rows = records.map((r) => recordRow(r, r.receivedAt ?? receivedAt));
-  await copyRows(client, 'call_records', COPY_COLUMNS.call_records, rows);
-  const sessions = records.flatMap(sessionRows);
-  if (sessions.length > 0) await copyRows(client, 'sessions', COPY_COLUMNS.sessions, sessions);
-  const participants = records.flatMap(participantRows);
-  if (participants.length > 0) await copyRows(client, 'participants', COPY_COLUMNS.participants, participants);
+/** Sends the rows of `records` in one table with COPY (nothing when they have none). */
+async function copyTable(
+  client: pg.PoolClient,
+  table: RecordTable,
+  records: readonly RecordWrite[],
+  context: (record: RecordWrite) => RowContext,
+): Promise<void> {
+  const rows = records.flatMap((r) => table.rows(r, context(r)));
+  if (rows.length > 0) await copyRows(client, table.name, table.columns, rows);
 }
 
 async function currentHeads(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Map<string, CurrentHead>> {
-  const rows = await db.rows(
+  const rows = await db.rows<CurrentHeadRow & { id: string }>(
     client,
     `select id, version, completeness, start_key, last_modified_key, content_hash, partial
        from call_records where id = any($1::text[])`,
     [ids],
   );
-  return new Map(rows.map((r) => [r.id as string, toCurrentHead(r)]));
+  return new Map(rows.map((r) => [r.id, toCurrentHead(r)]));
 }
 
 async function knownBodies(db: PgQueries, client: pg.PoolClient, ids: string[]): Promise<Set<string>> {
-  const rows = await db.rows(
+  const rows = await db.rows<{ record_id: string; content_hash: string }>(
     client,
     `select record_id, content_hash from record_versions where record_id = any($1::text[])`,
     [ids],
   );
-  return new Set(rows.map((r) => bodyKey(r.record_id as string, r.content_hash as string)));
+  return new Set(rows.map((r) => bodyKey(r.record_id, r.content_hash)));
 }

@@ -2,9 +2,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import type { ColumnValue } from '../record-tables.js';
 
 /** A value COPY's text format can carry: text, a whole number, bytes (bytea), or null. */
-export type CopyValue = string | number | Buffer | null;
+export type CopyValue = ColumnValue;
 
 const HAS_SPECIAL = /[\\\t\n\r]/;
 const SPECIAL = /[\\\t\n\r]/g;

@@ -1,3 +1,4 @@
+import { HEAD_TABLE, OWNED_TABLES } from '../record-tables.js';
 import type { Statements } from '../sql/statements.js';
 import { lockRecords, withMonthLocked } from './advisory-locks.js';
 import { nextMonth, type MonthlyPartitions } from './partitions.js';
@@ -22,19 +23,17 @@ export async function expireRecords(
   }
   for (;;) {
     const { selected, deleted } = await db.transaction(async (client) => {
-      const ids = (await db.all(client, sql.expiredBatch, { cutoff: cutoffKey, limit: batchSize })).map(
-        (r) => r.id as string,
-      );
+      const ids = (await db.all(client, sql.expiredBatch, { cutoff: cutoffKey, limit: batchSize })).map((r) => r.id);
       if (ids.length === 0) return { selected: 0, deleted: 0 };
       await lockRecords(client, ids);
       // Re-checked under the lock: a newer version may have moved the record's end past the cutoff.
       const gone = await client.query<{ id: string }>(
-        `delete from call_records where id = any($1::text[]) and end_key < $2 returning id`,
+        `delete from ${HEAD_TABLE.name} where ${HEAD_TABLE.idColumn} = any($1::text[]) and end_key < $2 returning id`,
         [ids, cutoffKey],
       );
       const goneIds = gone.rows.map((r) => r.id);
-      for (const table of ['sessions', 'participants', 'record_versions']) {
-        await client.query(`delete from ${table} where record_id = any($1::text[])`, [goneIds]);
+      for (const table of OWNED_TABLES) {
+        await client.query(`delete from ${table.name} where ${table.idColumn} = any($1::text[])`, [goneIds]);
       }
       return { selected: ids.length, deleted: goneIds.length };
     });

@@ -1,7 +1,8 @@
 import type pg from 'pg';
+import { HEAD_TABLE, RECORD_TABLES } from '../record-tables.js';
 
-/** The tables partitioned by month of the record's startDateTime (migration 0002), parent first. */
-export const PARTITIONED_TABLES = ['call_records', 'sessions', 'participants', 'record_versions'] as const;
+/** The tables partitioned by month of the record's startDateTime (migration 0002): every table a record owns. */
+export const PARTITIONED_TABLES: readonly string[] = RECORD_TABLES.map((t) => t.name);
 
 /** The month ('YYYY-MM') a sortable start key falls in. */
 export function monthOf(startKey: string): string {
@@ -65,14 +66,14 @@ export class MonthlyPartitions {
   async months(): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
       `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-        where i.inhparent = 'call_records'::regclass order by c.relname`,
+        where i.inhparent = '${HEAD_TABLE.name}'::regclass order by c.relname`,
     );
     return rows.map((r) => `${r.name.slice(-6, -2)}-${r.name.slice(-2)}`);
   }
 
-  /** The name of the call_records partition of a month (to look inside it). */
+  /** The name of the head table's partition of a month (to look inside it). */
   recordsPartition(month: string): string {
-    return partitionName('call_records', month);
+    return partitionName(HEAD_TABLE.name, month);
   }
 
   /**

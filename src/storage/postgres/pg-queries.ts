@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Row } from '../sql/rows.js';
+import type { ListStatement } from '../sql/list-query.js';
 import type { SqlTemplate } from '../sql/template.js';
 
 /** A pool or one of its connections: where a statement runs. */
@@ -21,17 +21,27 @@ export class PgQueries {
 
   constructor(readonly pool: pg.Pool) {}
 
-  /** Runs SQL text with positional parameters, prepared under a stable name. */
-  async rows(on: Queryable, text: string, values: readonly unknown[] = []): Promise<Row[]> {
-    return (await on.query<Row>({ name: this.nameOf(text), text, values: [...values] })).rows;
+  /**
+   * Runs SQL text with positional parameters, prepared under a stable name. `R` is what the statement returns: the
+   * row type a compiled statement carries (`all`, `get`), or the columns a hand-written one selects. This is where
+   * the driver's rows get their type; the pool's type parsers (connection.ts) make them match it.
+   */
+  async rows<R extends object>(on: Queryable, text: string, values: readonly unknown[] = []): Promise<R[]> {
+    return (await on.query<R>({ name: this.nameOf(text), text, values: [...values] })).rows;
   }
 
-  /** Runs a compiled statement (sql/statements.ts) with its named values. */
-  all<P>(on: Queryable, template: SqlTemplate<P>, values: P): Promise<Row[]> {
-    return this.rows(on, template.sql, template.bind(values));
+  /** Runs a compiled statement (sql/statements.ts) with its named values; rows come typed by the statement. */
+  all<P, O extends object>(on: Queryable, template: SqlTemplate<P, O>, values: P): Promise<O[]> {
+    return this.rows<O>(on, template.sql, template.bind(values));
   }
 
-  async get<P>(on: Queryable, template: SqlTemplate<P>, values: P): Promise<Row | undefined> {
+  /** Runs a list or count statement (sql/list-query.ts); rows come typed by the statement. */
+  query<O extends object>(on: Queryable, statement: ListStatement<O>): Promise<O[]> {
+    return this.rows<O>(on, statement.sql, statement.parameters);
+  }
+
+  /** The first row of a compiled statement, if any. */
+  async get<P, O extends object>(on: Queryable, template: SqlTemplate<P, O>, values: P): Promise<O | undefined> {
     return (await this.all(on, template, values))[0];
   }
 

@@ -11,14 +11,17 @@ import {
   toExportedRecord,
   toExportedVersion,
   toHead,
-  toItem,
+  mapped,
+  toPageItem,
+  toParticipant,
+  toSession,
   toListedRecord,
   toPartialRecord,
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
+import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
 import type {
-  CallRecordStore,
   Collection,
   ExportRange,
   ExportedRecord,
@@ -40,6 +43,7 @@ import type {
   StoredJson,
 } from '../store.js';
 import { DEFAULT_EXPIRE_BATCH } from '../store.js';
+import { RECORD_TABLES } from '../record-tables.js';
 import { writeBatch } from './batch-write.js';
 import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
@@ -56,7 +60,7 @@ const DUPLICATE_SCHEMA = '42P06';
  * (batch-write.ts: one transaction per batch under advisory locks, versions decided in memory, rows sent with COPY);
  * retention drops whole monthly partitions (expire-records.ts).
  */
-export class PostgresStore implements CallRecordStore {
+export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
 
   private constructor(
@@ -107,7 +111,7 @@ export class PostgresStore implements CallRecordStore {
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {
     if (page === undefined) {
       const row = await this.db.get(this.db.pool, this.sql.getRecord, { id });
-      return row && { ...toHead(row), json: row.record_json as StoredJson };
+      return row && { ...toHead(row), json: row.record_json };
     }
     const read = await this.recordWithPage(id, page);
     return read && { ...read.head, json: read.json, items: read.items };
@@ -126,22 +130,20 @@ export class PostgresStore implements CallRecordStore {
     return this.db.snapshot(async (client) => {
       const head = await this.db.get(client, this.sql.recordHead, { id });
       if (head === undefined) return undefined;
-      const row =
+      const item =
         collection === 'sessions'
-          ? await this.db.get(client, this.sql.sessionById, { id, sessionId: itemId })
-          : await this.db.get(client, this.sql.participantById, { id, participantId: itemId });
-      return { head: toHead(head), item: row && toItem(row) };
+          ? mapped(await this.db.get(client, this.sql.sessionById, { id, sessionId: itemId }), toSession)
+          : mapped(await this.db.get(client, this.sql.participantById, { id, participantId: itemId }), toParticipant);
+      return { head: toHead(head), item };
     });
   }
 
   async listRecords(query: RecordQuery): Promise<ListedRecord[]> {
-    const { sql, parameters } = this.listQueries.list(query);
-    return (await this.db.rows(this.db.pool, sql, parameters)).map(toListedRecord);
+    return (await this.db.query(this.db.pool, this.listQueries.list(query))).map(toListedRecord);
   }
 
   async countRecords(filter: RecordFilterQuery): Promise<number> {
-    const { sql, parameters } = this.listQueries.count(filter);
-    return Number((await this.db.rows(this.db.pool, sql, parameters))[0]!.n);
+    return (await this.db.query(this.db.pool, this.listQueries.count(filter)))[0]!.n;
   }
 
   async listPartialRecords(query: PartialRecordQuery): Promise<PartialRecord[]> {
@@ -162,8 +164,7 @@ export class PostgresStore implements CallRecordStore {
   }
 
   async getVersion(id: string, version: number): Promise<string | undefined> {
-    const stored = (await this.db.get(this.db.pool, this.sql.getVersion, { id, version }))?.raw_brotli as
-      Buffer | undefined;
+    const stored = (await this.db.get(this.db.pool, this.sql.getVersion, { id, version }))?.raw_brotli;
     return stored && decompressJson(stored);
   }
 
@@ -187,19 +188,18 @@ export class PostgresStore implements CallRecordStore {
 
   async sharedSecret(key: string, create: () => string): Promise<string> {
     const existing = await this.db.get(this.db.pool, this.sql.getMeta, { key });
-    if (existing) return existing.value as string;
+    if (existing) return existing.value;
     await this.db.all(this.db.pool, this.sql.putMetaIfAbsent, { key, value: create() });
-    return (await this.db.get(this.db.pool, this.sql.getMeta, { key }))!.value as string;
+    return (await this.db.get(this.db.pool, this.sql.getMeta, { key }))!.value;
   }
 
   async health(): Promise<StoreHealth> {
     return this.db.snapshot(async (client) => {
-      const count = this.listQueries.count({ start: [] });
-      const [counted] = await this.db.rows(client, count.sql, count.parameters);
+      const [counted] = await this.db.query(client, this.listQueries.count({ start: [] }));
       return {
         kind: this.kind,
-        records: Number(counted!.n),
-        partial: Number((await this.db.get(client, this.sql.partialCount, {}))!.n),
+        records: counted!.n,
+        partial: (await this.db.get(client, this.sql.partialCount, {}))!.n,
         oldest: toRecordEnd(await this.db.get(client, this.sql.oldestRecord, {})),
         newest: toRecordEnd(await this.db.get(client, this.sql.newestRecord, {})),
       };
@@ -212,7 +212,7 @@ export class PostgresStore implements CallRecordStore {
 
   /** Refreshes planner statistics after a bulk import. */
   async optimize(): Promise<void> {
-    await this.db.pool.query('analyze call_records, sessions, participants, record_versions');
+    await this.db.pool.query(`analyze ${RECORD_TABLES.map((t) => t.name).join(', ')}`);
   }
 
   async close(): Promise<void> {
@@ -238,12 +238,8 @@ export class PostgresStore implements CallRecordStore {
     if (record === undefined || record.part !== 0) return undefined;
     return {
       head: toHead(record),
-      json: record.record_json as StoredJson,
-      items: items.map((r) => ({
-        ordinal: r.ordinal as number,
-        json: r.record_json as StoredJson,
-        segmentsJson: (r.segments_json ?? undefined) as StoredJson | undefined,
-      })),
+      json: record.record_json,
+      items: items.map(toPageItem),
     };
   }
 }

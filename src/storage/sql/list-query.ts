@@ -1,11 +1,31 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DialectSql } from './dialect-sql.js';
 import type { Database } from './schema.js';
-import type { RecordFilterQuery, RecordQuery, StartBound } from '../store.js';
+import type { RecordFilterQuery, RecordQuery, StartBound, StoredJson } from '../store.js';
 import { compileTemplate, param, type SqlTemplate } from './template.js';
 
 type ListValues = Record<string, string | number>;
-type Statement = { sql: string; parameters: unknown[] };
+
+/** A list or count statement with its parameters bound, typed by its result row. */
+export interface ListStatement<O> {
+  sql: string;
+  parameters: unknown[];
+  /** The row type, for the type checker only. */
+  row?: O;
+}
+
+/** A row of the record list. */
+export interface ListRow {
+  id: string;
+  start_key: string;
+  record_json: StoredJson;
+  has_evolvable: number;
+}
+
+/** The row of a count: `n` is a number on both stores (PostgreSQL's int8 through the pool's parser, connection.ts). */
+export interface CountRow {
+  n: number;
+}
 
 const OPS = { lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
 type BoundOp = StartBound['op'];
@@ -17,7 +37,8 @@ type BoundOp = StartBound['op'];
  * all matches. The service hands at most one lower and one upper bound, so there are few shapes.
  */
 export class ListQueryBuilder {
-  private readonly cache = new Map<string, SqlTemplate<ListValues>>();
+  private readonly lists = new Map<string, SqlTemplate<ListValues, ListRow>>();
+  private readonly counts = new Map<string, SqlTemplate<ListValues, CountRow>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -25,31 +46,30 @@ export class ListQueryBuilder {
   ) {}
 
   /** The statement for one page of records. */
-  list(query: RecordQuery): Statement {
-    return this.statement('list', query, () => this.compileList(query));
+  list(query: RecordQuery): ListStatement<ListRow> {
+    return this.statement(this.lists, query, () => this.compileList(query));
   }
 
   /** The statement that counts every record matching the filter (column `n`). */
-  count(filter: RecordFilterQuery): Statement {
-    return this.statement('count', filter, () => this.compileCount(filter));
+  count(filter: RecordFilterQuery): ListStatement<CountRow> {
+    return this.statement(this.counts, filter, () => this.compileCount(filter));
   }
 
-  private statement(
-    kind: string,
+  private statement<O>(
+    cache: Map<string, SqlTemplate<ListValues, O>>,
     query: RecordQuery | RecordFilterQuery,
-    compile: () => SqlTemplate<ListValues>,
-  ): Statement {
+    compile: () => SqlTemplate<ListValues, O>,
+  ): ListStatement<O> {
     const after = 'after' in query && query.after !== undefined;
     const shape = [
-      kind,
       query.start.map((b) => b.op).join(','),
       query.participantId === undefined ? '' : 'p',
       after ? 'a' : '',
     ].join('|');
-    let template = this.cache.get(shape);
+    let template = cache.get(shape);
     if (template === undefined) {
       template = compile();
-      this.cache.set(shape, template);
+      cache.set(shape, template);
     }
     const values: ListValues = {};
     query.start.forEach((bound, i) => (values[`start${i}`] = bound.value));
@@ -62,7 +82,7 @@ export class ListQueryBuilder {
     return { sql: template.sql, parameters: template.bind(values) };
   }
 
-  private compileList(query: RecordQuery): SqlTemplate<ListValues> {
+  private compileList(query: RecordQuery): SqlTemplate<ListValues, ListRow> {
     const after = query.after !== undefined;
     const ops = query.start.map((b) => b.op);
     if (query.participantId === undefined) {
@@ -73,7 +93,7 @@ export class ListQueryBuilder {
         .orderBy('start_key')
         .orderBy('id')
         .limit(param<number>('limit'));
-      return compileTemplate<ListValues>(q);
+      return compileTemplate<ListValues>()(q);
     }
     // A participant listed twice in one record must not take two places on a page: distinct (start_key, record_id).
     const matches = this.byParticipant()
@@ -93,22 +113,22 @@ export class ListQueryBuilder {
       .select(['c.id', 'c.start_key', this.dialect.storedJson('c.record_json').as('record_json'), 'c.has_evolvable'])
       .orderBy('p.start_key')
       .orderBy('p.record_id');
-    return compileTemplate<ListValues>(q);
+    return compileTemplate<ListValues>()(q);
   }
 
-  private compileCount(filter: RecordFilterQuery): SqlTemplate<ListValues> {
+  private compileCount(filter: RecordFilterQuery): SqlTemplate<ListValues, CountRow> {
     const ops = filter.start.map((b) => b.op);
     if (filter.participantId === undefined) {
       const q = this.db
         .selectFrom('call_records')
         .where(boundsCondition(ops, 'id', false))
         .select((eb) => eb.fn.countAll<number>().as('n'));
-      return compileTemplate<ListValues>(q);
+      return compileTemplate<ListValues>()(q);
     }
     const q = this.byParticipant()
       .where(boundsCondition(ops, 'record_id', false))
       .select((eb) => eb.fn.count<number>('record_id').distinct().as('n'));
-    return compileTemplate<ListValues>(q);
+    return compileTemplate<ListValues>()(q);
   }
 
   private byParticipant() {

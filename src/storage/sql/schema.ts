@@ -1,3 +1,5 @@
+import type { CompletenessRank } from '../../domain/completeness.js';
+
 /**
  * The tables as Kysely sees them. One schema for every dialect: text for JSON and for timestamps (sortable UTC,
  * see src/domain/datetime.ts), integers for flags, so that the same statements run on SQLite and PostgreSQL.
@@ -25,7 +27,7 @@ export interface CallRecordsTable {
   has_evolvable: number;
   received_at: string;
   /** 0 no sessions, 1 cut short, 2 whole (src/domain/completeness.ts; migration 0003). */
-  completeness: number;
+  completeness: CompletenessRank;
   /** What the current body lacks, in words; null when it is whole. */
   partial: string | null;
   /** The source's next links as a JSON object text; null when it gave none. Never served to Graph clients. */

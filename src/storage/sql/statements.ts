@@ -37,130 +37,20 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
       .orderBy('ordinal')
       .limit(param<number>('limit'));
   return {
-    currentHead: compileTemplate<{ id: string }>(
+    currentHead: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select(['version', 'completeness', 'last_modified_key', 'content_hash', 'start_key', 'partial'])
         .where('id', '=', recordId),
     ),
-    versionExists: compileTemplate<{ id: string; hash: string }>(
+    versionExists: compileTemplate<{ id: string; hash: string }>()(
       db
         .selectFrom('record_versions')
         .select('version')
         .where('record_id', '=', recordId)
         .where('content_hash', '=', param('hash')),
     ),
-    insertVersion: compileTemplate<{
-      id: string;
-      hash: string;
-      version: number;
-      lastModified: string;
-      receivedAt: string;
-      rawBrotli: Buffer;
-      partial: string | null;
-      nextLinks: string | null;
-    }>(
-      db
-        .insertInto('record_versions')
-        .values({
-          record_id: recordId,
-          content_hash: param('hash'),
-          version: param<number>('version'),
-          last_modified: param('lastModified'),
-          received_at: param('receivedAt'),
-          raw_brotli: param<Buffer>('rawBrotli'),
-          partial: param<string | null>('partial'),
-          next_links: param<string | null>('nextLinks'),
-        })
-        .onConflict((oc) => oc.columns(['record_id', 'content_hash']).doNothing()),
-    ),
-    upsertRecord: compileTemplate<{
-      id: string;
-      version: number;
-      startKey: string;
-      endKey: string;
-      lastModifiedKey: string;
-      recordJson: string;
-      sessionCount: number;
-      participantCount: number;
-      hash: string;
-      hasEvolvable: number;
-      receivedAt: string;
-      completeness: number;
-      partial: string | null;
-      nextLinks: string | null;
-    }>(
-      db
-        .insertInto('call_records')
-        .values({
-          id: recordId,
-          version: param<number>('version'),
-          start_key: param('startKey'),
-          end_key: param('endKey'),
-          last_modified_key: param('lastModifiedKey'),
-          record_json: param('recordJson'),
-          session_count: param<number>('sessionCount'),
-          participant_count: param<number>('participantCount'),
-          content_hash: param('hash'),
-          has_evolvable: param<number>('hasEvolvable'),
-          received_at: param('receivedAt'),
-          completeness: param<number>('completeness'),
-          partial: param<string | null>('partial'),
-          next_links: param<string | null>('nextLinks'),
-        })
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            start_key: eb.ref('excluded.start_key'),
-            end_key: eb.ref('excluded.end_key'),
-            last_modified_key: eb.ref('excluded.last_modified_key'),
-            record_json: eb.ref('excluded.record_json'),
-            session_count: eb.ref('excluded.session_count'),
-            participant_count: eb.ref('excluded.participant_count'),
-            content_hash: eb.ref('excluded.content_hash'),
-            has_evolvable: eb.ref('excluded.has_evolvable'),
-            received_at: eb.ref('excluded.received_at'),
-            completeness: eb.ref('excluded.completeness'),
-            partial: eb.ref('excluded.partial'),
-            next_links: eb.ref('excluded.next_links'),
-          })),
-        ),
-    ),
-    deleteSessions: compileTemplate<{ id: string }>(db.deleteFrom('sessions').where('record_id', '=', recordId)),
-    deleteParticipants: compileTemplate<{ id: string }>(
-      db.deleteFrom('participants').where('record_id', '=', recordId),
-    ),
-    insertSession: compileTemplate<{
-      id: string;
-      ordinal: number;
-      sessionId: string;
-      json: string;
-      segmentsJson: string;
-    }>(
-      db.insertInto('sessions').values({
-        record_id: recordId,
-        ordinal: param<number>('ordinal'),
-        session_id: param('sessionId'),
-        session_json: param('json'),
-        segments_json: param('segmentsJson'),
-      }),
-    ),
-    insertParticipant: compileTemplate<{
-      id: string;
-      ordinal: number;
-      participantId: string;
-      startKey: string;
-      json: string;
-    }>(
-      db.insertInto('participants').values({
-        record_id: recordId,
-        ordinal: param<number>('ordinal'),
-        participant_id: param('participantId'),
-        start_key: param('startKey'),
-        participant_json: param('json'),
-      }),
-    ),
-    getRecord: compileTemplate<{ id: string }>(
+    getRecord: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select([
@@ -176,7 +66,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     // The record and one page of its sessions (or participants) in one statement, hence one snapshot: the record's
     // row (part 0) and the page's rows (part 1, by ordinal). For servers a round trip away (PostgreSQL), where a read
     // transaction of two statements would cost four round trips.
-    recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    recordWithSessionsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       recordPart()
         .unionAll(
           db
@@ -191,7 +81,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('part')
         .orderBy('ordinal'),
     ),
-    recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    recordWithParticipantsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       recordPart()
         .unionAll(
           db
@@ -206,13 +96,13 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('part')
         .orderBy('ordinal'),
     ),
-    recordHead: compileTemplate<{ id: string }>(
+    recordHead: compileTemplate<{ id: string }>()(
       db
         .selectFrom('call_records')
         .select(['version', 'content_hash', 'session_count', 'participant_count', 'has_evolvable'])
         .where('id', '=', recordId),
     ),
-    sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    sessionsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       db
         .selectFrom('sessions')
         .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
@@ -221,7 +111,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(param<number>('limit')),
     ),
-    sessionById: compileTemplate<{ id: string; sessionId: string }>(
+    sessionById: compileTemplate<{ id: string; sessionId: string }>()(
       db
         .selectFrom('sessions')
         .select(['ordinal', bytes('session_json').as('session_json'), bytes('segments_json').as('segments_json')])
@@ -230,7 +120,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(1),
     ),
-    participantsPage: compileTemplate<{ id: string; from: number; limit: number }>(
+    participantsPage: compileTemplate<{ id: string; from: number; limit: number }>()(
       db
         .selectFrom('participants')
         .select(['ordinal', bytes('participant_json').as('participant_json')])
@@ -239,7 +129,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(param<number>('limit')),
     ),
-    participantById: compileTemplate<{ id: string; participantId: string }>(
+    participantById: compileTemplate<{ id: string; participantId: string }>()(
       db
         .selectFrom('participants')
         .select(['ordinal', bytes('participant_json').as('participant_json')])
@@ -248,7 +138,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('ordinal')
         .limit(1),
     ),
-    listVersions: compileTemplate<{ id: string }>(
+    listVersions: compileTemplate<{ id: string }>()(
       db
         .selectFrom('record_versions')
         .select(['version', 'last_modified', 'received_at', 'content_hash', 'partial'])
@@ -256,7 +146,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('version')
         .orderBy('received_at'),
     ),
-    getVersion: compileTemplate<{ id: string; version: number }>(
+    getVersion: compileTemplate<{ id: string; version: number }>()(
       db
         .selectFrom('record_versions')
         .select('raw_brotli')
@@ -265,7 +155,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('received_at', 'desc')
         .limit(1),
     ),
-    exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>(
+    exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>()(
       db
         .selectFrom('call_records as c')
         .innerJoin('record_versions as v', (join) =>
@@ -279,7 +169,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('c.id')
         .limit(param<number>('limit')),
     ),
-    exportVersionsPage: compileTemplate<ExportVersionsValues>(
+    exportVersionsPage: compileTemplate<ExportVersionsValues>()(
       db
         // The page's records first, from call_records_by_start: a page of `limit` versions spans at most `limit + 1`
         // records (the cursor's record may have none left), so every page costs the same however large the archive.
@@ -319,10 +209,10 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('v.content_hash')
         .limit(param<number>('limit')),
     ),
-    oldestRecord: compileTemplate<Record<string, never>>(
+    oldestRecord: compileTemplate<Record<string, never>>()(
       db.selectFrom('call_records').select(['id', 'start_key']).orderBy('start_key').orderBy('id').limit(1),
     ),
-    newestRecord: compileTemplate<Record<string, never>>(
+    newestRecord: compileTemplate<Record<string, never>>()(
       db
         .selectFrom('call_records')
         .select(['id', 'start_key'])
@@ -332,7 +222,7 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
     ),
     // A call ends after it starts, so every expired record is in the start-key range below the cutoff: a bounded
     // walk of call_records_by_start.
-    expiredBatch: compileTemplate<{ cutoff: string; limit: number }>(
+    expiredBatch: compileTemplate<{ cutoff: string; limit: number }>()(
       db
         .selectFrom('call_records')
         .select('id')
@@ -342,12 +232,11 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('id')
         .limit(param<number>('limit')),
     ),
-    deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>(
+    deleteExpiredRecord: compileTemplate<{ id: string; cutoff: string }>()(
       db.deleteFrom('call_records').where('id', '=', recordId).where('end_key', '<', param('cutoff')),
     ),
-    deleteVersions: compileTemplate<{ id: string }>(db.deleteFrom('record_versions').where('record_id', '=', recordId)),
     // Both read the partial index (migration 0003), whose condition they repeat literally so the planner can use it.
-    partialPage: compileTemplate<{ after: string; limit: number }>(
+    partialPage: compileTemplate<{ after: string; limit: number }>()(
       db
         .selectFrom('call_records')
         .select(['id', 'version', 'partial', 'next_links'])
@@ -356,16 +245,16 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .orderBy('id')
         .limit(param<number>('limit')),
     ),
-    partialCount: compileTemplate<Record<string, never>>(
+    partialCount: compileTemplate<Record<string, never>>()(
       db
         .selectFrom('call_records')
-        .select((eb) => eb.fn.countAll().as('n'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
         .where(PARTIAL),
     ),
-    getMeta: compileTemplate<{ key: string }>(
+    getMeta: compileTemplate<{ key: string }>()(
       db.selectFrom('store_meta').select('value').where('key', '=', param('key')),
     ),
-    putMetaIfAbsent: compileTemplate<{ key: string; value: string }>(
+    putMetaIfAbsent: compileTemplate<{ key: string; value: string }>()(
       db
         .insertInto('store_meta')
         .values({ key: param('key'), value: param('value') })

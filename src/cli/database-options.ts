@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
-import { openStore } from '../storage/open-store.js';
-import type { CallRecordStore } from '../storage/store.js';
+import { openDatabase } from '../storage/open-database.js';
+import type { CallRecordDatabase } from '../storage/roles.js';
 import { databaseUrl } from './config-values.js';
 import { wholeNumber } from './whole-number.js';
 
@@ -18,12 +18,15 @@ export interface DatabaseOptions {
 export const EXIT_TRY_AGAIN = 75;
 
 /**
- * Opens the store `--db` names (`~` expanded; with `mustExist`, a SQLite file that is not there is refused rather than
- * created), waiting up to `--lock-timeout` for another process that holds a SQLite file.
+ * Opens the database `--db` names through `openDatabase` (`~` expanded; with `mustExist`, a SQLite file that is not
+ * there is refused rather than created), waiting up to `--lock-timeout` for another process that holds a SQLite file.
  */
-export function openDatabase(opts: DatabaseOptions, options: { mustExist?: boolean } = {}): Promise<CallRecordStore> {
+export function openDatabaseOption(
+  opts: DatabaseOptions,
+  options: { mustExist?: boolean } = {},
+): Promise<CallRecordDatabase> {
   const seconds = opts.lockTimeout === undefined ? undefined : wholeNumber(opts.lockTimeout, '--lock-timeout');
-  return openStore(databaseUrl(opts.db, options), {
+  return openDatabase(databaseUrl(opts.db, options), {
     lockTimeoutMs: seconds === undefined ? undefined : seconds * 1000,
   });
 }

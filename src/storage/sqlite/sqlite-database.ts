@@ -1,0 +1,27 @@
+import type { CallRecordDatabase } from '../roles.js';
+import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
+import { SqliteHistory } from './sqlite-history.js';
+import { SqliteMeta } from './sqlite-meta.js';
+import { SqliteRecords } from './sqlite-records.js';
+import { SqliteUpkeep } from './sqlite-upkeep.js';
+
+/** The SQLite database: every role, one class each, on one connection. */
+export interface SqliteDatabase extends CallRecordDatabase {
+  readonly records: SqliteRecords;
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `path` (`:memory:` gives a private one) and migrates it; another
+ * process opening or writing the same file at the same moment is waited for, up to the lock timeout.
+ */
+export async function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}): Promise<SqliteDatabase> {
+  const connection = await SqliteConnection.open(path, options);
+  return {
+    kind: 'sqlite',
+    records: new SqliteRecords(connection),
+    history: new SqliteHistory(connection),
+    meta: new SqliteMeta(connection),
+    upkeep: new SqliteUpkeep(connection),
+    close: () => connection.close(),
+  };
+}
