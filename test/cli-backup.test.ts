@@ -138,4 +138,16 @@ describe('callrecords backup', () => {
     assert.match(pg.stderr, /back up PostgreSQL with pg_dump \(docs\/operations\.md/);
     assert.ok(!existsSync(join(dir, 'pg.db')));
   });
+
+  test('~ in --db and in the target is the home directory, as in every other command', () => {
+    const env = { ...process.env, HOME: dir };
+    const made = runCli(['import', '-', '--db', 'sqlite:~/home.db', '--no-progress'], {
+      input: JSON.stringify(makeRecord({ id: 'at-home' })),
+      env,
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const copy = runCli(['backup', '~/home-copy.db', '--db', 'sqlite:~/home.db'], { env });
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.equal(integrity(join(dir, 'home-copy.db')), 'ok');
+  });
 });

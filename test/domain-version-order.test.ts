@@ -46,9 +46,13 @@ describe('completenessOf', () => {
       },
     },
     {
-      name: 'a next link that is not a URL-sized string: cut short, the value not kept',
+      name: 'a next link that is not a URL-sized string: cut short, kept as an empty link (an export still says so)',
       input: { sessions: [], 'sessions@odata.nextLink': 'x'.repeat(MAX_NEXT_LINK_LENGTH + 1) },
-      expected: { rank: CUT_SHORT, missing: '0 of ≥ 1 sessions; follow sessions@odata.nextLink' },
+      expected: {
+        rank: CUT_SHORT,
+        missing: '0 of ≥ 1 sessions; follow sessions@odata.nextLink',
+        nextLinks: { 'sessions@odata.nextLink': '' },
+      },
     },
     { name: 'not an object', input: [1], expected: { rank: COMPLETE } },
   ];

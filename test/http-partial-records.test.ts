@@ -7,7 +7,9 @@ import type { Json } from './helpers/json.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cutShortCopy, listPageCopy, makeRecord } from './helpers/records.js';
-import { createTestApp, ingest } from './helpers/test-app.js';
+import { FakeClock } from '../src/fake-clock.js';
+import { IngestService } from '../src/ingest/ingest-service.js';
+import { createTestApp, fixedClock, ingest } from './helpers/test-app.js';
 import { BACKENDS } from './helpers/databases.js';
 
 const CUT_TEXT = '60 of ≥ 61 sessions; follow sessions@odata.nextLink';
@@ -102,6 +104,23 @@ for (const backend of BACKENDS) {
       );
     });
 
+    test('a version with a list-page copy and the whole body: /versions/{n} gives the one that is current', async () => {
+      const whole = makeRecord({ id: 'both-bodies', version: 2, sessions: 2 });
+      assert.equal((await ingest(t.app, whole)).status, 200);
+      // The list-page copy arrives a day later, so "the latest received" alone would pick it.
+      const later = new FakeClock(new Date(fixedClock.now().getTime() + 86_400_000));
+      const [copy] = await new IngestService(t.db.records, later).ingest([{ value: listPageCopy(whole) }]);
+      assert.equal(copy!.status, 'stale');
+      const versions = (await get('/api/callRecords/both-bodies/versions')).json.value as Json[];
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        [2, 2],
+      );
+      assert.deepEqual(versions.map((v) => v.current).sort(), [false, true], 'one body of version 2 is current');
+      const body = await t.app.inject({ method: 'GET', url: '/api/callRecords/both-bodies/versions/2' });
+      assert.equal((JSON.parse(body.body) as Json).sessions.length, 2);
+    });
+
     test('the list answers only partial=true, with a page size between 1 and 1000', async () => {
       for (const url of [
         '/api/callRecords',
@@ -110,6 +129,7 @@ for (const backend of BACKENDS) {
         '/api/callRecords?partial=true&limit=1001',
         '/api/callRecords?partial=true&limit=ten',
         '/api/callRecords?partial=true&after=a&after=b',
+        '/api/callRecords?partial=true&after=a%00b',
       ]) {
         const res = await get(url);
         assert.equal(res.status, 400, url);

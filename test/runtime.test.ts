@@ -102,11 +102,24 @@ describe('Runtime', () => {
 describe('ShutdownSignals', () => {
   test('a signal caught before anyone waits is kept; only the first counts', async () => {
     const source = new EventEmitter();
-    const signals = new ShutdownSignals(source);
+    const raised: string[] = [];
+    const signals = new ShutdownSignals(source, (signal) => raised.push(signal));
     source.emit('SIGTERM', 'SIGTERM');
     source.emit('SIGINT', 'SIGINT');
     assert.equal(await signals.first(), 'SIGTERM');
+    assert.deepEqual(raised, ['SIGINT'], 'the second signal is raised again, not swallowed');
     signals.release();
+  });
+
+  test('a second signal while the server still starts ends the process: nothing catches it any more', () => {
+    const source = new EventEmitter();
+    const raised: string[] = [];
+    new ShutdownSignals(source, (signal) => raised.push(signal));
+    source.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(raised, []);
+    source.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(raised, ['SIGINT']);
+    assert.equal(source.listenerCount('SIGINT') + source.listenerCount('SIGTERM'), 0);
   });
 
   test('once acted on, the same signal again is no longer caught (it ends the process); release() lets go of both', async () => {

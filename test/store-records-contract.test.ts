@@ -54,6 +54,14 @@ for (const backend of BACKENDS) {
       assert.equal(JSON.parse((await store.history.getVersion('order-a', 1))!).sessions.length, 1);
     });
 
+    test('a record of the last month a date can name (December 9999) is stored and read back', async () => {
+      const last = writeOf({ id: 'last-month', start: '9999-12-31T10:00:00Z' });
+      assert.deepEqual(await store.records.write([last], '2026-01-01T00:00:00.000Z'), [
+        { status: 'inserted', currentVersion: 1 },
+      ]);
+      assert.equal((await store.records.readRecord('last-month'))?.version, 1);
+    });
+
     test('v1, v2, v2 again: two versions stored, v2 current, the repeat unchanged', async () => {
       const v1 = writeOf({ id: 'order-b', version: 1 });
       const v2 = writeOf({ id: 'order-b', version: 2, sessions: 2 });

@@ -1,4 +1,5 @@
 import { CliError } from './cli-error.js';
+import { expandHome } from './config-values.js';
 
 /** The options of `callrecords backup`. */
 export interface BackupOptions {
@@ -23,13 +24,14 @@ export async function backupCommand(
   if (!opts.db.startsWith('sqlite:')) throw new CliError(`backup: '${opts.db}' is not a sqlite:<path> URL`);
   const source = opts.db.slice('sqlite:'.length);
   if (source === '' || source === ':memory:') throw new CliError('backup: an in-memory database has nothing to copy');
+  const [from, to] = [expandHome(source, '--db'), expandHome(file, 'backup')];
   const { backupSqlite } = await import('../storage/sqlite/sqlite-backup.js');
   let pages: number;
   try {
-    pages = await backupSqlite(source, file);
+    pages = await backupSqlite(from, to);
   } catch (error) {
-    throw new CliError(`backup of ${source} failed: ${(error as Error).message}`, 1);
+    throw new CliError(`backup of ${from} failed: ${(error as Error).message}`, 1);
   }
-  out.write(`callrecords: backed up ${source} to ${file} (${pages} pages)\n`);
+  out.write(`callrecords: backed up ${from} to ${to} (${pages} pages)\n`);
   return 0;
 }

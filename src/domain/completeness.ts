@@ -61,7 +61,8 @@ export function completenessOf(body: unknown): Completeness {
     const annotation = `${name}@odata.nextLink`;
     if (!(annotation in record) || !(name in record)) continue;
     const link = record[annotation];
-    if (typeof link === 'string' && link.length <= MAX_NEXT_LINK_LENGTH) nextLinks[annotation] = link;
+    // A link that is not a string or too long to keep is kept as '', so an export still says the body was cut short.
+    nextLinks[annotation] = typeof link === 'string' && link.length <= MAX_NEXT_LINK_LENGTH ? link : '';
     const items = record[name];
     const count = Array.isArray(items) ? items.length : 0;
     missing.push(`${count} of ≥ ${count + 1} ${name}; follow ${annotation}`);

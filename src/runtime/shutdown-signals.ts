@@ -10,27 +10,34 @@ export interface SignalSource {
 /**
  * Catches SIGINT and SIGTERM from the moment it is made, so that a signal that arrives while the server starts is
  * kept (a demo load or migration is never cut in half, and the database is always closed) and acted on once
- * `first()` is awaited. There is one listener from start to end, so no signal falls between two.
+ * `first()` is awaited. There is one listener from start to end, so no signal falls between two. A second signal,
+ * while starting (a migration lock or an unreachable database can hold the start for long) or while shutting down,
+ * is not caught: it is raised again with the catching undone, so its default action ends the process at once.
  */
 export class ShutdownSignals {
   #first: NodeJS.Signals | undefined;
   #received: Promise<NodeJS.Signals>;
   readonly #catch: (signal: NodeJS.Signals) => void;
 
-  constructor(private readonly source: SignalSource = process) {
+  constructor(
+    private readonly source: SignalSource = process,
+    raise: (signal: NodeJS.Signals) => void = (signal) => process.kill(process.pid, signal),
+  ) {
     let resolve!: (signal: NodeJS.Signals) => void;
     this.#received = new Promise((r) => (resolve = r));
     this.#catch = (signal) => {
-      this.#first ??= signal;
-      resolve(this.#first);
+      if (this.#first !== undefined) {
+        this.release();
+        raise(signal);
+        return;
+      }
+      this.#first = signal;
+      resolve(signal);
     };
     for (const signal of SHUTDOWN_SIGNALS) source.on(signal, this.#catch);
   }
 
-  /**
-   * Resolves to the first signal caught. From then on that signal is no longer caught, so sending it again ends the
-   * process at once (its default action) if shutting down hangs; the other one is still caught and ignored.
-   */
+  /** Resolves to the first signal caught; from then on that signal is no longer caught. */
   async first(): Promise<NodeJS.Signals> {
     const signal = await this.#received;
     this.source.off(signal, this.#catch);

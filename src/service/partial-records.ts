@@ -36,6 +36,10 @@ export async function partialRecordsPage(
   if (request.after !== undefined && typeof request.after !== 'string') {
     throw new AppError('BadRequest', 'after must be given once: the last id of the previous page.');
   }
+  // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
+  if (request.after?.includes('\0') === true) {
+    throw new AppError('BadRequest', 'after is not an id this list gave: it holds U+0000.');
+  }
   const limit = pageSize(request.limit);
   const rows = await store.listPartialRecords({ after: request.after, limit: limit + 1 });
   const value = rows.slice(0, limit);

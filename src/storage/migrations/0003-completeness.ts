@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
  * body's rank (`completeness`: 0 no sessions, 1 cut short, 2 whole — it orders equal versions, so the stores read it
  * with the head), what it lacks (`partial`, null when whole) and the source's next links (`next_links`, a JSON
  * object text, for a collector to follow; kept out of the JSON served to Graph clients). `record_versions` gains
- * `partial` and `next_links`, so the history says which versions were partial and a backup keeps their links. Existing rows were stored as whole bodies: the default.
+ * `partial` and `next_links`, so the history says which versions were partial and a backup keeps their links.
+ * Existing rows count as whole, except a current version without sessions, which can only be a list-page copy.
  *
  * The partial index holds only partial records, so listing and counting them (`GET /api/callRecords?partial=true`,
  * `/api/health`) costs nothing on an archive of whole records. On PostgreSQL these statements on the partitioned
@@ -17,6 +18,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table call_records add column next_links text`.execute(db);
   await sql`alter table record_versions add column partial text`.execute(db);
   await sql`alter table record_versions add column next_links text`.execute(db);
+  // Records stored before completeness was known: one without sessions can only be a list-page copy (a record Graph
+  // returns whole has at least one session), so it must not tie with the whole body of its version when that arrives.
+  await sql`update call_records set completeness = 0, partial = 'no sessions (a list-page copy)' where session_count = 0`.execute(
+    db,
+  );
   await sql`create index call_records_partial on call_records (id) where completeness < 2`.execute(db);
 }
 

@@ -13,6 +13,9 @@ export function monthOf(startKey: string): string {
 export function nextMonth(month: string): string {
   const year = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
+  // December 9999, the last month a record can start in: '10000-01' would sort below it as text, so its partition
+  // ends at '9999-13', which sorts after every key of that month.
+  if (year === 9999 && m === 12) return '9999-13';
   return m === 12
     ? `${String(year + 1).padStart(4, '0')}-01`
     : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;

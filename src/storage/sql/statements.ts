@@ -144,15 +144,24 @@ export function buildStatements(db: Kysely<Database>, dialect: DialectSql) {
         .select(['version', 'last_modified', 'received_at', 'content_hash', 'partial'])
         .where('record_id', '=', recordId)
         .orderBy('version')
-        .orderBy('received_at'),
+        .orderBy('received_at')
+        .orderBy('content_hash'),
     ),
+    // One version number can have several bodies (a list-page copy and the whole record): the current body first,
+    // then a whole one, then the latest received, so `/versions/{n}` shows what `/versions` marks current.
     getVersion: compileTemplate<{ id: string; version: number }>()(
       db
-        .selectFrom('record_versions')
-        .select('raw_brotli')
-        .where('record_id', '=', recordId)
-        .where('version', '=', param<number>('version'))
-        .orderBy('received_at', 'desc')
+        .selectFrom('record_versions as v')
+        .leftJoin('call_records as c', (join) =>
+          join.onRef('c.id', '=', 'v.record_id').onRef('c.content_hash', '=', 'v.content_hash'),
+        )
+        .select('v.raw_brotli')
+        .where('v.record_id', '=', recordId)
+        .where('v.version', '=', param<number>('version'))
+        .orderBy(sql`c.id is null`)
+        .orderBy(sql`v.partial is not null`)
+        .orderBy('v.received_at', 'desc')
+        .orderBy('v.content_hash')
         .limit(1),
     ),
     exportPage: compileTemplate<{ from: string; to: string; afterStart: string; afterId: string; limit: number }>()(
