@@ -97,6 +97,10 @@ describe('callrecords configuration errors', () => {
       [['migrate', '--db', 'sqlite:'], /database URL 'sqlite:' names no file; use sqlite:<path>/],
       [['import', file, '--db', 'postgres://u@127.0.0.1/x?schema=Bad-Name'], /schema 'Bad-Name' must be lower-case/],
       [
+        ['serve', '--port', '0', '--db', 'postgres://u@127.0.0.1:5432'],
+        /names no database; use postgres:\/\/user@host/,
+      ],
+      [
         ['serve', '--port', '0', '--db', 'postgres://u:pw@[bad/x'],
         /database URL 'postgres:\/\/u:\*\*\*@\[bad\/x' is not a valid/,
       ],

@@ -12,10 +12,7 @@ export const METADATA_CONTENT_TYPE = 'application/xml;charset=utf-8';
 export function registerMetadataRoutes(graph: FastifyInstance, version: 'v1.0' | 'beta'): void {
   // Read once at start: a missing file is a broken installation and should stop the server, not a request.
   const document = metadataDocument(version);
-  // Clients that percent-encode the `$` reach the same document.
-  for (const segment of ['$metadata', '%24metadata']) {
-    graph.get(`/${segment}`, async (_request, reply) => {
-      void reply.header('content-type', METADATA_CONTENT_TYPE).send(document);
-    });
-  }
+  graph.get('/$metadata', async (_request, reply) => {
+    void reply.header('content-type', METADATA_CONTENT_TYPE).send(document);
+  });
 }

@@ -21,6 +21,10 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   } catch {
     throw new ConfigError(`database URL '${redactPassword(url)}' is not a valid postgres:// URL`);
   }
+  // Without one, pg would connect to the database named after the user and fill its public schema unasked.
+  if (parsed.pathname === '' || parsed.pathname === '/') {
+    throw new ConfigError(`database URL '${redactPassword(url)}' names no database; use postgres://user@host:port/db`);
+  }
   const schema = parsed.searchParams.get('schema') ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
     throw new ConfigError(`schema '${schema}' must be lower-case letters, digits and _ (at most 63)`);
