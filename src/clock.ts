@@ -28,14 +28,15 @@ export interface Clock {
 /** The wall clock, with Node's timers. */
 export const systemClock: Clock = {
   now: () => new Date(),
-  setTimeout(callback, ms, options) {
-    const timer = setTimeout(callback, ms);
-    if (options?.unref === true) timer.unref();
-    return { cancel: () => clearTimeout(timer) };
-  },
-  setInterval(callback, ms, options) {
-    const timer = setInterval(callback, ms);
-    if (options?.unref === true) timer.unref();
-    return { cancel: () => clearInterval(timer) };
-  },
+  setTimeout: (callback, ms, options) => nodeTimer(setTimeout(callback, ms), clearTimeout, options),
+  setInterval: (callback, ms, options) => nodeTimer(setInterval(callback, ms), clearInterval, options),
 };
+
+function nodeTimer(
+  timer: NodeJS.Timeout,
+  clear: (timer: NodeJS.Timeout) => void,
+  options: TimerOptions | undefined,
+): TimerHandle {
+  if (options?.unref === true) timer.unref();
+  return { cancel: () => clear(timer) };
+}

@@ -1,5 +1,5 @@
 import { CliError } from './cli-error.js';
-import { expandHome } from './config-values.js';
+import { databaseUrl, expandHome } from './config-values.js';
 
 /** The options of `callrecords backup`. */
 export interface BackupOptions {
@@ -22,9 +22,9 @@ export async function backupCommand(
     );
   }
   if (!opts.db.startsWith('sqlite:')) throw new CliError(`backup: '${opts.db}' is not a sqlite:<path> URL`);
-  const source = opts.db.slice('sqlite:'.length);
-  if (source === '' || source === ':memory:') throw new CliError('backup: an in-memory database has nothing to copy');
-  const [from, to] = [expandHome(source, '--db'), expandHome(file, 'backup')];
+  const from = databaseUrl(opts.db).slice('sqlite:'.length);
+  if (from === '' || from === ':memory:') throw new CliError('backup: an in-memory database has nothing to copy');
+  const to = expandHome(file, 'backup');
   const { backupSqlite } = await import('../storage/sqlite/sqlite-backup.js');
   let pages: number;
   try {

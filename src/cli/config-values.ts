@@ -13,12 +13,7 @@ export function oneOf<T extends string>(value: string, flag: string, choices: re
 
 /** An absolute http(s) URL option (`--public-url`), without a trailing slash. */
 export function httpUrl(value: string, flag: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
+  const url = parsedUrl(value);
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
     throw new CliError(`${flag} must be an absolute http(s) URL such as https://archive.example.com, not '${value}'`);
   }
@@ -33,12 +28,7 @@ export function corsOrigins(value: string, flag: string): string[] {
   const origins = value.split(',').map((o) => o.trim());
   for (const origin of origins) {
     if (origin === '*') continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
+    const url = parsedUrl(origin);
     if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
       throw new CliError(`${flag}: '${origin}' is not an origin such as https://app.example.com (no path, no slash)`);
     }
@@ -70,4 +60,13 @@ export function databaseUrl(value: string, options: { mustExist?: boolean } = {}
     );
   }
   return `sqlite:${path}`;
+}
+
+/** The URL `text` names, or undefined when it is not one (URL.parse needs Node 22). */
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }

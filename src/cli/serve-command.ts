@@ -51,7 +51,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
  */
 async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
   const clock = systemClock;
-  const database = await openDatabaseOption(opts);
+  const database = await openDatabaseOption({ ...opts, db: config.db });
   let app: FastifyInstance;
   try {
     app = await createApp({

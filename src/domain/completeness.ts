@@ -29,10 +29,10 @@ export interface Completeness {
 }
 
 /** The completeness of a whole body (nothing missing). */
-export const COMPLETE_BODY: Completeness = { rank: COMPLETE };
+const COMPLETE_BODY: Completeness = { rank: COMPLETE };
 
 /** What a list-page copy lacks. */
-export const NO_SESSIONS_TEXT = 'no sessions (a list-page copy)';
+const NO_SESSIONS_TEXT = 'no sessions (a list-page copy)';
 
 /**
  * The longest next link kept. Graph's are a URL with a skip token (a few hundred characters); anything longer is not

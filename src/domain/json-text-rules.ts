@@ -6,6 +6,14 @@
 import type { ValidationIssue } from './validate.js';
 import { MAX_VALIDATION_ISSUES } from './validate.js';
 
+/**
+ * Whether a text holds U+0000. No stored id or value does (ingest refuses it), and PostgreSQL cannot even compare
+ * such a text, so a lookup by it finds nothing on either store without asking the database.
+ */
+export function holdsNul(text: string): boolean {
+  return text.includes('\0');
+}
+
 /** What the raw text of a record (or of a page of records) holds that the rules below refuse. */
 export interface TextFindings {
   /** A `\u0000` escape: PostgreSQL `text` cannot hold U+0000, so no store may accept it. */

@@ -18,7 +18,7 @@ export interface VersionKey {
 }
 
 /** Compares two versions of the same record: negative when `a` is older, 0 when identical, positive when newer. */
-export function compareVersions(a: VersionKey, b: VersionKey): number {
+function compareVersions(a: VersionKey, b: VersionKey): number {
   if (a.version !== b.version) return a.version < b.version ? -1 : 1;
   if (a.completeness !== b.completeness) return a.completeness < b.completeness ? -1 : 1;
   if (a.lastModifiedKey !== b.lastModifiedKey) return a.lastModifiedKey < b.lastModifiedKey ? -1 : 1;

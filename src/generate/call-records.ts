@@ -31,7 +31,7 @@ const KINDS: readonly (readonly [CallKind, number])[] = [
 const FAILURE_RATE = 0.025;
 
 /** What every call of a factory looks like; see GenerateOptions. */
-export interface CallShape {
+interface CallShape {
   /** Sessions of every call (1: a two-person call, more: a meeting); undefined draws the kind and size. */
   sessions: number | undefined;
   /** False: segments without media. */

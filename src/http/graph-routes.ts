@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
+import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
 import { parseQueryOptions } from '../odata/query-options.js';
 import { parseResourcePath } from '../odata/resource-path.js';
@@ -70,8 +71,7 @@ async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, r
         'direct-routing or SMS logs.',
     );
   }
-  // No stored id holds U+0000 (ingest refuses it), and PostgreSQL cannot even compare such a text: none is found.
-  if (Object.values(resource).some((v) => typeof v === 'string' && v.includes('\0'))) {
+  if (Object.values(resource).some((v) => typeof v === 'string' && holdsNul(v))) {
     throw new AppError('NotFound', 'No call record, session, segment or participant has an id holding U+0000.');
   }
   const q = parseQueryOptions(rawQuery, allowedOptions(resource));

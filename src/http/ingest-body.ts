@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 
 /** Media types accepted by POST /api/callRecords, and how each body is split into records. */
-export const INGEST_MEDIA_TYPES = {
+const INGEST_MEDIA_TYPES = {
   json: ['application/json'],
   ndjson: ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'],
 } as const;
@@ -38,7 +38,7 @@ export function registerIngestBodyParser(app: FastifyInstance, bodyLimit: number
  * parsers); any other refusal (too many records, invalid JSON or UTF-8) waits for the end of the body, reading and
  * discarding the rest, so that the client, still sending, receives the answer rather than a reset connection.
  */
-export function readIngestBody(
+function readIngestBody(
   payload: Readable,
   options: { format: 'json' | 'ndjson'; bodyLimit: number; contentLength: string | undefined },
 ): Promise<BodyItems> {

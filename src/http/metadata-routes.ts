@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { metadataDocument } from '../odata/metadata-document.js';
 
 /** The content type of the metadata document: CSDL XML, as the OData spec and graph.microsoft.com serve it. */
-export const METADATA_CONTENT_TYPE = 'application/xml;charset=utf-8';
+const METADATA_CONTENT_TYPE = 'application/xml;charset=utf-8';
 
 /**
  * Serves `GET /$metadata` in the Graph surface of `version` (prefixed `/{version}`): the CSDL of the callRecords

@@ -21,13 +21,13 @@ export interface RequestTimeouts {
 export const DEFAULT_TIMEOUTS: RequestTimeouts = { headersMs: 30_000, requestMs: 120_000 };
 
 /** The TLS versions served: 1.2 and 1.3 (older ones are broken or deprecated, RFC 8996). */
-export const TLS_MIN_VERSION = 'TLSv1.2';
+const TLS_MIN_VERSION = 'TLSv1.2';
 
 /**
  * The default cipher suites (OpenSSL names): the TLS 1.3 suites and, for TLS 1.2, only ECDHE key exchange with an
  * AEAD cipher, so every session is forward-secret. `--tls-ciphers` replaces the list.
  */
-export const DEFAULT_TLS_CIPHERS = [
+const DEFAULT_TLS_CIPHERS = [
   'TLS_AES_128_GCM_SHA256',
   'TLS_AES_256_GCM_SHA384',
   'TLS_CHACHA20_POLY1305_SHA256',
@@ -59,7 +59,7 @@ export function checkTls(tls: TlsFiles): void {
 }
 
 /** How often Node checks for requests past their timeouts: often enough that a timeout is kept within a quarter. */
-export function checkingInterval(timeouts: RequestTimeouts): number {
+function checkingInterval(timeouts: RequestTimeouts): number {
   return Math.max(10, Math.min(5_000, Math.floor(timeouts.headersMs / 4), Math.floor(timeouts.requestMs / 4)));
 }
 
@@ -73,7 +73,6 @@ export function serverLimitOptions(options: {
   https?: TlsFiles | undefined;
 }) {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-  if (options.https !== undefined) checkTls(options.https);
   // Node closes a request whose headers or body arrive too slowly (slow-loris); these apply to HTTP and HTTPS.
   const server = { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: checkingInterval(timeouts) };
   const https = options.https;

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import type { IngestItem } from './ingest-service.js';
 import { parseText } from './parse-items.js';
 import { RecordScanner } from './record-source-scanner.js';
-import type { SourceItem } from './record-source.js';
+import { BOM_LENGTH, skipBom, type SourceItem } from './record-source.js';
 
 /**
  * The most records one ingest request may carry (docs/api.md). Each gets an outcome in the answer, so this bounds
@@ -22,7 +22,6 @@ export interface BodyItems {
   single: boolean;
 }
 
-const BOM = [0xef, 0xbb, 0xbf] as const;
 // Bytes scanned between checks of the record count, so that little is cut out past the limit.
 const SLICE_BYTES = 64 * 1024;
 
@@ -38,7 +37,6 @@ export class BodyItemsReader {
   private readonly scanner: RecordScanner;
   private head: Buffer | undefined = Buffer.alloc(0);
   private first: number | undefined;
-  private values = 0;
   private collection = false;
 
   constructor(
@@ -55,7 +53,7 @@ export class BodyItemsReader {
     if (this.head !== undefined) {
       // The first bytes are held until a byte order mark split across chunks can be recognised.
       this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
-      if (this.head.length < BOM.length) return;
+      if (this.head.length < BOM_LENGTH) return;
       bytes = skipBom(this.head);
       this.head = undefined;
     }
@@ -80,7 +78,7 @@ export class BodyItemsReader {
       throw new AppError('invalidJson', 'The request body is empty.');
     }
     // One record sent on its own, not an array or a page of one.
-    const single = this.format === 'json' && this.values === 1 && !this.collection && this.first !== 0x5b;
+    const single = this.format === 'json' && this.items.length === 1 && !this.collection && this.first !== 0x5b;
     return { items: this.items, single };
   }
 
@@ -92,7 +90,6 @@ export class BodyItemsReader {
       const { items: parsed, collection } = parseText(item.text, item.line);
       const broken = parsed.find((p) => p.error !== undefined);
       if (broken !== undefined) throw new AppError('invalidJson', notJson(`line ${item.line}: ${broken.error}`));
-      this.values++;
       this.collection ||= collection;
       if (this.items.length + parsed.length > this.maxItems) this.tooMany();
       for (const p of parsed) this.items.push(p);
@@ -142,7 +139,7 @@ function pageItemsAtLeast(text: string, limit: number): number {
       depth--;
       if (depth === 1) inValue = false;
     } else if (c === 0x2c && depth === 2 && inValue) {
-      count++;
+      if (++count > limit) return count;
     }
   }
   return Math.max(1, count);
@@ -150,10 +147,6 @@ function pageItemsAtLeast(text: string, limit: number): number {
 
 function notJson(message: string): string {
   return `The request body is not valid JSON: ${message}`;
-}
-
-function skipBom(bytes: Buffer): Buffer {
-  return bytes.length >= BOM.length && BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(BOM.length) : bytes;
 }
 
 function firstByte(bytes: Buffer): number | undefined {

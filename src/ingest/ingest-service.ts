@@ -53,7 +53,7 @@ const MAX_REASONS = 5;
  * The longest finding reported, in characters: a finding quotes property names and enum values, which a client
  * chooses, so without a cap an answer could echo a body many times over.
  */
-export const MAX_FINDING_LENGTH = 300;
+const MAX_FINDING_LENGTH = 300;
 
 /**
  * Validate → normalise → upsert-if-newer for a batch of records. Each record is validated on its own; the valid ones
@@ -157,13 +157,16 @@ function toError(error: unknown): Error {
 }
 
 function findingText(issue: ValidationIssue): string {
-  const text = formatIssue(issue);
+  return clip(formatIssue(issue));
+}
+
+/** A client's text cut to MAX_FINDING_LENGTH characters. */
+function clip(text: string): string {
   return text.length > MAX_FINDING_LENGTH ? `${text.slice(0, MAX_FINDING_LENGTH - 1)}…` : text;
 }
 
 function idOf(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const id = (value as Record<string, unknown>).id;
-  if (typeof id !== 'string') return undefined;
-  return id.length > MAX_FINDING_LENGTH ? `${id.slice(0, MAX_FINDING_LENGTH - 1)}…` : id;
+  return typeof id === 'string' ? clip(id) : undefined;
 }

@@ -32,7 +32,7 @@ export function parseText(text: string, line?: number): { items: IngestItem[]; c
 }
 
 /** The records inside an already-parsed body: itself, the elements of an array, or the `value` of a Graph page. */
-export function unwrap(value: unknown, line?: number): IngestItem[] {
+function unwrap(value: unknown, line?: number): IngestItem[] {
   if (Array.isArray(value)) return value.map((v: unknown) => ({ value: v, line }));
   if (isGraphPage(value)) return value.value.map((v: unknown) => ({ value: v, line }));
   return [{ value, line }];

@@ -29,6 +29,9 @@ export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
 
+/** How many bytes to hold before a byte order mark split across chunks can be recognised. */
+export const BOM_LENGTH = BOM.length;
+
 /**
  * Splits a UTF-8 byte stream into top-level JSON values, yielding each as text with the line it starts on.
  *
@@ -88,7 +91,8 @@ export async function* readRecordBatches(
   if (items.length > 0) yield items;
 }
 
-function skipBom(bytes: Buffer): Buffer {
+/** The bytes without a leading UTF-8 byte order mark. */
+export function skipBom(bytes: Buffer): Buffer {
   const hasBom = bytes.length >= BOM.length && BOM.every((b, i) => bytes[i] === b);
   return hasBom ? bytes.subarray(BOM.length) : bytes;
 }

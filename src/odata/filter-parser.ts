@@ -17,6 +17,7 @@
  * anything that is not OData at all (stray characters, a bad literal, unbalanced parentheses) is `invalidQueryOption`.
  */
 import { toSortableUtc } from '../domain/datetime.js';
+import { holdsNul } from '../domain/json-text-rules.js';
 import { describeToken, filterError, tokenizeFilter, type Token } from './filter-lexer.js';
 
 /** A comparison operator allowed on startDateTime. */
@@ -147,8 +148,7 @@ class FilterParser {
       throw filterError('notSupported', 'only one condition is supported inside any()', close.pos);
     }
     if (close.kind !== ')') this.fail(close, "')' to close any(");
-    // No stored id holds U+0000 (ingest refuses it), and PostgreSQL cannot even compare such a text.
-    if (literal.value.includes('\0')) {
+    if (holdsNul(literal.value)) {
       throw filterError('invalidQueryOption', 'a participant id cannot hold U+0000', literal.pos);
     }
     this.filter.participantId = literal.value;

@@ -1,5 +1,5 @@
 /** The signals that ask a server to shut down gracefully. */
-export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** The part of `process` that delivers signals (tests pass an EventEmitter). */
 export interface SignalSource {

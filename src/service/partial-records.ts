@@ -1,12 +1,13 @@
+import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
 import type { RecordStore } from '../storage/roles.js';
 import type { PartialRecord } from '../storage/store.js';
 
 /** Partial records per page of `GET /api/callRecords?partial=true` unless `limit` says otherwise. */
-export const PARTIAL_PAGE_SIZE = 100;
+const PARTIAL_PAGE_SIZE = 100;
 
 /** The largest `limit` a page of partial records may ask for. */
-export const MAX_PARTIAL_PAGE_SIZE = 1000;
+const MAX_PARTIAL_PAGE_SIZE = 1000;
 
 /** The query of `GET /api/callRecords`, as received. */
 export interface PartialRecordsRequest {
@@ -36,8 +37,7 @@ export async function partialRecordsPage(
   if (request.after !== undefined && typeof request.after !== 'string') {
     throw new AppError('BadRequest', 'after must be given once: the last id of the previous page.');
   }
-  // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
-  if (request.after?.includes('\0') === true) {
+  if (request.after !== undefined && holdsNul(request.after)) {
     throw new AppError('BadRequest', 'after is not an id this list gave: it holds U+0000.');
   }
   const limit = pageSize(request.limit);

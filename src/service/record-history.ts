@@ -1,3 +1,4 @@
+import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
 import type { HistoryStore } from '../storage/roles.js';
 import type { VersionInfo } from '../storage/store.js';
@@ -18,8 +19,7 @@ export class RecordHistory {
 
   /** The versions of record `id`, oldest first; `NotFound` when none is stored. */
   async versions(id: string): Promise<VersionList> {
-    // No stored id holds U+0000, and PostgreSQL cannot even compare such a text.
-    if (id.includes('\0')) recordNotFound(id);
+    if (holdsNul(id)) recordNotFound(id);
     const value = await this.store.listVersions(id);
     if (value.length === 0) recordNotFound(id);
     return { id, value };
@@ -27,7 +27,7 @@ export class RecordHistory {
 
   /** The body of version `version` of record `id` as a JSON text; `NotFound` when there is no such version. */
   async version(id: string, version: number): Promise<string> {
-    const raw = id.includes('\0') ? undefined : await this.store.getVersion(id, version);
+    const raw = holdsNul(id) ? undefined : await this.store.getVersion(id, version);
     if (raw === undefined) throw new AppError('NotFound', `Call record '${id}' has no version ${version}.`);
     return raw;
   }

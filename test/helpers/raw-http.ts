@@ -25,7 +25,7 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawR
 }
 
 /** Parses one HTTP/1.1 response with a Content-Length body (what the server writes for errors and small JSON). */
-export function parseResponse(raw: string): RawResponse {
+function parseResponse(raw: string): RawResponse {
   const end = raw.indexOf('\r\n\r\n');
   const head = end < 0 ? raw : raw.slice(0, end);
   const [statusLine = '', ...lines] = head.split('\r\n');
