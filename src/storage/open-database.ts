@@ -1,5 +1,13 @@
 import { ConfigError } from '../errors.js';
-import type { CallRecordDatabase, HistoryStore, MetaStore, RecordStore, UpkeepStore } from './roles.js';
+import type {
+  AuditStore,
+  CallRecordDatabase,
+  HistoryStore,
+  KeyStore,
+  MetaStore,
+  RecordStore,
+  UpkeepStore,
+} from './roles.js';
 
 /** The database used when none is configured: an embedded SQLite file under ./data. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/callrecords.db';
@@ -38,7 +46,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 export type EveryRole = RecordStore &
   HistoryStore &
   MetaStore &
-  UpkeepStore & { readonly kind: string; close(): Promise<void> };
+  UpkeepStore & { readonly kind: string; close(): Promise<void> } & {
+    /** The keys and audit roles, implemented beside the store on its connection (issue 11). */
+    readonly keyStore: KeyStore & AuditStore;
+  };
 
 /**
  * The roles of a backend store that implements them all, each typed as its role alone (so a caller handed
@@ -51,6 +62,8 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     history: store,
     meta: store,
     upkeep: store,
+    keys: store.keyStore,
+    audit: store.keyStore,
     close: () => store.close(),
   };
 }

@@ -86,6 +86,61 @@ export interface UpkeepStore {
   optimize(): Promise<void>;
 }
 
+/** One API key as stored: never the key itself, only its SHA-256 (docs/security.md, "API keys"). */
+export interface StoredKey {
+  /** The public part of the key (`cr_<id>_<secret>`), its name in `keys list` and the audit trail (`key:<id>`). */
+  id: string;
+  /** The SHA-256 of the whole key, lower-case hex. */
+  hash: string;
+  name: string;
+  role: string;
+  /** ISO 8601 UTC instants; `expiresAt` and `revokedAt` are null when the key has none. */
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The API keys callers present as bearer tokens: created, found by id, listed, revoked. */
+export interface KeyStore {
+  /** Stores a new key; its id must be new. */
+  createKey(key: StoredKey): Promise<void>;
+  /** The key with this id, revoked or not, or undefined. */
+  getKey(id: string): Promise<StoredKey | undefined>;
+  /** Every key, oldest first. */
+  listKeys(): Promise<StoredKey[]>;
+  /** Marks a key revoked at `at` (an ISO instant); false when there is no such key or it was revoked already. */
+  revokeKey(id: string, at: string): Promise<boolean>;
+}
+
+/** One authenticated request in the audit trail: who, what, when, and the answer's status. */
+export interface AuditEntry {
+  at: string;
+  identityId: string;
+  identityKind: string;
+  identityName: string;
+  method: string;
+  /** The route pattern that served the request (`/v1.0/*`, `/api/callRecords/:id/versions`) or the path when none. */
+  route: string;
+  /** The call record the request named, if any. */
+  recordId: string | null;
+  status: number;
+}
+
+/** An audit entry as stored, with its sequence number (increasing with each append: the paging key). */
+export interface StoredAuditEntry extends AuditEntry {
+  seq: number;
+}
+
+/** The audit trail: appended in batches, read newest first in pages, expired by age. */
+export interface AuditStore {
+  /** Appends entries in one transaction, in order. */
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /** Up to `limit` entries, newest first, with `seq` below `before` when given. */
+  listAudit(query: { before?: number | undefined; limit: number }): Promise<StoredAuditEntry[]>;
+  /** Removes the entries recorded before `cutoff` (an ISO instant); resolves to how many went. */
+  expireAudit(cutoff: string): Promise<number>;
+}
+
 /**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
@@ -103,6 +158,10 @@ export interface CallRecordDatabase {
   readonly history: HistoryStore;
   readonly meta: MetaStore;
   readonly upkeep: UpkeepStore;
+  /** API keys (issue 11). */
+  readonly keys: KeyStore;
+  /** The audit trail of authenticated requests (issue 11). */
+  readonly audit: AuditStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

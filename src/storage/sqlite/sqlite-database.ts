@@ -1,6 +1,7 @@
 import type { CallRecordDatabase } from '../roles.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
+import { SqliteKeys } from './sqlite-keys.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
@@ -16,12 +17,15 @@ export interface SqliteDatabase extends CallRecordDatabase {
  */
 export async function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}): Promise<SqliteDatabase> {
   const connection = await SqliteConnection.open(path, options);
+  const keys = new SqliteKeys(connection);
   return {
     kind: 'sqlite',
     records: new SqliteRecords(connection),
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    keys,
+    audit: keys,
     close: () => connection.close(),
   };
 }
