@@ -7,6 +7,8 @@ import { summarise } from '../ingest/summary.js';
 import type { ArchiveStatus } from '../service/archive-status.js';
 import type { PartialRecordsRequest } from '../service/partial-records.js';
 import type { RecordHistory } from '../service/record-history.js';
+import type { AuditPageRequest, AuditReader } from '../auth/audit-reader.js';
+import { installAuthentication, type SurfaceAuth } from './auth-hook.js';
 import { installErrorHandler } from './error-handler.js';
 import { ingestFormat, registerIngestBodyParser } from './ingest-body.js';
 
@@ -18,6 +20,10 @@ export interface ApiPluginOptions {
   clock: Clock;
   /** The largest request body accepted, in bytes (the ingest body parser refuses more as it reads). */
   bodyLimit: number;
+  /** Authentication of this surface (issue 11); undefined with `--auth none`. */
+  auth?: SurfaceAuth | undefined;
+  /** The audit trail's pages (`GET /api/audit`). */
+  auditReader: AuditReader;
 }
 
 /**
@@ -28,6 +34,7 @@ export interface ApiPluginOptions {
 export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, options) => {
   const { ingest, history, status } = options;
   installErrorHandler(api, options.clock);
+  installAuthentication(api, options.auth);
   registerIngestBodyParser(api, options.bodyLimit);
 
   api.post('/callRecords', async (request, reply) => {
@@ -61,6 +68,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, optio
   });
 
   api.get('/health', async () => status.health());
+
+  api.get<{ Querystring: AuditPageRequest }>('/audit', async (request) => options.auditReader.page(request.query));
 };
 
 function rejection(outcome: ItemOutcome): AppError {

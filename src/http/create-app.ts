@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock.js';
+import { AuditReader } from '../auth/audit-reader.js';
+import { AuditTrail } from '../auth/audit-trail.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ArchiveStatus } from '../service/archive-status.js';
@@ -31,6 +34,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** Who may call the Graph and /api surfaces (`--auth`, src/auth); undefined: anyone (`--auth none`). */
+  authenticator?: Authenticator | undefined;
 }
 
 /**
@@ -81,12 +86,26 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app, deps.clock);
 
   const { clock, db, publicUrl } = deps;
+  // Authenticated requests are recorded in the audit trail; what waits in memory is written when the app closes.
+  const audit = new AuditTrail(db.audit, clock, app.log);
+  app.addHook('onClose', () => audit.flush());
+  const auth = deps.authenticator === undefined ? undefined : { authenticator: deps.authenticator, audit, clock };
   const readers = await createGraphReaders(db.records, db.meta);
   for (const version of API_VERSIONS) {
-    await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
+    await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl, auth });
   }
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
-  await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  const auditReader = new AuditReader(db.audit, audit);
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    ingest,
+    history,
+    status,
+    clock,
+    bodyLimit: deps.bodyLimit,
+    auth,
+    auditReader,
+  });
   return app;
 }

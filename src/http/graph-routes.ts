@@ -7,6 +7,7 @@ import { parseResourcePath } from '../odata/resource-path.js';
 import type { ReadContext, ReadResult } from '../service/read-context.js';
 import type { GraphReaders } from '../service/graph-readers.js';
 import { allowedOptions } from './allowed-options.js';
+import { installAuthentication, type SurfaceAuth } from './auth-hook.js';
 import { installErrorHandler } from './error-handler.js';
 import { GRAPH_JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './graph-content-type.js';
 import { registerMetadataRoutes } from './metadata-routes.js';
@@ -22,6 +23,8 @@ export interface GraphPluginOptions {
   clock: Clock;
   /** The public base URL for @odata.context and next links; default: from each request. */
   publicUrl: string | undefined;
+  /** Authentication of this surface (issue 11); undefined with `--auth none`. */
+  auth?: SurfaceAuth | undefined;
 }
 
 /**
@@ -33,6 +36,8 @@ export interface GraphPluginOptions {
 export const graphPlugin: FastifyPluginAsync<GraphPluginOptions> = async (graph, options) => {
   const { version, readers, publicUrl } = options;
   installErrorHandler(graph, options.clock);
+  // Before the 405 hook: an anonymous write is a 401, as every other anonymous request.
+  installAuthentication(graph, options.auth);
   // Writes are refused before any body is read, so a write gets 405 whatever its body or content type, and no Graph
   // request has a body to parse. Fastify sends the bare prefix (`/v1.0`, no slash) to this surface's not-found
   // handler too; it is not a Graph path, so it is not refused here and its body meets the root's parsers, as an

@@ -2,7 +2,6 @@ import type { AuditEntry, AuditStore, KeyStore, StoredAuditEntry, StoredKey } fr
 import { AUDIT_COLUMNS, KEY_COLUMNS, toAuditEntry, toKey, type AuditRow, type KeyRow } from '../sql/key-rows.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
-
 /** The keys and audit roles on SQLite (tables of migration 0006), each statement prepared once. */
 export class SqliteKeys implements KeyStore, AuditStore {
   private readonly append: (entries: readonly AuditEntry[]) => void;
