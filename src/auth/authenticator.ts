@@ -1,5 +1,6 @@
 import type { Identity } from '../http/identity.js';
-import { ApiKeyVerifier, looksLikeApiKey } from './api-keys.js';
+import type { ApiKeyVerifier } from './api-keys.js';
+import { looksLikeApiKey } from './api-keys.js';
 import { forbidden, unauthenticated } from './auth-errors.js';
 import type { EntraVerifier } from './entra-verifier.js';
 import type { Role } from './roles.js';

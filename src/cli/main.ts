@@ -62,6 +62,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await migrateCommand(opts);
   });
 
+  const keys = program.command('keys').description('API keys for callers: create, list, revoke (docs/security.md)');
+  const createKey = keys.command('create').description('create an API key and print it once (only a hash is kept)');
+  [...optionsFor('keys'), ...optionsFor('keys-create')].forEach((o) => createKey.addOption(o));
+  createKey.action(async (opts) => {
+    const { keysCreateCommand } = await import('./keys-command.js');
+    exitCode = await keysCreateCommand(opts);
+  });
+  const listKeys = keys.command('list').description('list the API keys: id, role, state, dates, name (never the key)');
+  optionsFor('keys').forEach((o) => listKeys.addOption(o));
+  listKeys.action(async (opts) => {
+    const { keysListCommand } = await import('./keys-command.js');
+    exitCode = await keysListCommand(opts);
+  });
+  const revokeKey = keys
+    .command('revoke')
+    .description('revoke an API key: it fails from the next request on')
+    .argument('<id>', 'the key id, as keys create and keys list show it');
+  optionsFor('keys').forEach((o) => revokeKey.addOption(o));
+  revokeKey.action(async (id: string, opts) => {
+    const { keysRevokeCommand } = await import('./keys-command.js');
+    exitCode = await keysRevokeCommand(id, opts);
+  });
+
   const generate = program
     .command('generate')
     .description('write realistic generated call records (a seeded organisation) as NDJSON');

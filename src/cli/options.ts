@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'keys' | 'keys-create')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,14 +24,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate'],
+    commands: ['serve', 'import', 'export', 'migrate', 'keys'],
   },
   {
     flags: '--host <host>',
@@ -103,6 +103,58 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_CORS_ORIGIN',
     help: 'browser origins allowed to call the API, comma-separated (https://app.example.com) or * (default: none, no CORS)',
     commands: ['serve'],
+  },
+  {
+    flags: '--auth <modes>',
+    env: 'CALLRECORDS_AUTH',
+    help:
+      'who may call the API: entra (Entra ID tokens), keys (API keys), entra,keys, or none (anyone); required to ' +
+      'serve on an address other than loopback (docs/security.md)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--auth-audience <list>',
+    env: 'CALLRECORDS_AUTH_AUDIENCE',
+    help: 'with --auth entra: the accepted token audiences, comma-separated (application id URI and/or client id)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--auth-tenant-id <list>',
+    env: 'CALLRECORDS_AUTH_TENANT_ID',
+    help: 'with --auth entra: the Entra tenant (directory) ids whose tokens are accepted, comma-separated',
+    commands: ['serve'],
+  },
+  {
+    flags: '--auth-authority-host <url>',
+    env: 'CALLRECORDS_AUTH_AUTHORITY_HOST',
+    default: 'https://login.microsoftonline.com',
+    help: 'with --auth entra: the Entra authority (a national cloud, or a test issuer)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--audit-retain-days <days>',
+    env: 'CALLRECORDS_AUDIT_RETAIN_DAYS',
+    default: '365',
+    help: 'remove audit entries older than this many days, at start and daily',
+    commands: ['serve'],
+  },
+  {
+    flags: '--role <role>',
+    env: 'CALLRECORDS_KEY_ROLE',
+    help: "the key's role: CallRecords.Read.All, CallRecords.Ingest or CallRecords.Admin",
+    commands: ['keys-create'],
+  },
+  {
+    flags: '--name <name>',
+    env: 'CALLRECORDS_KEY_NAME',
+    help: 'a name for the key, shown by keys list and in the audit trail (default: the role)',
+    commands: ['keys-create'],
+  },
+  {
+    flags: '--expires <date|days>',
+    env: 'CALLRECORDS_KEY_EXPIRES',
+    help: 'when the key stops working: a date (2027-01-01), an ISO date-time, or a number of days (default: never)',
+    commands: ['keys-create'],
   },
   {
     flags: '--demo',

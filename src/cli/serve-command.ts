@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { createAuthenticator } from '../auth/auth-config.js';
+import { auditRetentionJob } from '../auth/audit-retention.js';
+import { jsonFetchOf } from '../auth/json-fetch.js';
 import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
@@ -15,6 +18,7 @@ import { serveDemo } from './serve-demo.js';
 export type { ServeOptions } from './serve-config.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+const AUDIT_RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
@@ -64,6 +68,10 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         : { level: config.level },
       corsOrigins: config.corsOrigins,
       https: config.https,
+      authenticator:
+        config.auth === undefined
+          ? undefined
+          : createAuthenticator(config.auth, { keys: database.keys, clock, fetchJson: jsonFetchOf(globalThis.fetch) }),
     });
   } catch (error) {
     await database.close();
@@ -78,6 +86,14 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
     );
   }
+  runtime.addJob(
+    'audit-retention',
+    auditRetentionJob({
+      store: database.audit,
+      retainDays: config.auditRetainDays,
+      intervalMs: AUDIT_RETENTION_INTERVAL_MS,
+    }),
+  );
   try {
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import type { AuthConfig } from '../auth/auth-config.js';
 import { checkTls } from '../http/server-limits.js';
+import { authConfig, type AuthOptions } from './auth-options.js';
 import { CliError } from './cli-error.js';
 import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
 import type { DatabaseOptions } from './database-options.js';
 import { wholeNumber } from './whole-number.js';
 
 /** The options of `callrecords serve`, as commander hands them over (environment variables applied). */
-export interface ServeOptions extends DatabaseOptions {
+export interface ServeOptions extends DatabaseOptions, AuthOptions {
   host: string;
   port: string;
   publicUrl?: string;
@@ -23,6 +25,7 @@ export interface ServeOptions extends DatabaseOptions {
   demo?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
   dbFromEnv?: boolean;
+  auditRetainDays?: string;
 }
 
 /** The options of `callrecords serve`, checked and converted; the database is not opened yet. */
@@ -38,6 +41,10 @@ export interface ServeConfig {
   /** The database URL, `~` expanded. */
   db: string;
   https: { cert: Buffer; key: Buffer; ciphers: string | undefined } | undefined;
+  /** Who may call the API (`--auth`); undefined: anyone (`--auth none`, or loopback without `--auth`). */
+  auth: AuthConfig | undefined;
+  /** How long audit entries are kept (`--audit-retain-days`). */
+  auditRetainDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,6 +60,9 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
   const cors = opts.corsOrigin === undefined ? undefined : corsOrigins(opts.corsOrigin, '--cors-origin');
   const db = databaseUrl(opts.db);
+  // Before the database or a certificate is read: serving openly on a reachable address is refused first.
+  const auth = authConfig(opts, opts.host);
+  const auditRetainDays = wholeNumber(opts.auditRetainDays ?? '365', '--audit-retain-days', 1);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key go together');
   }
@@ -66,7 +76,19 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
-  return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
+  const config = {
+    host: opts.host,
+    port,
+    bodyLimit,
+    retainDays,
+    level,
+    pretty,
+    publicUrl,
+    corsOrigins: cors,
+    db,
+    https,
+  };
+  return { ...config, auth, auditRetainDays };
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.
