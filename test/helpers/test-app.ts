@@ -1,5 +1,6 @@
 import type { Json } from './json.js';
 import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../../src/auth/authenticator.js';
 import type { Clock } from '../../src/clock.js';
 import { FakeClock } from '../../src/fake-clock.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -16,12 +17,25 @@ export const fixedClock: Clock = new FakeClock(FIXED_NOW);
  * `inject` requests see `http://localhost:80` as the service's base URL.
  */
 export async function createTestApp(
-  options: { backend?: Backend; db?: CallRecordDatabase; bodyLimit?: number } = {},
+  options: {
+    backend?: Backend;
+    db?: CallRecordDatabase;
+    bodyLimit?: number;
+    /** Authentication on (issue 11); built over the app's database by `authenticator(db)`. */
+    authenticator?: (db: CallRecordDatabase) => Authenticator;
+    clock?: Clock;
+  } = {},
 ): Promise<{ app: FastifyInstance; db: CallRecordDatabase; close(): Promise<void> }> {
   const db = options.db ?? (await (options.backend ?? SQLITE_BACKEND).open());
   let app: FastifyInstance;
   try {
-    app = await createApp({ db, clock: fixedClock, bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false });
+    app = await createApp({
+      db,
+      clock: options.clock ?? fixedClock,
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      logger: false,
+      authenticator: options.authenticator?.(db),
+    });
   } catch (error) {
     await db.close();
     throw error;
