@@ -15,6 +15,7 @@ import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
+import { collectRoutes } from './route-list.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
@@ -62,6 +63,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // Timeouts, TLS versions and suites, Graph-shaped answers to the HTTP parser's errors (server-limits.ts).
     ...serverLimitOptions(deps),
   }) as unknown as FastifyInstance;
+  // Every route of every surface is listed, so a test can check each has a declared access (src/auth/route-roles.ts).
+  collectRoutes(app);
 
   // Once the server is closing, new requests on kept-alive connections get a Graph-shaped 503.
   let closing = false;
