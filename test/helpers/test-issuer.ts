@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { createSelfSignedCert } from './tls.js';
+import { createSelfSignedCert, type SelfSignedCert } from './tls.js';
 
 /** A signing key of the test issuer: its `kid`, private key (to sign) and public JWK (to publish). */
 export interface IssuerKey {
@@ -40,10 +40,10 @@ export class TestIssuer {
     readonly ca: Buffer,
   ) {}
 
-  /** Starts an issuer publishing `keys`. */
-  static async start(keys: IssuerKey[]): Promise<TestIssuer> {
+  /** Starts an issuer publishing `keys`, with its own certificate unless one is given (for 127.0.0.1). */
+  static async start(keys: IssuerKey[], given?: SelfSignedCert): Promise<TestIssuer> {
     const dir = mkdtempSync(join(tmpdir(), 'callrecords-issuer-'));
-    const cert = createSelfSignedCert(dir);
+    const cert = given ?? createSelfSignedCert(dir);
     let issuer: TestIssuer | undefined;
     const server = createServer({ cert: cert.cert, key: readFileSync(cert.keyFile) }, (req, res) => {
       const url = req.url ?? '';
