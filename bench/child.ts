@@ -101,9 +101,12 @@ export async function startHttpChild(options: {
   args: readonly string[];
   url: string;
   readyPath: string;
+  /** Added to the environment (e.g. NODE_EXTRA_CA_CERTS). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<ServerChild> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...options.args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

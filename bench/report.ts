@@ -4,6 +4,7 @@
  */
 import { cpus, platform, release, totalmem } from 'node:os';
 import { shareOf, type ProfileSummary } from './cpu-profile.js';
+import type { AuthGetResult } from './auth-get.js';
 import type { GetBenchResult } from './get-expand.js';
 import type { ImportBenchResult } from './import.js';
 import type { ListBenchResult } from './list-filter.js';
@@ -18,6 +19,8 @@ export interface BenchResults {
   quick: boolean;
   importBench: ImportBenchResult;
   getBench: GetBenchResult;
+  /** Full-expand GET with authentication on (Entra token, cached JWKS) against off (issue 11). */
+  authGet?: AuthGetResult | undefined;
   listBench: ListBenchResult;
   memoryBench: MemoryBenchResult;
   /** The PostgreSQL cases, or why they did not run. */
@@ -94,6 +97,8 @@ export const TARGETS = {
   peakRssBytes: 300 * 2 ** 20,
   /** PostgreSQL import ÷ raw COPY of the same rows (issue: PostgreSQL store). */
   postgresImportRatio: 0.5,
+  /** GET with `--auth entra` ÷ `--auth none` (issue 11). */
+  authRatio: 0.9,
 };
 
 /** The one results table, as Markdown (it reads as plain text on a terminal too). */
@@ -113,6 +118,7 @@ export function resultsTable(r: BenchResults): string {
       met(c.ratio >= TARGETS.importRatio, `≥ ${TARGETS.importRatio}`),
     ]),
     ...get.cases.map((c) => getRow(c, '')),
+    ...(r.authGet === undefined ? [] : [authRow(r.authGet)]),
     ...list.cases.map((c) => {
       const growth = smallest === undefined ? 1 : c.p50 / smallest.p50;
       return [
@@ -158,6 +164,21 @@ export function resultsTable(r: BenchResults): string {
   }
   const lines = [HEADER as readonly string[], HEADER.map(() => '---'), ...rows];
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The table row of the authentication case: on against off. */
+function authRow(a: AuthGetResult): string[] {
+  return [
+    'GET full expand with --auth entra (cached JWKS and token)',
+    `${int(a.on.requestsPerSecond)} req/s`,
+    a.on.mbPerSecond.toFixed(1),
+    `${a.on.p50} / ${a.on.p99}`,
+    `--auth none ${int(a.off.requestsPerSecond)} req/s`,
+    a.off.mbPerSecond.toFixed(1),
+    `${a.off.p50} / ${a.off.p99}`,
+    a.ratio.toFixed(2),
+    met(a.ratio >= TARGETS.authRatio, `≥ ${TARGETS.authRatio}`),
+  ];
 }
 
 /** The table row of one GET case. */
@@ -215,6 +236,14 @@ export function resultsMarkdown(r: BenchResults): string {
         )
         .join('; ') +
       '.',
+    ...(r.authGet === undefined
+      ? []
+      : [
+          '- **GET with authentication**: the first record of the GET data, full expand, against two servers on the ' +
+            'same database: `--auth none` and `--auth entra` (an RS256 token of a test issuer served over HTTPS on ' +
+            '127.0.0.1, its JWKS fetched once; every request carries the same token, so after the first it is a ' +
+            `cache hit, and each request is audited); best of ${r.authGet.rounds} alternating runs of each.`,
+        ]),
     ...listNotes(r),
     `- **Memory**: one \`callrecords import\` of ${int(r.memoryBench.file.records)} realistic records ` +
       `(${mb(r.memoryBench.file.bytes)} MB) into an empty database, ${r.memoryBench.seconds.toFixed(0)} s; peak RSS ` +

@@ -19,6 +19,7 @@ import {
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { runAuthGetBench } from './auth-get.js';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { runListBench } from './list-filter.js';
@@ -132,6 +133,14 @@ async function main(): Promise<void> {
       workDir,
       profileSeconds: SETTINGS.profileSeconds,
     });
+    log(`GET with authentication off and on: ${SETTINGS.getSeconds} s per load run, alternating`);
+    const authGet = await runAuthGetBench({
+      dbUrl: `sqlite:${join(workDir, 'get.db')}`,
+      duration: SETTINGS.getSeconds,
+      connections: 10,
+      workDir,
+      rounds: 2,
+    });
     log(`list: ${SETTINGS.listSizes.join(', ')} records, ${SETTINGS.listSeconds} s per size`);
     const listBench = await runListBench({ sizes: SETTINGS.listSizes, duration: SETTINGS.listSeconds, workDir });
     log(`memory: import of ${SETTINGS.memoryRecords} records`);
@@ -144,6 +153,7 @@ async function main(): Promise<void> {
       quick: QUICK,
       importBench,
       getBench,
+      authGet,
       listBench,
       memoryBench,
       postgres,

@@ -44,7 +44,8 @@ export class TestIssuer {
   static async start(keys: IssuerKey[], given?: SelfSignedCert): Promise<TestIssuer> {
     const dir = mkdtempSync(join(tmpdir(), 'callrecords-issuer-'));
     const cert = given ?? createSelfSignedCert(dir);
-    let issuer: TestIssuer | undefined;
+    // The handler answers only after start() has set the issuer.
+    const self: { issuer?: TestIssuer } = {};
     const server = createServer({ cert: cert.cert, key: readFileSync(cert.keyFile) }, (req, res) => {
       const url = req.url ?? '';
       const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url);
@@ -53,13 +54,13 @@ export class TestIssuer {
         const tenant = metadata[1]!;
         res.end(
           JSON.stringify({
-            issuer: `${issuer!.host}/${tenant}/v2.0`,
-            jwks_uri: `${issuer!.host}/${tenant}/discovery/v2.0/keys`,
+            issuer: `${self.issuer!.host}/${tenant}/v2.0`,
+            jwks_uri: `${self.issuer!.host}/${tenant}/discovery/v2.0/keys`,
           }),
         );
       } else if (/^\/[^/]+\/discovery\/v2\.0\/keys$/.test(url)) {
-        issuer!.jwksFetches++;
-        res.end(JSON.stringify({ keys: issuer!.published.map((k) => k.jwk) }));
+        self.issuer!.jwksFetches++;
+        res.end(JSON.stringify({ keys: self.issuer!.published.map((k) => k.jwk) }));
       } else {
         res.statusCode = 404;
         res.end('{}');
@@ -67,8 +68,9 @@ export class TestIssuer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    issuer = new TestIssuer(server, dir, `https://127.0.0.1:${port}`, cert.cert);
+    const issuer = new TestIssuer(server, dir, `https://127.0.0.1:${port}`, cert.cert);
     issuer.published = keys;
+    self.issuer = issuer;
     return issuer;
   }
 
