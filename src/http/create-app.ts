@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { EuiiPurge } from '../privacy/euii-purge.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** Records older than this many days are stored without their EUII, even when ingested now (docs/privacy.md). */
+  euiiDays?: number | undefined;
 }
 
 /**
@@ -85,7 +88,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
   }
-  const ingest = new IngestService(db.records, clock);
+  const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
+  const ingest = new IngestService(db.records, clock, deps.euiiDays === undefined ? undefined : privacy.scrubIfDue);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
   return app;

@@ -86,6 +86,28 @@ export interface UpkeepStore {
   optimize(): Promise<void>;
 }
 
+/** How a privacy purge rewrites one stored body: its JSON text in, the scrubbed record cut into fragments out. */
+export type BodyRewrite = (rawJson: string) => RecordWrite;
+
+/**
+ * Privacy (EUII) purges: finding the records to scrub and rewriting them — the current version and every stored
+ * version — through the same row builders a write uses (record-tables.ts), so derived tables follow. src/privacy/.
+ */
+export interface PrivacyStore {
+  /** Up to `limit` ids of records whose current endDateTime is before `cutoffKey` and that are not marked purged. */
+  unpurged(cutoffKey: string, limit: number): Promise<string[]>;
+  /** The ids of the records whose current version holds the JSON string `value` (e.g. a user's id), by id. */
+  recordsMentioning(value: string): Promise<string[]>;
+  /**
+   * Rewrites each record's current version and every stored version with `rewrite`, rebuilding all its rows, and
+   * marks it purged; one short transaction per call. Versions that become equal are kept once. Resolves to the
+   * number of records rewritten (an id no longer stored is skipped).
+   */
+  rewrite(ids: readonly string[], rewrite: BodyRewrite, purgedAt: string): Promise<number>;
+  /** Forgets the purge marks of records that are no longer stored (after retention); resolves to how many. */
+  forgetRemoved(): Promise<number>;
+}
+
 /**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
@@ -103,6 +125,7 @@ export interface CallRecordDatabase {
   readonly history: HistoryStore;
   readonly meta: MetaStore;
   readonly upkeep: UpkeepStore;
+  readonly privacy: PrivacyStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
-import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
+import type { HistoryStore, MetaStore, PrivacyStore, RecordStore, UpkeepStore } from '../roles.js';
 import type {
   Collection,
   ExportRange,
@@ -49,6 +49,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PostgresPrivacy } from './postgres-privacy.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -62,6 +63,8 @@ const DUPLICATE_SCHEMA = '42P06';
  */
 export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
+  /** The privacy role, a class of its own over the same pool (postgres-privacy.ts). */
+  readonly privacy: PrivacyStore;
 
   private constructor(
     private readonly db: PgQueries,
@@ -69,7 +72,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
-  ) {}
+  ) {
+    this.privacy = new PostgresPrivacy(db);
+  }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
   static async open(url: string): Promise<PostgresStore> {

@@ -2,6 +2,7 @@ import type { CallRecordDatabase } from '../roles.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
+import { SqlitePrivacy } from './sqlite-privacy.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
@@ -22,6 +23,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    privacy: new SqlitePrivacy(connection),
     close: () => connection.close(),
   };
 }
