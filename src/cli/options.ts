@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'purge')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,14 +24,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'purge'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate'],
+    commands: ['serve', 'import', 'export', 'migrate', 'purge'],
   },
   {
     flags: '--host <host>',
@@ -83,6 +83,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_RETAIN_DAYS',
     help: 'remove records whose endDateTime is more than this many days ago, at start and hourly (default: keep all)',
     commands: ['serve'],
+  },
+  {
+    flags: '--euii-days <days>',
+    env: 'CALLRECORDS_EUII_DAYS',
+    help:
+      'remove end-user identifiable information (IP and MAC addresses, names, UPNs, device names, feedback text; ' +
+      'docs/privacy.md) from records that ended more than this many days ago, at start and hourly (CQD: 28)',
+    commands: ['serve', 'import'],
+  },
+  {
+    flags: '--user <id>',
+    env: 'CALLRECORDS_PURGE_USER',
+    help: "the user's id (Entra object id) whose identifiable data to remove from every record and version",
+    commands: ['purge'],
   },
   {
     flags: '--log-level <level>',

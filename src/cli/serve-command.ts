@@ -3,6 +3,7 @@ import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
+import { euiiPurgeJob } from '../privacy/euii-purge.js';
 import { retentionJob } from '../service/retention.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
@@ -15,6 +16,7 @@ import { serveDemo } from './serve-demo.js';
 export type { ServeOptions } from './serve-config.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+const EUII_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
@@ -64,6 +66,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         : { level: config.level },
       corsOrigins: config.corsOrigins,
       https: config.https,
+      euiiDays: config.euiiDays,
     });
   } catch (error) {
     await database.close();
@@ -76,6 +79,13 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     runtime.addJob(
       'retention',
       retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+    );
+  }
+  if (config.euiiDays !== undefined) {
+    const { euiiDays } = config;
+    runtime.addJob(
+      'euii-purge',
+      euiiPurgeJob({ store: database.privacy, meta: database.meta, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
     );
   }
   try {

@@ -19,6 +19,7 @@ export interface ServeOptions extends DatabaseOptions {
   logFormat: string;
   corsOrigin?: string;
   retainDays?: string;
+  euiiDays?: string;
   /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
   demo?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
@@ -31,6 +32,8 @@ export interface ServeConfig {
   port: number;
   bodyLimit: number;
   retainDays: number | undefined;
+  /** `--euii-days`: the age past which records lose their EUII (src/privacy/). */
+  euiiDays: number | undefined;
   level: (typeof LOG_LEVELS)[number];
   pretty: boolean;
   publicUrl: string | undefined;
@@ -48,6 +51,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   const port = wholeNumber(opts.port, '--port');
   const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
   const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
+  const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
   const level = oneOf(opts.logLevel, '--log-level', LOG_LEVELS);
   const pretty = oneOf(opts.logFormat, '--log-format', LOG_FORMATS) === 'pretty';
   const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
@@ -66,7 +70,19 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
-  return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
+  return {
+    host: opts.host,
+    port,
+    bodyLimit,
+    retainDays,
+    euiiDays,
+    level,
+    pretty,
+    publicUrl,
+    corsOrigins: cors,
+    db,
+    https,
+  };
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.

@@ -54,7 +54,11 @@ export class EuiiPurge {
    */
   mustScrubOnWrite(record: { endDateTime?: unknown }): boolean {
     const cutoff = this.cutoff();
-    return cutoff !== undefined && typeof record.endDateTime === 'string' && Date.parse(record.endDateTime) < Date.parse(cutoff);
+    return (
+      cutoff !== undefined &&
+      typeof record.endDateTime === 'string' &&
+      Date.parse(record.endDateTime) < Date.parse(cutoff)
+    );
   }
 
   /** Scrubs a validated record in place when it is past the cutoff (`mustScrubOnWrite`); for the ingest service. */

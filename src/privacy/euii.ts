@@ -15,7 +15,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 /** Network properties removed wherever they appear (networkInfo, traceRouteHop, graph.userIdentity). */
-export const NETWORK_EUII = ['ipAddress', 'reflexiveIPAddress', 'relayIPAddress', 'macAddress', 'basicServiceSetIdentifier'];
+export const NETWORK_EUII = [
+  'ipAddress',
+  'reflexiveIPAddress',
+  'relayIPAddress',
+  'macAddress',
+  'basicServiceSetIdentifier',
+];
 
 /** Identity properties removed in every identity object of an identity set (and `associatedIdentity`). */
 export const IDENTITY_EUII = ['displayName', 'userPrincipalName', 'email'];

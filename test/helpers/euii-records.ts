@@ -2,7 +2,7 @@ import type { Json } from './json.js';
 import { makeRecord } from './records.js';
 
 /** Values that identify a person, planted in a record by `euiiRecord`; none may survive a purge. */
-export function euiiValues(tag: string): Record<string, string> {
+export function euiiValues(tag: string) {
   const n = [...tag].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 200;
   return {
     ip: `203.0.113.${n + 10}`,
@@ -44,7 +44,10 @@ export function euiiRecord(id: string, tag: string, start: string, version = 1):
     userPrincipalName: v.upn,
     tenantId: 'tenant-1',
   };
-  record.participants_v2[1].identity = { phone: { id: v.phone, displayName: v.phone }, guest: { id: 'g1', displayName: 'Guest', email: v.guestEmail } };
+  record.participants_v2[1].identity = {
+    phone: { id: v.phone, displayName: v.phone },
+    guest: { id: 'g1', displayName: 'Guest', email: v.guestEmail },
+  };
   const session = record.sessions[0];
   session.caller.name = v.machine;
   session.caller.associatedIdentity = { id: ANALYTICS.userId, displayName: v.displayName, userPrincipalName: v.upn };

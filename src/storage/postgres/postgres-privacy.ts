@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { HEAD_FACTS, VERSION_FACTS, rebuildRecord, type StoredHeadFacts, type StoredVersionFacts } from '../privacy-rewrite.js';
+import {
+  HEAD_FACTS,
+  VERSION_FACTS,
+  rebuildRecord,
+  type StoredHeadFacts,
+  type StoredVersionFacts,
+} from '../privacy-rewrite.js';
 import { HEAD_TABLE, HISTORY_TABLES, RECORD_TABLES, type RecordTable } from '../record-tables.js';
 import type { BodyRewrite, PrivacyStore } from '../roles.js';
 import { lockMonthsShared, lockRecords } from './advisory-locks.js';
@@ -68,7 +74,8 @@ export class PostgresPrivacy implements PrivacyStore {
 
 function deleteRows(client: pg.PoolClient, table: RecordTable, id: string, startKey: string) {
   // Every row of a record lives in the month of its current start: naming it prunes the other partitions.
-  if (!table.columns.includes('start_key')) return client.query(`delete from ${table.name} where ${table.idColumn} = $1`, [id]);
+  if (!table.columns.includes('start_key'))
+    return client.query(`delete from ${table.name} where ${table.idColumn} = $1`, [id]);
   return client.query(`delete from ${table.name} where ${table.idColumn} = $1 and start_key = $2`, [id, startKey]);
 }
 

@@ -1,4 +1,10 @@
-import { HEAD_FACTS, VERSION_FACTS, rebuildRecord, type StoredHeadFacts, type StoredVersionFacts } from '../privacy-rewrite.js';
+import {
+  HEAD_FACTS,
+  VERSION_FACTS,
+  rebuildRecord,
+  type StoredHeadFacts,
+  type StoredVersionFacts,
+} from '../privacy-rewrite.js';
 import { HISTORY_TABLES, RECORD_TABLES } from '../record-tables.js';
 import type { BodyRewrite, PrivacyStore } from '../roles.js';
 import { sqliteTableSql } from './record-table-sql.js';
