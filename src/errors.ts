@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'MethodNotAllowed',
   'serviceNotAvailable',
   'generalException',
+  'TooManyRequests',
 ] as const;
 
 /** A Graph `error.code` value this service can answer with. */

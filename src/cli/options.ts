@@ -93,6 +93,19 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve', 'import'],
   },
   {
+    flags: '--rate-limit <n/window>',
+    env: 'CALLRECORDS_RATE_LIMIT',
+    help: 'at most n requests per window per caller (identity, else address), e.g. 100/10s or 600/1m; then 429 with Retry-After',
+    commands: ['serve'],
+  },
+  {
+    flags: '--throttle <mode>',
+    env: 'CALLRECORDS_THROTTLE',
+    default: 'none',
+    help: "graph: apply Graph's call-record limits (1,500/20 s per caller, 40/20 s per record, 40/20 s for the list); none",
+    commands: ['serve'],
+  },
+  {
     flags: '--user <id>',
     env: 'CALLRECORDS_PURGE_USER',
     help: "the user's id (Entra object id) whose identifiable data to remove from every record and version",

@@ -67,6 +67,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       corsOrigins: config.corsOrigins,
       https: config.https,
       euiiDays: config.euiiDays,
+      throttle: config.throttle,
     });
   } catch (error) {
     await database.close();

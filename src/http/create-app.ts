@@ -14,6 +14,7 @@ import { clientRequestId, installErrorHandler, sendError } from './error-handler
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
+import { installThrottle, type ThrottleConfig } from './throttle.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** Records older than this many days are stored without their EUII, even when ingested now (docs/privacy.md). */
   euiiDays?: number | undefined;
+  /** Throttling per caller: `--rate-limit` and `--throttle graph` (throttle.ts); default none. */
+  throttle?: ThrottleConfig | undefined;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // or media type answers 400, 413 or 415 before the 404), as it did before the surfaces were split.
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
+  if (deps.throttle !== undefined) installThrottle(app, deps.clock, deps.throttle);
 
   const { clock, db, publicUrl } = deps;
   const readers = await createGraphReaders(db.records, db.meta);

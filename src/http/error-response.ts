@@ -16,6 +16,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   MethodNotAllowed: 405,
   serviceNotAvailable: 503,
   generalException: 500,
+  TooManyRequests: 429,
 };
 
 /**
