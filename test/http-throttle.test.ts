@@ -42,7 +42,7 @@ describe('throttling', () => {
   test('--rate-limit: the n+1st request in the window is 429 with Retry-After; after waiting that long it succeeds', async () => {
     const t = await throttledApp({ rateLimit: { limit: 3, windowMs: 10_000 } });
     try {
-      const { ok, res } = await t.untilThrottled('/api/health', 10);
+      const { ok, res } = await t.untilThrottled('/api/callRecords/r0/versions', 10);
       assert.equal(ok, 3);
       const body = res.json() as Json;
       assert.equal(body.error.code, 'TooManyRequests');
@@ -53,12 +53,14 @@ describe('throttling', () => {
       const retryAfter = Number(res.headers['retry-after']);
       assert.equal(retryAfter, 4, 'one token comes back every 10/3 s: 4 whole seconds');
       // Another caller has its own bucket.
-      assert.equal((await t.get('/api/health', '10.0.0.2')).statusCode, 200);
+      assert.equal((await t.get('/api/callRecords/r0/versions', '10.0.0.2')).statusCode, 404);
+      // Probes are never throttled.
+      assert.equal((await t.get('/api/health/live')).statusCode, 200);
       // Just before the time said, still throttled; at it, the request succeeds.
       await t.clock.advance(retryAfter * 1000 - 1000);
-      assert.equal((await t.get('/api/health')).statusCode, 429);
+      assert.equal((await t.get('/api/callRecords/r0/versions')).statusCode, 429);
       await t.clock.advance(1000);
-      assert.equal((await t.get('/api/health')).statusCode, 200);
+      assert.equal((await t.get('/api/callRecords/r0/versions')).statusCode, 404);
     } finally {
       await t.close();
     }

@@ -72,6 +72,10 @@ export interface MetaStore {
   health(): Promise<StoreHealth>;
   /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
   sharedSecret(key: string, create: () => string): Promise<string>;
+  /** Resolves once the database answered a trivial statement; rejects with the driver's error when it cannot. */
+  ping(): Promise<void>;
+  /** The space the database takes, in bytes: SQLite's pages, or the PostgreSQL schema's tables with their indexes. */
+  sizeBytes(): Promise<number>;
 }
 
 /** Housekeeping: retention and the upkeep after a bulk import. */

@@ -198,6 +198,19 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     return (await this.db.get(this.db.pool, this.sql.getMeta, { key }))!.value;
   }
 
+  async ping(): Promise<void> {
+    await this.db.pool.query('select 1');
+  }
+
+  async sizeBytes(): Promise<number> {
+    // Leaf tables only (a partitioned parent holds nothing itself); pg_total_relation_size adds indexes and TOAST.
+    const { rows } = await this.db.pool.query<{ size: string }>(
+      `select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as size from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r'`,
+    );
+    return Number(rows[0]!.size);
+  }
+
   async health(): Promise<StoreHealth> {
     return this.db.snapshot(async (client) => {
       const [counted] = await this.db.query(client, this.listQueries.count({ start: [] }));
