@@ -3,6 +3,7 @@ import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
+import { Metrics } from '../metrics/metrics.js';
 import { euiiPurgeJob } from '../privacy/euii-purge.js';
 import { retentionJob } from '../service/retention.js';
 import { redactPassword } from '../storage/database-url.js';
@@ -54,9 +55,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
   const clock = systemClock;
   const database = await openDatabaseOption({ ...opts, db: config.db });
+  const metrics = new Metrics();
   let app: FastifyInstance;
   try {
     app = await createApp({
+      metrics,
       db: database,
       clock,
       publicUrl: config.publicUrl,
@@ -73,7 +76,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     await database.close();
     throw error;
   }
-  const runtime = new Runtime({ log: app.log, clock })
+  const runtime = new Runtime({ log: app.log, clock, metrics })
     .closeLast(database)
     .serve({ start: () => listen(app, config, database.meta), stop: () => app.close() });
   if (config.retainDays !== undefined) {

@@ -15,6 +15,8 @@ import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 import { installThrottle, type ThrottleConfig } from './throttle.js';
+import { installRequestMetrics, metricsPlugin } from './metrics-routes.js';
+import { Metrics } from '../metrics/metrics.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -37,6 +39,8 @@ export interface AppDeps {
   euiiDays?: number | undefined;
   /** Throttling per caller: `--rate-limit` and `--throttle graph` (throttle.ts); default none. */
   throttle?: ThrottleConfig | undefined;
+  /** The Prometheus metrics served at `/metrics` (src/metrics/); default: a registry of this app's own. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -86,6 +90,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
   if (deps.throttle !== undefined) installThrottle(app, deps.clock, deps.throttle);
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.watchDatabase(deps.db.meta);
+  installRequestMetrics(app, metrics);
 
   const { clock, db, publicUrl } = deps;
   const readers = await createGraphReaders(db.records, db.meta);
@@ -93,8 +100,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
   }
   const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
-  const ingest = new IngestService(db.records, clock, deps.euiiDays === undefined ? undefined : privacy.scrubIfDue);
+  const ingest = new IngestService(
+    db.records,
+    clock,
+    deps.euiiDays === undefined ? undefined : privacy.scrubIfDue,
+    (o) => metrics.observeIngest(o),
+  );
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
+  await app.register(metricsPlugin, { metrics });
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
   return app;
 }

@@ -68,10 +68,14 @@ export class IngestService {
     private readonly store: RecordStore,
     private readonly clock: Clock,
     private readonly beforeWrite?: (record: Record<string, unknown>) => void,
+    private readonly observe?: (outcomes: readonly ItemOutcome[]) => void,
   ) {}
 
+  /** Validates and writes a batch; `observe` (metrics) is told its outcomes. */
   async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
-    return this.commit(this.prepare(items, firstIndex));
+    const outcomes = await this.commit(this.prepare(items, firstIndex));
+    this.observe?.(outcomes);
+    return outcomes;
   }
 
   /**
