@@ -68,6 +68,8 @@ export class SqlitePrivacy implements PrivacyStore {
     const done = await this.c.retry(() => this.rewriteBatch(ids, rewrite, purgedAt));
     // The old rows' pages are zeroed in the file (secure_delete); their images in the log go with the checkpoint.
     this.c.unlessBusy(() => this.c.db.pragma('wal_checkpoint(TRUNCATE)'));
+    // Between batches the event loop serves whatever requests are waiting (the batch itself is synchronous).
+    await new Promise((resolve) => setImmediate(resolve));
     return done;
   }
 
