@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'generalException',
   'InvalidAuthenticationToken',
   'Authorization_RequestDenied',
+  'TooManyRequests',
 ] as const;
 
 /** A Graph `error.code` value this service can answer with. */

@@ -48,5 +48,16 @@ for (const backend of BACKENDS) {
       });
       assert.equal(store.kind, backend.name);
     });
+
+    test('ping answers; the size in bytes grows with the records written', async () => {
+      await store.meta.ping();
+      const before = await store.meta.sizeBytes();
+      assert.ok(Number.isInteger(before) && before > 0, `size ${before}`);
+      const many = Array.from({ length: 200 }, (_, i) =>
+        writeOf({ id: `size-${i}`, start: '2031-02-01T00:00:00Z', sessions: 5 }),
+      );
+      await store.records.write(many, 't');
+      assert.ok((await store.meta.sizeBytes()) > before);
+    });
   });
 }

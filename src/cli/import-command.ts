@@ -2,6 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
+import { EuiiPurge } from '../privacy/euii-purge.js';
+import { wholeNumber } from './whole-number.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
@@ -16,6 +18,8 @@ import { EXIT_TRY_AGAIN, isTemporary, openDatabaseOption, type DatabaseOptions }
 export interface ImportOptions extends DatabaseOptions {
   /** true: show the progress anywhere (`--progress`); false: never (`--no-progress`); unset: on a terminal. */
   progress?: boolean;
+  /** `--euii-days`: records older than this are stored without their EUII (src/privacy/). */
+  euiiDays?: string;
 }
 
 /**
@@ -36,7 +40,10 @@ export async function importCommand(
 ): Promise<number> {
   const path = file === '-' ? '-' : expandHome(file, 'import');
   const size = path === '-' ? undefined : fileSize(path);
+  const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
   const database = await openDatabaseOption(opts);
+  const privacy =
+    euiiDays === undefined ? undefined : new EuiiPurge(database.privacy, database.meta, systemClock, euiiDays);
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
@@ -49,7 +56,7 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const batches = new BatchIngest(new IngestService(database.records, systemClock), (outcomes) => {
+  const batches = new BatchIngest(new IngestService(database.records, systemClock, privacy?.scrubIfDue), (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);

@@ -85,6 +85,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await keysRevokeCommand(id, opts);
   });
 
+  const purge = program
+    .command('purge')
+    .description("remove one person's identifiable data from every record and version (GDPR); see docs/privacy.md");
+  optionsFor('purge').forEach((o) => purge.addOption(o));
+  purge.action(async (opts) => {
+    const { purgeCommand } = await import('./purge-command.js');
+    exitCode = await purgeCommand(opts);
+  });
+
   const generate = program
     .command('generate')
     .description('write realistic generated call records (a seeded organisation) as NDJSON');

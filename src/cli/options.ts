@@ -9,7 +9,9 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'keys' | 'keys-create')[];
+  commands: readonly (
+    'serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'keys' | 'keys-create' | 'purge'
+  )[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,14 +26,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys', 'purge'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate', 'keys'],
+    commands: ['serve', 'import', 'export', 'migrate', 'keys', 'purge'],
   },
   {
     flags: '--host <host>',
@@ -83,6 +85,33 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_RETAIN_DAYS',
     help: 'remove records whose endDateTime is more than this many days ago, at start and hourly (default: keep all)',
     commands: ['serve'],
+  },
+  {
+    flags: '--euii-days <days>',
+    env: 'CALLRECORDS_EUII_DAYS',
+    help:
+      'remove end-user identifiable information (IP and MAC addresses, names, UPNs, device names, feedback text; ' +
+      'docs/privacy.md) from records that ended more than this many days ago, at start and hourly (CQD: 28)',
+    commands: ['serve', 'import'],
+  },
+  {
+    flags: '--rate-limit <n/window>',
+    env: 'CALLRECORDS_RATE_LIMIT',
+    help: 'at most n requests per window per caller (identity, else address), e.g. 100/10s or 600/1m; then 429 with Retry-After',
+    commands: ['serve'],
+  },
+  {
+    flags: '--throttle <mode>',
+    env: 'CALLRECORDS_THROTTLE',
+    default: 'none',
+    help: "graph: apply Graph's call-record limits (1,500/20 s per caller, 40/20 s per record, 40/20 s for the list); none",
+    commands: ['serve'],
+  },
+  {
+    flags: '--user <id>',
+    env: 'CALLRECORDS_PURGE_USER',
+    help: "the user's id (Entra object id) whose identifiable data to remove from every record and version",
+    commands: ['purge'],
   },
   {
     flags: '--log-level <level>',

@@ -6,6 +6,8 @@ import { systemClock } from '../clock.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
+import { Metrics } from '../metrics/metrics.js';
+import { euiiPurgeJob } from '../privacy/euii-purge.js';
 import { retentionJob } from '../service/retention.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
@@ -19,6 +21,7 @@ export type { ServeOptions } from './serve-config.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 const AUDIT_RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const EUII_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
@@ -56,9 +59,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
 async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
   const clock = systemClock;
   const database = await openDatabaseOption({ ...opts, db: config.db });
+  const metrics = new Metrics();
   let app: FastifyInstance;
   try {
     app = await createApp({
+      metrics,
       db: database,
       clock,
       publicUrl: config.publicUrl,
@@ -72,12 +77,14 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         config.auth === undefined
           ? undefined
           : createAuthenticator(config.auth, { keys: database.keys, clock, fetchJson: jsonFetchOf(globalThis.fetch) }),
+      euiiDays: config.euiiDays,
+      throttle: config.throttle,
     });
   } catch (error) {
     await database.close();
     throw error;
   }
-  const runtime = new Runtime({ log: app.log, clock })
+  const runtime = new Runtime({ log: app.log, clock, metrics })
     .closeLast(database)
     .serve({ start: () => listen(app, config, database.meta), stop: () => app.close() });
   if (config.retainDays !== undefined) {
@@ -94,6 +101,13 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       intervalMs: AUDIT_RETENTION_INTERVAL_MS,
     }),
   );
+  if (config.euiiDays !== undefined) {
+    const { euiiDays } = config;
+    runtime.addJob(
+      'euii-purge',
+      euiiPurgeJob({ store: database.privacy, meta: database.meta, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
+    );
+  }
   try {
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });

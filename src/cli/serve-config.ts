@@ -3,6 +3,8 @@ import { createSecureContext } from 'node:tls';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { checkTls } from '../http/server-limits.js';
 import { authConfig, type AuthOptions } from './auth-options.js';
+import { parseRate, type ThrottleConfig } from '../http/throttle.js';
+import type { Rate } from '../http/token-buckets.js';
 import { CliError } from './cli-error.js';
 import { corsOrigins, databaseUrl, expandHome, httpUrl, oneOf } from './config-values.js';
 import type { DatabaseOptions } from './database-options.js';
@@ -21,6 +23,9 @@ export interface ServeOptions extends DatabaseOptions, AuthOptions {
   logFormat: string;
   corsOrigin?: string;
   retainDays?: string;
+  euiiDays?: string;
+  rateLimit?: string;
+  throttle?: string;
   /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
   demo?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
@@ -34,6 +39,10 @@ export interface ServeConfig {
   port: number;
   bodyLimit: number;
   retainDays: number | undefined;
+  /** `--euii-days`: the age past which records lose their EUII (src/privacy/). */
+  euiiDays: number | undefined;
+  /** `--rate-limit` and `--throttle` (src/http/throttle.ts); undefined when neither is set. */
+  throttle: ThrottleConfig | undefined;
   level: (typeof LOG_LEVELS)[number];
   pretty: boolean;
   publicUrl: string | undefined;
@@ -55,6 +64,8 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   const port = wholeNumber(opts.port, '--port');
   const bodyLimit = wholeNumber(opts.bodyLimit, '--body-limit');
   const retainDays = opts.retainDays === undefined ? undefined : wholeNumber(opts.retainDays, '--retain-days', 1);
+  const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
+  const throttle = throttleConfig(opts);
   const level = oneOf(opts.logLevel, '--log-level', LOG_LEVELS);
   const pretty = oneOf(opts.logFormat, '--log-format', LOG_FORMATS) === 'pretty';
   const publicUrl = opts.publicUrl === undefined ? undefined : httpUrl(opts.publicUrl, '--public-url');
@@ -81,6 +92,8 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     port,
     bodyLimit,
     retainDays,
+    euiiDays,
+    throttle,
     level,
     pretty,
     publicUrl,
@@ -89,6 +102,19 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     https,
   };
   return { ...config, auth, auditRetainDays };
+}
+
+const THROTTLE_MODES = ['none', 'graph'] as const;
+
+function throttleConfig(opts: ServeOptions): ThrottleConfig | undefined {
+  const graph = oneOf(opts.throttle ?? 'none', '--throttle', THROTTLE_MODES) === 'graph';
+  let rateLimit: Rate | undefined;
+  if (opts.rateLimit !== undefined) {
+    rateLimit = parseRate(opts.rateLimit);
+    if (rateLimit === undefined)
+      throw new CliError(`--rate-limit: '${opts.rateLimit}' is not <n>/<window> (e.g. 100/10s, 600/1m, 1500/20s)`);
+  }
+  return graph || rateLimit !== undefined ? { graph, rateLimit } : undefined;
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.

@@ -67,9 +67,14 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, optio
     void reply.header('content-type', 'application/json; charset=utf-8').send(raw);
   });
 
-  api.get('/health', async () => status.health());
-
   api.get<{ Querystring: AuditPageRequest }>('/audit', async (request) => options.auditReader.page(request.query));
+  // Probes are never throttled (src/http/throttle.ts); authentication decides per route (docs/security.md).
+  const probe = { config: { throttle: false } };
+  api.get('/health', probe, async () => status.health());
+  // Liveness: the process answers; the database is not asked, so a database outage does not get the process restarted.
+  api.get('/health/live', probe, async () => ({ status: 'live' }));
+  // Readiness: the database answers (503 serviceNotAvailable with Retry-After while it does not).
+  api.get('/health/ready', probe, async () => status.ready());
 };
 
 function rejection(outcome: ItemOutcome): AppError {

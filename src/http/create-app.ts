@@ -6,6 +6,7 @@ import { AuditTrail } from '../auth/audit-trail.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { EuiiPurge } from '../privacy/euii-purge.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
@@ -17,6 +18,9 @@ import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { collectRoutes } from './route-list.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
+import { installThrottle, type ThrottleConfig } from './throttle.js';
+import { installRequestMetrics, metricsPlugin } from './metrics-routes.js';
+import { Metrics } from '../metrics/metrics.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -37,6 +41,12 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** Who may call the Graph and /api surfaces (`--auth`, src/auth); undefined: anyone (`--auth none`). */
   authenticator?: Authenticator | undefined;
+  /** Records older than this many days are stored without their EUII, even when ingested now (docs/privacy.md). */
+  euiiDays?: number | undefined;
+  /** Throttling per caller: `--rate-limit` and `--throttle graph` (throttle.ts); default none. */
+  throttle?: ThrottleConfig | undefined;
+  /** The Prometheus metrics served at `/metrics` (src/metrics/); default: a registry of this app's own. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -87,6 +97,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // or media type answers 400, 413 or 415 before the 404), as it did before the surfaces were split.
   registerIngestBodyParser(app, deps.bodyLimit);
   installErrorHandler(app, deps.clock);
+  if (deps.throttle !== undefined) installThrottle(app, deps.clock, deps.throttle);
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.watchDatabase(deps.db.meta);
+  installRequestMetrics(app, metrics);
 
   const { clock, db, publicUrl } = deps;
   // Authenticated requests are recorded in the audit trail; what waits in memory is written when the app closes.
@@ -97,7 +111,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl, auth });
   }
-  const ingest = new IngestService(db.records, clock);
+  const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
+  const ingest = new IngestService(
+    db.records,
+    clock,
+    deps.euiiDays === undefined ? undefined : privacy.scrubIfDue,
+    (o) => metrics.observeIngest(o),
+  );
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   const auditReader = new AuditReader(db.audit, audit);
   await app.register(apiPlugin, {
@@ -110,5 +130,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     auth,
     auditReader,
   });
+  await app.register(metricsPlugin, { metrics });
   return app;
 }

@@ -18,6 +18,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   generalException: 500,
   InvalidAuthenticationToken: 401,
   Authorization_RequestDenied: 403,
+  TooManyRequests: 429,
 };
 
 /**

@@ -60,13 +60,22 @@ const MAX_FINDING_LENGTH = 300;
  * are written in one store call, each atomically, and every item gets an outcome. Nothing invalid reaches the store.
  */
 export class IngestService {
+  /**
+   * `beforeWrite` sees each validated record before it is cut for the store, and may change it in place: the privacy
+   * purge scrubs a record already past its EUII age there (src/privacy/euii-purge.ts, `scrubIfDue`).
+   */
   constructor(
     private readonly store: RecordStore,
     private readonly clock: Clock,
+    private readonly beforeWrite?: (record: Record<string, unknown>) => void,
+    private readonly observe?: (outcomes: readonly ItemOutcome[]) => void,
   ) {}
 
+  /** Validates and writes a batch; `observe` (metrics) is told its outcomes. */
   async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
-    return this.commit(this.prepare(items, firstIndex));
+    const outcomes = await this.commit(this.prepare(items, firstIndex));
+    this.observe?.(outcomes);
+    return outcomes;
   }
 
   /**
@@ -98,6 +107,7 @@ export class IngestService {
       if (result.warnings.length > 0) outcome.warnings = result.warnings.map(findingText);
       let write: RecordWrite;
       try {
+        this.beforeWrite?.(result.record);
         write = toRecordWrite(result.record, result.hasEvolvableMembers, completeness);
       } catch (error) {
         // A record the validator let through but that cannot be serialised is this item's failure, not the batch's.

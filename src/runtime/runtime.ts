@@ -1,3 +1,4 @@
+import type { GaugeRegistry } from '../metrics/metrics.js';
 import type { BaseLogger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 
@@ -12,6 +13,8 @@ export interface RuntimeDeps {
   clock: Clock;
   fetch: Fetch;
   log: RuntimeLog;
+  /** Where a job publishes gauges read at each scrape of `/metrics` (the collector's queue depth and lag). */
+  metrics?: GaugeRegistry | undefined;
 }
 
 /**
@@ -50,8 +53,14 @@ export class Runtime {
   #resources: Closable[] = [];
   #stopping: Promise<void> | undefined;
 
-  constructor(deps: { log: RuntimeLog; clock?: Clock | undefined; fetch?: Fetch | undefined }) {
+  constructor(deps: {
+    log: RuntimeLog;
+    clock?: Clock | undefined;
+    fetch?: Fetch | undefined;
+    metrics?: GaugeRegistry | undefined;
+  }) {
     this.deps = { log: deps.log, clock: deps.clock ?? systemClock, fetch: deps.fetch ?? globalThis.fetch };
+    if (deps.metrics !== undefined) this.deps.metrics = deps.metrics;
   }
 
   /** Sets the HTTP server. */

@@ -15,7 +15,7 @@ export interface HealthReport {
 /** What the operator asks of the archive beside Graph's reads: its health and the records still partial. */
 export class ArchiveStatus {
   constructor(
-    private readonly meta: Pick<MetaStore, 'health'>,
+    private readonly meta: Pick<MetaStore, 'health' | 'ping'>,
     private readonly records: Pick<RecordStore, 'listPartialRecords'>,
   ) {}
 
@@ -38,6 +38,19 @@ export class ArchiveStatus {
       oldestRecord: health.oldest && { id: health.oldest.id, startDateTime: health.oldest.startKey },
       newestRecord: health.newest && { id: health.newest.id, startDateTime: health.newest.startKey },
     };
+  }
+
+  /**
+   * Readiness: the database answered a trivial statement (no count, so a probe costs nothing); otherwise
+   * `serviceNotAvailable`, with the driver's error as its cause.
+   */
+  async ready(): Promise<{ status: 'ready'; database: { status: 'ok' } }> {
+    try {
+      await this.meta.ping();
+    } catch (error) {
+      throw new AppError('serviceNotAvailable', 'The database is not available.', undefined, { cause: error });
+    }
+    return { status: 'ready', database: { status: 'ok' } };
   }
 
   /** A page of the records whose current version is partial (see partialRecordsPage). */

@@ -5,6 +5,7 @@ import type {
   HistoryStore,
   KeyStore,
   MetaStore,
+  PrivacyStore,
   RecordStore,
   UpkeepStore,
 } from './roles.js';
@@ -49,6 +50,8 @@ export type EveryRole = RecordStore &
   UpkeepStore & { readonly kind: string; close(): Promise<void> } & {
     /** The keys and audit roles, implemented beside the store on its connection (issue 11). */
     readonly keyStore: KeyStore & AuditStore;
+    /** The privacy role, a class of its own on the same connection. */
+    readonly privacy: PrivacyStore;
   };
 
 /**
@@ -64,6 +67,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     upkeep: store,
     keys: store.keyStore,
     audit: store.keyStore,
+    privacy: store.privacy,
     close: () => store.close(),
   };
 }

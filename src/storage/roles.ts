@@ -72,6 +72,10 @@ export interface MetaStore {
   health(): Promise<StoreHealth>;
   /** A value shared by every instance on this database, created on first use (e.g. the skip-token key). */
   sharedSecret(key: string, create: () => string): Promise<string>;
+  /** Resolves once the database answered a trivial statement; rejects with the driver's error when it cannot. */
+  ping(): Promise<void>;
+  /** The space the database takes, in bytes: SQLite's pages, or the PostgreSQL schema's tables with their indexes. */
+  sizeBytes(): Promise<number>;
 }
 
 /** Housekeeping: retention and the upkeep after a bulk import. */
@@ -141,6 +145,28 @@ export interface AuditStore {
   expireAudit(cutoff: string): Promise<number>;
 }
 
+/** How a privacy purge rewrites one stored body: its JSON text in, the scrubbed record cut into fragments out. */
+export type BodyRewrite = (rawJson: string) => RecordWrite;
+
+/**
+ * Privacy (EUII) purges: finding the records to scrub and rewriting them — the current version and every stored
+ * version — through the same row builders a write uses (record-tables.ts), so derived tables follow. src/privacy/.
+ */
+export interface PrivacyStore {
+  /** Up to `limit` ids of records whose current endDateTime is before `cutoffKey` and that are not marked purged. */
+  unpurged(cutoffKey: string, limit: number): Promise<string[]>;
+  /** The ids of the records whose current version holds the JSON string `value` (e.g. a user's id), by id. */
+  recordsMentioning(value: string): Promise<string[]>;
+  /**
+   * Rewrites each record's current version and every stored version with `rewrite`, rebuilding all its rows, and
+   * marks it purged; one short transaction per call. Versions that become equal are kept once. Resolves to the
+   * number of records rewritten (an id no longer stored is skipped).
+   */
+  rewrite(ids: readonly string[], rewrite: BodyRewrite, purgedAt: string): Promise<number>;
+  /** Forgets the purge marks of records that are no longer stored (after retention); resolves to how many. */
+  forgetRemoved(): Promise<number>;
+}
+
 /**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
@@ -162,6 +188,7 @@ export interface CallRecordDatabase {
   readonly keys: KeyStore;
   /** The audit trail of authenticated requests (issue 11). */
   readonly audit: AuditStore;
+  readonly privacy: PrivacyStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
 import * as keysAudit from './0006-keys-audit.js';
+import * as privacy from './0007-privacy.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-postgres-partitions': postgresPartitions,
   '0003-completeness': completeness,
   '0006-keys-audit': keysAudit,
+  '0007-privacy': privacy,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

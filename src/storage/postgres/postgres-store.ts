@@ -20,7 +20,7 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
-import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
+import type { HistoryStore, MetaStore, PrivacyStore, RecordStore, UpkeepStore } from '../roles.js';
 import type {
   Collection,
   ExportRange,
@@ -50,6 +50,7 @@ import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
 import { PostgresKeys } from './postgres-keys.js';
+import { PostgresPrivacy } from './postgres-privacy.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -65,6 +66,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly kind = 'postgres';
   /** The keys and audit roles, on the same pool (postgres-keys.ts). */
   readonly keyStore: PostgresKeys;
+  /** The privacy role, a class of its own over the same pool (postgres-privacy.ts). */
+  readonly privacy: PrivacyStore;
 
   private constructor(
     private readonly db: PgQueries,
@@ -74,6 +77,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly partitions: MonthlyPartitions,
   ) {
     this.keyStore = new PostgresKeys(db.pool);
+    this.privacy = new PostgresPrivacy(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
@@ -196,6 +200,19 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     if (existing) return existing.value;
     await this.db.all(this.db.pool, this.sql.putMetaIfAbsent, { key, value: create() });
     return (await this.db.get(this.db.pool, this.sql.getMeta, { key }))!.value;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.pool.query('select 1');
+  }
+
+  async sizeBytes(): Promise<number> {
+    // Leaf tables only (a partitioned parent holds nothing itself); pg_total_relation_size adds indexes and TOAST.
+    const { rows } = await this.db.pool.query<{ size: string }>(
+      `select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as size from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r'`,
+    );
+    return Number(rows[0]!.size);
   }
 
   async health(): Promise<StoreHealth> {

@@ -3,6 +3,7 @@ import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteKeys } from './sqlite-keys.js';
 import { SqliteMeta } from './sqlite-meta.js';
+import { SqlitePrivacy } from './sqlite-privacy.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
@@ -26,6 +27,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     upkeep: new SqliteUpkeep(connection),
     keys,
     audit: keys,
+    privacy: new SqlitePrivacy(connection),
     close: () => connection.close(),
   };
 }

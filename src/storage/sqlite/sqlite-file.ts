@@ -28,6 +28,8 @@ export async function openSqliteFile(
     }, lockTimeoutMs);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, so a privacy purge leaves no copy in free pages (src/privacy/).
+    db.pragma('secure_delete = ON');
     db.pragma('journal_size_limit = 67108864');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
     await retryWhileBusy(() => migrate(db, kysely as Kysely<unknown>), lockTimeoutMs);

@@ -27,4 +27,13 @@ export class SqliteMeta implements MetaStore {
       return this.c.get(sql.getMeta, { key })!.value;
     });
   }
+
+  async ping(): Promise<void> {
+    await this.c.retry(() => this.c.statement('select 1').get());
+  }
+
+  async sizeBytes(): Promise<number> {
+    const pages = this.c.db.pragma('page_count', { simple: true }) as number;
+    return pages * (this.c.db.pragma('page_size', { simple: true }) as number);
+  }
 }
