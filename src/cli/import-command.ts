@@ -1,4 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
+import { CallLogService, logKindFor, reportPeriodFor } from '../call-logs/call-log-service.js';
+import type { LogKind } from '../call-logs/log-kinds.js';
+import type { ReportPeriod } from '../call-logs/log-row-write.js';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
@@ -16,6 +19,11 @@ import { EXIT_TRY_AGAIN, isTemporary, openDatabaseOption, type DatabaseOptions }
 export interface ImportOptions extends DatabaseOptions {
   /** true: show the progress anywhere (`--progress`); false: never (`--no-progress`); unset: on a terminal. */
   progress?: boolean;
+  /** `--kind`: import telephony log rows of this kind (docs/call-logs.md) instead of call records. */
+  kind?: string;
+  /** `--period-from`, `--period-to`: the period a dial-out report file covers. */
+  periodFrom?: string;
+  periodTo?: string;
 }
 
 /**
@@ -35,6 +43,7 @@ export async function importCommand(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = process,
 ): Promise<number> {
   const path = file === '-' ? '-' : expandHome(file, 'import');
+  const logKind = opts.kind === undefined ? undefined : cliLogKind(opts);
   const size = path === '-' ? undefined : fileSize(path);
   const database = await openDatabaseOption(opts);
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
@@ -49,7 +58,11 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const batches = new BatchIngest(new IngestService(database.records, systemClock), (outcomes) => {
+  const service =
+    logKind === undefined
+      ? new IngestService(database.records, systemClock)
+      : new CallLogService(database.callLogs, systemClock).ingestFor(logKind.kind, logKind.period);
+  const batches = new BatchIngest(service, (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);
@@ -68,7 +81,7 @@ export async function importCommand(
         else {
           // Not spread into push(): a Graph page of a million items would overflow the call stack. A backup made by
           // `export --all-versions` gives each version its own receive time.
-          for (const parsed of parseItems(item.text, item.line)) items.push(takeReceivedAt(parsed));
+          for (const parsed of parseItems(item.text, item.line)) items.push(logKind ? parsed : takeReceivedAt(parsed));
           text += item.text.length;
         }
       }
@@ -95,6 +108,17 @@ export async function importCommand(
     return isTemporary(stopped) ? EXIT_TRY_AGAIN : 1;
   }
   return batches.summary.rejected > 0 ? 1 : 0;
+}
+
+/** The log kind and (for dial-out reports) the period of `import --kind`, or a CliError naming what is wrong. */
+function cliLogKind(opts: ImportOptions): { kind: LogKind; period: ReportPeriod | undefined } {
+  try {
+    const kind = logKindFor(opts.kind!);
+    return { kind, period: reportPeriodFor(kind, opts.periodFrom, opts.periodTo) };
+  } catch (error) {
+    const message = (error as Error).message.replace('fromDateTime and toDateTime', '--period-from and --period-to');
+    throw new CliError(`--kind: ${message}`);
+  }
 }
 
 /** What an import that stopped early has stored, and how to finish it. */

@@ -64,6 +64,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         : { level: config.level },
       corsOrigins: config.corsOrigins,
       https: config.https,
+      graphStrict: config.graphStrict,
     });
   } catch (error) {
     await database.close();
@@ -76,6 +77,11 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     runtime.addJob(
       'retention',
       retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+    );
+    // The telephony logs keep the same retention, by the time each log is filtered on (docs/call-logs.md).
+    runtime.addJob(
+      'call-log-retention',
+      retentionJob({ store: database.callLogs, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
     );
   }
   try {

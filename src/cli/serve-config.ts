@@ -21,6 +21,8 @@ export interface ServeOptions extends DatabaseOptions {
   retainDays?: string;
   /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
   demo?: boolean;
+  /** `--graph-strict`: Graph's limits on the telephony functions. */
+  graphStrict?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
   dbFromEnv?: boolean;
 }
@@ -38,6 +40,7 @@ export interface ServeConfig {
   /** The database URL, `~` expanded. */
   db: string;
   https: { cert: Buffer; key: Buffer; ciphers: string | undefined } | undefined;
+  graphStrict: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,7 +69,20 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
-  return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
+  const graphStrict = opts.graphStrict === true;
+  return {
+    host: opts.host,
+    port,
+    bodyLimit,
+    retainDays,
+    level,
+    pretty,
+    publicUrl,
+    corsOrigins: cors,
+    db,
+    https,
+    graphStrict,
+  };
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import { CallLogService } from '../call-logs/call-log-service.js';
+import { Telephony } from '../call-logs/telephony.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** `--graph-strict`: the telephony functions refuse windows over 90 days, as Graph does (406). */
+  graphStrict?: boolean | undefined;
 }
 
 /**
@@ -81,12 +85,23 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app, deps.clock);
 
   const { clock, db, publicUrl } = deps;
-  const readers = await createGraphReaders(db.records, db.meta);
+  const readers = await createGraphReaders(db.records, db.meta, db.callLogs, deps.graphStrict);
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
   }
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
-  await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  const callLogs = new CallLogService(db.callLogs, clock);
+  const telephony = new Telephony(db.records, db.callLogs);
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    ingest,
+    history,
+    status,
+    clock,
+    bodyLimit: deps.bodyLimit,
+    callLogs,
+    telephony,
+  });
   return app;
 }

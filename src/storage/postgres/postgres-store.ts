@@ -49,6 +49,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PostgresCallLogs } from './postgres-call-logs.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -62,6 +63,8 @@ const DUPLICATE_SCHEMA = '42P06';
  */
 export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
+  /** The call-log role, on the same pool (postgres-call-logs.ts). */
+  readonly callLogs: PostgresCallLogs;
 
   private constructor(
     private readonly db: PgQueries,
@@ -69,7 +72,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
-  ) {}
+  ) {
+    this.callLogs = new PostgresCallLogs(db);
+  }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
   static async open(url: string): Promise<PostgresStore> {

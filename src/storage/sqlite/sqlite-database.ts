@@ -1,4 +1,5 @@
 import type { CallRecordDatabase } from '../roles.js';
+import { SqliteCallLogs } from './sqlite-call-logs.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
@@ -22,6 +23,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    callLogs: new SqliteCallLogs(connection),
     close: () => connection.close(),
   };
 }
