@@ -16,12 +16,18 @@ export const fixedClock: Clock = new FakeClock(FIXED_NOW);
  * `inject` requests see `http://localhost:80` as the service's base URL.
  */
 export async function createTestApp(
-  options: { backend?: Backend; db?: CallRecordDatabase; bodyLimit?: number } = {},
+  options: { backend?: Backend; db?: CallRecordDatabase; bodyLimit?: number; graphStrict?: boolean } = {},
 ): Promise<{ app: FastifyInstance; db: CallRecordDatabase; close(): Promise<void> }> {
   const db = options.db ?? (await (options.backend ?? SQLITE_BACKEND).open());
   let app: FastifyInstance;
   try {
-    app = await createApp({ db, clock: fixedClock, bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false });
+    app = await createApp({
+      db,
+      clock: fixedClock,
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      logger: false,
+      graphStrict: options.graphStrict,
+    });
   } catch (error) {
     await db.close();
     throw error;
