@@ -102,7 +102,7 @@ export async function importCommand(
     await batches.settle();
     await database.close();
   }
-  io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000));
+  io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000, logKind?.kind.name));
   if (stopped !== undefined) {
     io.stderr.write(stoppedText(file, batches, stopped));
     return isTemporary(stopped) ? EXIT_TRY_AGAIN : 1;
@@ -137,10 +137,11 @@ function stoppedText(file: string, batches: BatchIngest, error: unknown): string
   );
 }
 
-function summaryText(file: string, s: IngestSummary, seconds: number): string {
+function summaryText(file: string, s: IngestSummary, seconds: number, kind?: string): string {
+  const what = kind === undefined ? 'records' : `${kind} rows`;
   const rate = seconds > 0 ? Math.round(s.received / seconds) : s.received;
   return (
-    `${file === '-' ? 'stdin' : file}: ${s.received} records in ${seconds.toFixed(1)} s (${rate} records/s)\n` +
+    `${file === '-' ? 'stdin' : file}: ${s.received} ${what} in ${seconds.toFixed(1)} s (${rate} ${kind === undefined ? 'records' : 'rows'}/s)\n` +
     `  inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, stale ${s.stale}, rejected ${s.rejected}` +
     `, partial ${s.partial}\n`
   );

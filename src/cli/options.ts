@@ -208,6 +208,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['generate'],
   },
   {
+    flags: '--logs <dir>',
+    env: 'CALLRECORDS_LOGS',
+    help:
+      "also write the calls' telephony log rows to this folder, one NDJSON file per kind (pstnCalls.ndjson, " +
+      'directRoutingCalls.ndjson, smsLog.ndjson, pstnBlockedUsersLog.ndjson, pstnOnlineMeetingDialoutReport.ndjson)',
+    commands: ['generate'],
+  },
+  {
     flags: '--versions',
     env: 'CALLRECORDS_VERSIONS',
     help: 'emit each version of a record as Graph does: first incomplete, later ones complete',
