@@ -1,3 +1,4 @@
+import { findType, propertyNames } from '../domain/model.js';
 import { AppError } from '../errors.js';
 import { splitQueryString } from '../odata/query-string.js';
 import { SYSTEM_QUERY_OPTIONS } from '../odata/system-query-options.js';
@@ -44,7 +45,11 @@ export class CallLogReader {
       kind.timeProperty === undefined
         ? await this.reportPage(kind, call, query, size, skipToken)
         : await this.rowPage(kind, call, query, size, skipToken);
-    const rows = ctx.prefer.omitNulls ? page.rows.map(withoutNulls) : page.rows;
+    const betaOnly = version === 'v1.0' ? betaOnlyProperties(kind.rowType) : undefined;
+    const rows =
+      ctx.prefer.omitNulls || betaOnly !== undefined
+        ? page.rows.map((r) => reshaped(r, ctx.prefer.omitNulls, betaOnly))
+        : page.rows;
     const base = `${ctx.serviceRoot}/communications/callRecords/${kind.fn}(fromDateTime=${encodeURIComponent(call.fromText)},toDateTime=${encodeURIComponent(call.toText)})`;
     const members = [
       `"@odata.context":${JSON.stringify(`${ctx.serviceRoot}/$metadata#Collection(microsoft.graph.callRecords.${kind.rowType})`)}`,
@@ -115,7 +120,25 @@ function functionOptions(rawQuery: string): string | undefined {
   return skipToken;
 }
 
-function withoutNulls(json: string): string {
+/**
+ * A row as one response shows it: without nulls under `omit-values=nulls`, and on v1.0 without the properties only
+ * beta declares (a row pulled from beta keeps `otherPartyCountryCode`, which v1.0's row type does not have).
+ */
+function reshaped(json: string, omitNulls: boolean, drop: ReadonlySet<string> | undefined): string {
+  if (drop !== undefined && !omitNulls && ![...drop].some((name) => json.includes(`"${name}":`))) return json;
   const row = JSON.parse(json) as Record<string, unknown>;
-  return JSON.stringify(Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)));
+  const kept = Object.entries(row).filter(([name, v]) => !(omitNulls && v === null) && !drop?.has(name));
+  return JSON.stringify(Object.fromEntries(kept));
+}
+
+const BETA_ONLY = new Map<string, ReadonlySet<string> | undefined>();
+
+/** The properties of a row type that beta declares and v1.0 does not; undefined when there are none. */
+function betaOnlyProperties(rowType: string): ReadonlySet<string> | undefined {
+  if (!BETA_ONLY.has(rowType)) {
+    const v1 = findType(rowType, 'v1.0') === undefined ? new Set<string>() : propertyNames(rowType, 'v1.0');
+    const names = [...propertyNames(rowType, 'beta')].filter((n) => !v1.has(n));
+    BETA_ONLY.set(rowType, names.length === 0 ? undefined : new Set(names));
+  }
+  return BETA_ONLY.get(rowType);
 }
