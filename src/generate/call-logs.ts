@@ -38,6 +38,7 @@ const DIRECT_ROUTING_SHARE = 0.6;
  */
 export class CallLogFactory {
   private readonly dialout = new Map<string, Row>();
+  private readonly blocked = new Set<string>();
 
   constructor(private readonly seed: number) {}
 
@@ -78,7 +79,11 @@ export class CallLogFactory {
         kind: 'pstnCalls',
         row: callingPlanRow(rng, user, caller, callee, outbound ? 'user_out' : 'user_in', start, end),
       });
-      if (outbound && rng.chance(0.03)) rows.push(...blockAndUnblock(rng, user, own, end));
+      // A sixth of Calling Plan users run up heavy usage: blocked after their first call out, unblocked later.
+      if (outbound && hash32(`${user.id}:heavy`) % 6 === 0 && !this.blocked.has(user.id)) {
+        this.blocked.add(user.id);
+        rows.push(...blockAndUnblock(rng, user, own, end));
+      }
     }
     if (rng.chance(outbound ? 0.2 : 0.08))
       rows.push({ kind: 'smsLog', row: smsRow(rng, user, own, other, outbound, end) });
