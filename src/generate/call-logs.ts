@@ -8,11 +8,18 @@
  * logs.
  */
 import type { LogKindName } from '../call-logs/log-kinds.js';
-import { pickWeighted } from './distributions.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
-import { destinationOf, hash32, masked, SIP_OUTCOMES, TRUNKS } from './telephony-values.js';
+import {
+  blockAndUnblock,
+  callingPlanRow,
+  directRoutingRow,
+  SECOND,
+  smsRow,
+  type Row,
+  type User,
+} from './telephony-rows.js';
+import { hash32 } from './telephony-values.js';
 
-type Row = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 /** One generated log row and the log it belongs to. */
@@ -21,14 +28,6 @@ export interface GeneratedLogRow {
   row: Row;
 }
 
-interface User {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-}
-
-const NEVER = '0001-01-01T00:00:00Z';
-const SECOND = 1000;
 /** The share of employees homed on Direct Routing (by a stable hash of their id); the rest have Calling Plans. */
 const DIRECT_ROUTING_SHARE = 0.6;
 
@@ -132,141 +131,6 @@ export class CallLogFactory {
   }
 }
 
-function directRoutingRow(
-  rng: SeededRandom,
-  record: Json,
-  user: User,
-  caller: string,
-  callee: string,
-  outbound: boolean,
-  start: number,
-  end: number,
-): Row {
-  const outcome = pickWeighted(rng, SIP_OUTCOMES);
-  const trunk = pickWeighted(rng, TRUNKS);
-  const invite = start - rng.int(800, 4000);
-  const failure = start + rng.int(1, 30) * SECOND;
-  return {
-    id: rng.guid(),
-    correlationId: record.id,
-    userId: user.id,
-    userPrincipalName: user.userPrincipalName,
-    userDisplayName: user.displayName,
-    startDateTime: iso(start),
-    inviteDateTime: iso(invite),
-    failureDateTime: outcome.success ? NEVER : iso(failure),
-    endDateTime: outcome.success ? iso(end) : NEVER,
-    duration: outcome.success ? Math.round((end - start) / SECOND) : 0,
-    callType: outbound ? 'ByotOut' : 'ByotIn',
-    successfulCall: outcome.success,
-    callerNumber: outbound ? caller : masked(caller),
-    calleeNumber: outbound ? masked(callee) : callee,
-    mediaPathLocation: trunk.media,
-    signalingLocation: trunk.signaling,
-    finalSipCode: outcome.code,
-    callEndSubReason: outcome.subReason,
-    finalSipCodePhrase: outcome.phrase,
-    trunkFullyQualifiedDomainName: trunk.fqdn,
-    mediaBypassEnabled: rng.chance(0.3),
-    userCountryCode: 'US',
-    otherPartyCountryCode: destinationOf(outbound ? callee : caller).code,
-  };
-}
-
-function callingPlanRow(
-  rng: SeededRandom,
-  user: User | undefined,
-  caller: string,
-  callee: string,
-  callType: string,
-  start: number,
-  end: number,
-): Row {
-  const out = callType.endsWith('_out');
-  const destination = destinationOf(out ? callee : caller);
-  const duration = Math.max(1, Math.round((end - start) / SECOND));
-  const charge = out ? Math.round(Math.ceil(duration / 60) * destination.perMinute * 100) / 100 : 0;
-  return {
-    id: rng.guid(),
-    callId: `${rng.digits(10)}_${rng.digits(9)}@${rng.int(20, 200)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-    userId: user?.id ?? null,
-    userPrincipalName: user?.userPrincipalName ?? null,
-    userDisplayName: user?.displayName ?? null,
-    startDateTime: iso(start),
-    endDateTime: iso(end),
-    duration,
-    charge,
-    callType,
-    currency: 'USD',
-    calleeNumber: callee,
-    usageCountryCode: 'US',
-    tenantCountryCode: 'US',
-    connectionCharge: out && destination.code !== 'US' ? 0.02 : 0,
-    callerNumber: caller,
-    destinationContext: out ? (destination.code === 'US' ? 'Domestic' : 'International') : null,
-    destinationName: destination.name,
-    conferenceId: null,
-    licenseCapability: destination.code === 'US' ? 'MCOPSTN1' : 'MCOPSTN2',
-    inventoryType: 'Subscriber',
-    operator: 'Microsoft',
-    callDurationSource: 'microsoft',
-    otherPartyCountryCode: destination.code,
-  };
-}
-
-function smsRow(rng: SeededRandom, user: User, own: string, other: string, outbound: boolean, after: number): Row {
-  const destination = destinationOf(other);
-  return {
-    id: rng.guid(),
-    smsId: rng.guid(),
-    userId: user.id,
-    userPrincipalName: user.userPrincipalName,
-    userDisplayName: user.displayName,
-    userCountryCode: 'US',
-    tenantCountryCode: 'US',
-    sourceNumber: outbound ? own : masked(other),
-    destinationNumber: outbound ? masked(other) : own,
-    sentDateTime: iso(after + rng.int(10, 1800) * SECOND),
-    callCharge: outbound && destination.code !== 'US' ? 0.05 : 0,
-    currency: 'USD',
-    smsType: outbound ? 'sms_out' : 'sms_in',
-    destinationContext: destination.code === 'US' ? 'Domestic' : 'International',
-    destinationName: destination.name,
-    otherPartyCountryCode: destination.code,
-    licenseCapability: 'MCOSMS1',
-    smsUnits: rng.chance(0.15) ? 2 : 1,
-  };
-}
-
-function blockAndUnblock(rng: SeededRandom, user: User, number: string, at: number): GeneratedLogRow[] {
-  const base = { userId: user.id, userPrincipalName: user.userPrincipalName, userDisplayName: user.displayName };
-  const blocked = at + rng.int(60, 3600) * SECOND;
-  return [
-    {
-      kind: 'pstnBlockedUsersLog',
-      row: {
-        ...base,
-        blockDateTime: iso(blocked),
-        userTelephoneNumber: number,
-        userBlockMode: 'blocked',
-        blockReason: 'High Overall Usage',
-        remediationId: rng.guid(),
-      },
-    },
-    {
-      kind: 'pstnBlockedUsersLog',
-      row: {
-        ...base,
-        blockDateTime: iso(blocked + rng.int(4, 48) * 3600 * SECOND),
-        userTelephoneNumber: number,
-        userBlockMode: 'unblocked',
-        blockReason: 'Tenant Requested',
-        remediationId: rng.guid(),
-      },
-    },
-  ];
-}
-
 function userOf(participant: Json | undefined): User | undefined {
   const user = (participant?.identity as { user?: User } | undefined)?.user;
   return user?.id === undefined ? undefined : user;
@@ -280,8 +144,4 @@ function phoneOf(participant: Json): string | undefined {
 /** An employee's own number (DID), stable per user. */
 function didOf(user: User): string {
   return `+1425706${String(hash32(user.id) % 10_000).padStart(4, '0')}`;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
