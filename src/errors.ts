@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'headersTooLarge',
   'NotFound',
   'MethodNotAllowed',
+  'NotAcceptable',
   'serviceNotAvailable',
   'generalException',
   'InvalidAuthenticationToken',

@@ -400,11 +400,11 @@ const QUERY_CASES: Case[] = [
     message: /latest/,
   },
   {
-    name: 'a PSTN function',
-    url: '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2019-11-01,toDateTime=2019-12-01)',
+    name: 'a PSTN function without its window',
+    url: '/v1.0/communications/callRecords/getPstnCalls(fromDateTime=2019-11-01)',
     status: 400,
-    code: 'notSupported',
-    message: /getPstnCalls/,
+    code: 'BadRequest',
+    message: /toDateTime/,
   },
 ];
 

@@ -83,22 +83,26 @@ test('parseResourcePath recognises every documented and containment-implied path
     {
       name: 'getPstnCalls (docs form)',
       input: `${BASE}/getPstnCalls(fromDateTime=2019-11-01,toDateTime=2019-12-01)`,
-      expected: { kind: 'function', name: 'getPstnCalls' },
+      expected: { kind: 'function', name: 'getPstnCalls', args: 'fromDateTime=2019-11-01,toDateTime=2019-12-01' },
     },
     {
       name: 'getDirectRoutingCalls, namespace-qualified (Kiota)',
       input: `${BASE}/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2021-05-06T01:48:48.7950838Z,toDateTime=2021-05-07T00:00:00Z)`,
-      expected: { kind: 'function', name: 'getDirectRoutingCalls' },
+      expected: {
+        kind: 'function',
+        name: 'getDirectRoutingCalls',
+        args: 'fromDateTime=2021-05-06T01:48:48.7950838Z,toDateTime=2021-05-07T00:00:00Z',
+      },
     },
     {
       name: 'beta function, any case',
       input: `${BASE}/GETSMSLOG(fromDateTime=2023-01-01,toDateTime=2023-01-02)`,
-      expected: { kind: 'function', name: 'getSmsLog' },
+      expected: { kind: 'function', name: 'getSmsLog', args: 'fromDateTime=2023-01-01,toDateTime=2023-01-02' },
     },
     {
       name: 'function with empty parentheses',
       input: `${BASE}/getPstnBlockedUsersLog()`,
-      expected: { kind: 'function', name: 'getPstnBlockedUsersLog' },
+      expected: { kind: 'function', name: 'getPstnBlockedUsersLog', args: '' },
     },
   ];
   for (const { name, input, expected } of cases) assert.deepEqual(parseResourcePath(input), expected, name);

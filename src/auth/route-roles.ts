@@ -29,6 +29,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/health/live': 'open',
   'GET /api/health/ready': 'open',
   'GET /api/audit': 'CallRecords.Admin',
+  // Telephony logs: ingested like call records, and read beside them.
+  'POST /api/logs/:kind': 'CallRecords.Ingest',
+  'GET /api/callRecords/:id/telephony': 'CallRecords.Read.All',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
+import { writeGeneratedLogs } from '../generate/write-call-logs.js';
 import { CliError } from './cli-error.js';
 import { expandHome } from './config-values.js';
 import { dateOption } from './date-option.js';
@@ -14,6 +15,8 @@ export interface GenerateCommandOptions {
   days: string;
   out?: string;
   versions?: boolean;
+  /** `--logs <dir>`: also write the calls' telephony log rows there, one NDJSON file per kind. */
+  logs?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,6 +42,7 @@ export async function generateCommand(
     days,
     versions: opts.versions === true,
   };
+  if (opts.logs !== undefined) await logs(options, expandHome(opts.logs, '--logs'), io.stderr);
   if (opts.out === undefined) {
     try {
       await writeGeneratedNdjson(options, io.stdout);
@@ -63,6 +67,22 @@ export async function generateCommand(
   const seconds = (performance.now() - started) / 1000;
   io.stderr.write(`${out}: ${lines} records of ${options.calls} calls in ${seconds.toFixed(1)} s\n`);
   return 0;
+}
+
+/** Writes the telephony rows (docs/call-logs.md) and says on stderr what was written and how to import it. */
+async function logs(options: GenerateOptions, dir: string, stderr: NodeJS.WritableStream): Promise<void> {
+  let written;
+  try {
+    written = await writeGeneratedLogs(options, dir);
+  } catch (error) {
+    throw new CliError(`cannot write the logs to ${dir}: ${(error as Error).message}`);
+  }
+  const counts = Object.entries(written.rows).map(([kind, n]) => `${kind} ${n}`);
+  stderr.write(
+    `${dir}: telephony rows: ${counts.join(', ')}\n` +
+      `  the dial-out report covers ${written.period.from} to ${written.period.to} ` +
+      `(import it with --period-from ${written.period.from} --period-to ${written.period.to})\n`,
+  );
 }
 
 // A sortable UTC key (7 fractional digits) as a Date: milliseconds are all a window start needs.

@@ -1,4 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
+import { CallLogService, logKindFor, reportPeriodFor } from '../call-logs/call-log-service.js';
+import type { LogKind } from '../call-logs/log-kinds.js';
+import type { ReportPeriod } from '../call-logs/log-row-write.js';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
@@ -20,6 +23,11 @@ export interface ImportOptions extends DatabaseOptions {
   progress?: boolean;
   /** `--euii-days`: records older than this are stored without their EUII (src/privacy/). */
   euiiDays?: string;
+  /** `--kind`: import telephony log rows of this kind (docs/call-logs.md) instead of call records. */
+  kind?: string;
+  /** `--period-from`, `--period-to`: the period a dial-out report file covers. */
+  periodFrom?: string;
+  periodTo?: string;
 }
 
 /**
@@ -39,6 +47,7 @@ export async function importCommand(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = process,
 ): Promise<number> {
   const path = file === '-' ? '-' : expandHome(file, 'import');
+  const logKind = opts.kind === undefined ? undefined : cliLogKind(opts);
   const size = path === '-' ? undefined : fileSize(path);
   const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
   const database = await openDatabaseOption(opts);
@@ -56,7 +65,11 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const batches = new BatchIngest(new IngestService(database.records, systemClock, privacy?.scrubIfDue), (outcomes) => {
+  const service =
+    logKind === undefined
+      ? new IngestService(database.records, systemClock, privacy?.scrubIfDue)
+      : new CallLogService(database.callLogs, systemClock).ingestFor(logKind.kind, logKind.period);
+  const batches = new BatchIngest(service, (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);
@@ -75,7 +88,7 @@ export async function importCommand(
         else {
           // Not spread into push(): a Graph page of a million items would overflow the call stack. A backup made by
           // `export --all-versions` gives each version its own receive time.
-          for (const parsed of parseItems(item.text, item.line)) items.push(takeReceivedAt(parsed));
+          for (const parsed of parseItems(item.text, item.line)) items.push(logKind ? parsed : takeReceivedAt(parsed));
           text += item.text.length;
         }
       }
@@ -96,12 +109,23 @@ export async function importCommand(
     await batches.settle();
     await database.close();
   }
-  io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000));
+  io.stdout.write(summaryText(file, batches.summary, (performance.now() - started) / 1000, logKind?.kind.name));
   if (stopped !== undefined) {
     io.stderr.write(stoppedText(file, batches, stopped));
     return isTemporary(stopped) ? EXIT_TRY_AGAIN : 1;
   }
   return batches.summary.rejected > 0 ? 1 : 0;
+}
+
+/** The log kind and (for dial-out reports) the period of `import --kind`, or a CliError naming what is wrong. */
+function cliLogKind(opts: ImportOptions): { kind: LogKind; period: ReportPeriod | undefined } {
+  try {
+    const kind = logKindFor(opts.kind!);
+    return { kind, period: reportPeriodFor(kind, opts.periodFrom, opts.periodTo) };
+  } catch (error) {
+    const message = (error as Error).message.replace('fromDateTime and toDateTime', '--period-from and --period-to');
+    throw new CliError(`--kind: ${message}`);
+  }
 }
 
 /** What an import that stopped early has stored, and how to finish it. */
@@ -120,10 +144,11 @@ function stoppedText(file: string, batches: BatchIngest, error: unknown): string
   );
 }
 
-function summaryText(file: string, s: IngestSummary, seconds: number): string {
+function summaryText(file: string, s: IngestSummary, seconds: number, kind?: string): string {
+  const what = kind === undefined ? 'records' : `${kind} rows`;
   const rate = seconds > 0 ? Math.round(s.received / seconds) : s.received;
   return (
-    `${file === '-' ? 'stdin' : file}: ${s.received} records in ${seconds.toFixed(1)} s (${rate} records/s)\n` +
+    `${file === '-' ? 'stdin' : file}: ${s.received} ${what} in ${seconds.toFixed(1)} s (${rate} ${kind === undefined ? 'records' : 'rows'}/s)\n` +
     `  inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, stale ${s.stale}, rejected ${s.rejected}` +
     `, partial ${s.partial}\n`
   );

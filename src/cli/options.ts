@@ -194,6 +194,35 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve'],
     envSwitch: true,
   },
+  {
+    flags: '--graph-strict',
+    env: 'CALLRECORDS_GRAPH_STRICT',
+    help:
+      'answer as Graph would where the archive is more generous: the telephony functions (getPstnCalls, …) refuse a ' +
+      'window of more than 90 days with 406',
+    commands: ['serve'],
+    envSwitch: true,
+  },
+  {
+    flags: '--kind <kind>',
+    env: 'CALLRECORDS_KIND',
+    help:
+      'import telephony log rows of this kind instead of call records: pstnCalls, directRoutingCalls, smsLog, ' +
+      'pstnBlockedUsersLog or pstnOnlineMeetingDialoutReport (docs/call-logs.md)',
+    commands: ['import'],
+  },
+  {
+    flags: '--period-from <date-time>',
+    env: 'CALLRECORDS_PERIOD_FROM',
+    help: 'with --kind pstnOnlineMeetingDialoutReport: the start of the period the report covers',
+    commands: ['import'],
+  },
+  {
+    flags: '--period-to <date-time>',
+    env: 'CALLRECORDS_PERIOD_TO',
+    help: 'with --kind pstnOnlineMeetingDialoutReport: the end of the period the report covers',
+    commands: ['import'],
+  },
   // Before --no-progress: commander then leaves `progress` undefined (a terminal decides) unless either is given.
   {
     flags: '--progress',
@@ -257,6 +286,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     flags: '--out <file>',
     env: 'CALLRECORDS_OUT',
     help: 'write NDJSON to this file (default: stdout)',
+    commands: ['generate'],
+  },
+  {
+    flags: '--logs <dir>',
+    env: 'CALLRECORDS_LOGS',
+    help:
+      "also write the calls' telephony log rows to this folder, one NDJSON file per kind (pstnCalls.ndjson, " +
+      'directRoutingCalls.ndjson, smsLog.ndjson, pstnBlockedUsersLog.ndjson, pstnOnlineMeetingDialoutReport.ndjson)',
     commands: ['generate'],
   },
   {

@@ -79,6 +79,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
           : createAuthenticator(config.auth, { keys: database.keys, clock, fetchJson: jsonFetchOf(globalThis.fetch) }),
       euiiDays: config.euiiDays,
       throttle: config.throttle,
+      graphStrict: config.graphStrict,
     });
   } catch (error) {
     await database.close();
@@ -91,6 +92,11 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     runtime.addJob(
       'retention',
       retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+    );
+    // The telephony logs keep the same retention, by the time each log is filtered on (docs/call-logs.md).
+    runtime.addJob(
+      'call-log-retention',
+      retentionJob({ store: database.callLogs, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
     );
   }
   runtime.addJob(

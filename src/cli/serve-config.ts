@@ -28,6 +28,8 @@ export interface ServeOptions extends DatabaseOptions, AuthOptions {
   throttle?: string;
   /** Load the demo tenant into an empty database first (`--demo`, unless CALLRECORDS_DEMO=0). */
   demo?: boolean;
+  /** `--graph-strict`: Graph's limits on the telephony functions. */
+  graphStrict?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
   dbFromEnv?: boolean;
   auditRetainDays?: string;
@@ -54,6 +56,7 @@ export interface ServeConfig {
   auth: AuthConfig | undefined;
   /** How long audit entries are kept (`--audit-retain-days`). */
   auditRetainDays: number;
+  graphStrict: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -87,6 +90,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
+  const graphStrict = opts.graphStrict === true;
   const config = {
     host: opts.host,
     port,
@@ -100,6 +104,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     corsOrigins: cors,
     db,
     https,
+    graphStrict,
   };
   return { ...config, auth, auditRetainDays };
 }

@@ -4,6 +4,8 @@ import { AppError } from '../errors.js';
 import type { IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
+import type { CallLogService } from '../call-logs/call-log-service.js';
+import type { Telephony } from '../call-logs/telephony.js';
 import type { ArchiveStatus } from '../service/archive-status.js';
 import type { PartialRecordsRequest } from '../service/partial-records.js';
 import type { RecordHistory } from '../service/record-history.js';
@@ -24,6 +26,10 @@ export interface ApiPluginOptions {
   auth?: SurfaceAuth | undefined;
   /** The audit trail's pages (`GET /api/audit`). */
   auditReader: AuditReader;
+  /** Ingest of the telephony logs (POST /api/logs/{kind}). */
+  callLogs: CallLogService;
+  /** The join of call records to their telephony rows (GET /api/callRecords/{id}/telephony). */
+  telephony: Telephony;
 }
 
 /**
@@ -75,23 +81,40 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, optio
   api.get('/health/live', probe, async () => ({ status: 'live' }));
   // Readiness: the database answers (503 serviceNotAvailable with Retry-After while it does not).
   api.get('/health/ready', probe, async () => status.ready());
+  // The telephony logs (docs/call-logs.md): the same per-item outcomes and summary as call records.
+  api.post<{ Params: { kind: string }; Querystring: { fromDateTime?: string; toDateTime?: string } }>(
+    '/logs/:kind',
+    async (request, reply) => {
+      const body = request.body as BodyItems | undefined;
+      const { items, single } = body ?? new BodyItemsReader(ingestFormat(request.headers['content-type'])).end();
+      const { kind } = request.params;
+      if (items.length === 0) throw new AppError('invalidRecord', `The request body holds no ${kind} rows.`);
+      const { fromDateTime, toDateTime } = request.query;
+      const outcomes = await options.callLogs.ingest(kind, items, fromDateTime, toDateTime);
+      const summary = summarise(outcomes);
+      request.log.info({ ingest: summary, kind }, 'log ingest outcomes');
+      if (single && outcomes[0]?.status === 'rejected') throw rejection(outcomes[0], `${kind} row`);
+      if (summary.rejected === summary.received) throw allRejected(outcomes, `${kind} rows`);
+      void reply.header('content-type', 'application/json; charset=utf-8').send({ summary, value: outcomes });
+    },
+  );
+
+  api.get<{ Params: { id: string } }>('/callRecords/:id/telephony', async (request) =>
+    options.telephony.rowsOf(request.params.id),
+  );
 };
 
-function rejection(outcome: ItemOutcome): AppError {
+function rejection(outcome: ItemOutcome, noun = 'call record'): AppError {
   const findings = outcome.errors ?? [outcome.reason ?? 'invalid'];
   const details = findings.map((message) => ({ code: 'invalidValue', message, target: outcome.id ?? '' }));
-  return new AppError('invalidRecord', `The call record was rejected: ${outcome.reason ?? 'invalid'}`, details);
+  return new AppError('invalidRecord', `The ${noun} was rejected: ${outcome.reason ?? 'invalid'}`, details);
 }
 
-function allRejected(outcomes: readonly ItemOutcome[]): AppError {
+function allRejected(outcomes: readonly ItemOutcome[], noun = 'call records'): AppError {
   const details = outcomes.map((o) => ({
     code: 'invalidValue',
     message: `item ${o.index}${o.line === undefined ? '' : ` (line ${o.line})`}: ${o.reason ?? 'invalid'}`,
     target: o.id ?? '',
   }));
-  return new AppError(
-    'invalidRecord',
-    `All ${outcomes.length} call records were rejected; nothing was stored.`,
-    details,
-  );
+  return new AppError('invalidRecord', `All ${outcomes.length} ${noun} were rejected; nothing was stored.`, details);
 }

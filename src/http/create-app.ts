@@ -5,6 +5,8 @@ import { AuditReader } from '../auth/audit-reader.js';
 import { AuditTrail } from '../auth/audit-trail.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { AppError } from '../errors.js';
+import { CallLogService } from '../call-logs/call-log-service.js';
+import { Telephony } from '../call-logs/telephony.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { EuiiPurge } from '../privacy/euii-purge.js';
 import { ArchiveStatus } from '../service/archive-status.js';
@@ -47,6 +49,8 @@ export interface AppDeps {
   throttle?: ThrottleConfig | undefined;
   /** The Prometheus metrics served at `/metrics` (src/metrics/); default: a registry of this app's own. */
   metrics?: Metrics | undefined;
+  /** `--graph-strict`: the telephony functions refuse windows over 90 days, as Graph does (406). */
+  graphStrict?: boolean | undefined;
 }
 
 /**
@@ -107,7 +111,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const audit = new AuditTrail(db.audit, clock, app.log);
   app.addHook('onClose', () => audit.flush());
   const auth = deps.authenticator === undefined ? undefined : { authenticator: deps.authenticator, audit, clock };
-  const readers = await createGraphReaders(db.records, db.meta);
+  const readers = await createGraphReaders(db.records, db.meta, db.callLogs, deps.graphStrict);
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl, auth });
   }
@@ -120,6 +124,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   const auditReader = new AuditReader(db.audit, audit);
+  const callLogs = new CallLogService(db.callLogs, clock);
+  const telephony = new Telephony(db.records, db.callLogs);
   await app.register(apiPlugin, {
     prefix: '/api',
     ingest,
@@ -129,6 +135,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit,
     auth,
     auditReader,
+    callLogs,
+    telephony,
   });
   await app.register(metricsPlugin, { metrics });
   return app;

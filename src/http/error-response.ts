@@ -14,6 +14,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   headersTooLarge: 431,
   NotFound: 404,
   MethodNotAllowed: 405,
+  NotAcceptable: 406,
   serviceNotAvailable: 503,
   generalException: 500,
   InvalidAuthenticationToken: 401,

@@ -59,7 +59,7 @@ export const graphPlugin: FastifyPluginAsync<GraphPluginOptions> = async (graph,
     const path = (queryStart < 0 ? url : url.slice(0, queryStart)).slice(version.length + 1);
     const rawQuery = queryStart < 0 ? '' : url.slice(queryStart + 1);
     const ctx = readContext(request, version, publicUrl);
-    send(reply, await dispatch(readers, ctx, path, rawQuery));
+    send(reply, await dispatch(readers, ctx, path, rawQuery, version));
   });
 };
 
@@ -67,15 +67,16 @@ function isGraphPath(url: string, version: string): boolean {
   return url.startsWith(`/${version}/`);
 }
 
-async function dispatch(readers: GraphReaders, ctx: ReadContext, path: string, rawQuery: string): Promise<ReadResult> {
+async function dispatch(
+  readers: GraphReaders,
+  ctx: ReadContext,
+  path: string,
+  rawQuery: string,
+  version: string,
+): Promise<ReadResult> {
   const resource = parseResourcePath(path);
-  if (resource.kind === 'function') {
-    throw new AppError(
-      'notSupported',
-      `The function '${resource.name}' is not supported: this service archives call records, not PSTN, ` +
-        'direct-routing or SMS logs.',
-    );
-  }
+  // The telephony functions (getPstnCalls, …) are answered from the call logs (src/call-logs/).
+  if (resource.kind === 'function') return readers.callLogs.call(ctx, version, resource.name, resource.args, rawQuery);
   if (Object.values(resource).some((v) => typeof v === 'string' && holdsNul(v))) {
     throw new AppError('NotFound', 'No call record, session, segment or participant has an id holding U+0000.');
   }

@@ -33,7 +33,8 @@ export class BatchIngest {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly ingest: IngestService,
+    /** The call-record ingest service, or any with its two halves (the telephony logs' CallLogIngest). */
+    private readonly ingest: Pick<IngestService, 'prepare' | 'commit'>,
     /** Called with each written batch's outcomes, in order. */
     private readonly onOutcomes: (outcomes: readonly ItemOutcome[]) => void = () => undefined,
   ) {}

@@ -24,7 +24,7 @@ export type ResourcePath =
   | { kind: 'participants'; id: string; count: boolean }
   | { kind: 'participant'; id: string; participantId: string }
   | { kind: 'organizer'; id: string }
-  | { kind: 'function'; name: string };
+  | { kind: 'function'; name: string; args: string };
 
 // The functions bound to the callRecord collection (https://learn.microsoft.com/graph/api/callrecords-callrecord-getpstncalls and siblings); the last three exist on beta only.
 const FUNCTIONS = [
@@ -48,7 +48,7 @@ interface Segment {
 /**
  * Parses the path after the version segment, still percent-encoded, into a ResourcePath. Throws
  * `AppError('BadRequest', "Resource not found for the segment '…'.")` naming the first segment it cannot place.
- * Function parameters are not parsed here.
+ * Function parameters are not parsed here: `args` is the decoded text between the parentheses.
  */
 export function parseResourcePath(path: string): ResourcePath {
   const segments = new SegmentCursor(splitPath(path));
@@ -61,7 +61,7 @@ export function parseResourcePath(path: string): ResourcePath {
   const name = functionName(next);
   if (name === undefined) return recordPath(segments, idOf(next));
   if (next.args === undefined) throw notFound(next);
-  return segments.end({ kind: 'function', name });
+  return segments.end({ kind: 'function', name, args: next.args });
 }
 
 function recordPath(segments: SegmentCursor, id: string): ResourcePath {

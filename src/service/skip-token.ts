@@ -7,7 +7,9 @@ const MAC_BYTES = 12;
 export type SkipTokenState =
   | { kind: 'records'; startKey: string; id: string; query: string }
   | { kind: 'sessions'; recordId: string; contentHash: string; ordinal: number; query: string }
-  | { kind: 'participants'; recordId: string; contentHash: string; ordinal: number; query: string };
+  | { kind: 'participants'; recordId: string; contentHash: string; ordinal: number; query: string }
+  | { kind: 'callLogs'; timeKey: string; rowKey: string; query: string }
+  | { kind: 'callLogReport'; offset: number; query: string };
 
 /**
  * Encodes and checks `$skiptoken` values: base64url JSON with an HMAC, so a token is opaque to clients, and a tampered

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type {
   AuditStore,
+  CallLogStore,
   CallRecordDatabase,
   HistoryStore,
   KeyStore,
@@ -52,6 +53,8 @@ export type EveryRole = RecordStore &
     readonly keyStore: KeyStore & AuditStore;
     /** The privacy role, a class of its own on the same connection. */
     readonly privacy: PrivacyStore;
+    /** The telephony logs role, a class of its own on the same connection. */
+    readonly callLogs: CallLogStore;
   };
 
 /**
@@ -68,6 +71,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     keys: store.keyStore,
     audit: store.keyStore,
     privacy: store.privacy,
+    callLogs: store.callLogs,
     close: () => store.close(),
   };
 }

@@ -18,6 +18,14 @@ import type {
   VersionInfo,
   WriteResult,
 } from './store.js';
+import type {
+  CallLogTable,
+  LogCursor,
+  LogRowWrite,
+  LogWindow,
+  LogWriteStatus,
+  StoredLogRow,
+} from './call-log-types.js';
 
 /**
  * The current versions of the records: writes under the version rules, reads, lists, counts and export. Every
@@ -168,6 +176,34 @@ export interface PrivacyStore {
 }
 
 /**
+ * The telephony logs (PSTN, Direct Routing, SMS, blocked users, dial-out reports), one table per kind: writes that
+ * store a row received twice once, windows of rows in time order with keyset pages, the joins to call records, and
+ * retention. Rows are JSON texts; the store never parses them.
+ */
+export interface CallLogStore {
+  /** Writes rows in one transaction, each keyed on `rowKey`; resolves to each row's outcome, in order. */
+  write(table: CallLogTable, rows: readonly LogRowWrite[], receivedAt: string): Promise<LogWriteStatus[]>;
+  /** Up to `limit` rows whose time key is in the window, ordered by (time key, row key), after the cursor. */
+  listRows(
+    table: CallLogTable,
+    window: LogWindow,
+    after: LogCursor | undefined,
+    limit: number,
+  ): Promise<StoredLogRow[]>;
+  /** The rows (dial-out reports) whose period starts at or after `fromKey` and ends at or before `toKey`. */
+  listPeriodRows(table: CallLogTable, fromKey: string, toKey: string): Promise<StoredLogRow[]>;
+  /** The rows whose link key (a Direct Routing row's correlationId) is `linkKey`, in time order. */
+  rowsByLink(table: CallLogTable, linkKey: string): Promise<StoredLogRow[]>;
+  /** One user's rows whose time key is in [fromKey, toKey], in time order. */
+  rowsByUser(table: CallLogTable, userId: string, fromKey: string, toKey: string): Promise<StoredLogRow[]>;
+  /**
+   * Removes the rows of every log whose time key is before `cutoffKey`, in batches of at most `batchSize`, each its
+   * own transaction; resolves to the number removed.
+   */
+  expire(cutoffKey: string, batchSize?: number): Promise<number>;
+}
+
+/**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
  * retention `upkeep`).
@@ -189,6 +225,7 @@ export interface CallRecordDatabase {
   /** The audit trail of authenticated requests (issue 11). */
   readonly audit: AuditStore;
   readonly privacy: PrivacyStore;
+  readonly callLogs: CallLogStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ export async function createTestApp(
     /** Authentication on (issue 11); built over the app's database by `authenticator(db)`. */
     authenticator?: (db: CallRecordDatabase) => Authenticator;
     clock?: Clock;
+    graphStrict?: boolean;
   } = {},
 ): Promise<{ app: FastifyInstance; db: CallRecordDatabase; close(): Promise<void> }> {
   const db = options.db ?? (await (options.backend ?? SQLITE_BACKEND).open());
@@ -35,6 +36,7 @@ export async function createTestApp(
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       logger: false,
       authenticator: options.authenticator?.(db),
+      graphStrict: options.graphStrict,
     });
   } catch (error) {
     await db.close();

@@ -4,6 +4,7 @@ import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
 import * as keysAudit from './0006-keys-audit.js';
 import * as privacy from './0007-privacy.js';
+import * as callLogs from './0009-call-logs.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-completeness': completeness,
   '0006-keys-audit': keysAudit,
   '0007-privacy': privacy,
+  '0009-call-logs': callLogs,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

@@ -51,6 +51,7 @@ import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
 import { PostgresKeys } from './postgres-keys.js';
 import { PostgresPrivacy } from './postgres-privacy.js';
+import { PostgresCallLogs } from './postgres-call-logs.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -68,6 +69,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly keyStore: PostgresKeys;
   /** The privacy role, a class of its own over the same pool (postgres-privacy.ts). */
   readonly privacy: PrivacyStore;
+  /** The call-log role, on the same pool (postgres-call-logs.ts). */
+  readonly callLogs: PostgresCallLogs;
 
   private constructor(
     private readonly db: PgQueries,
@@ -78,6 +81,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   ) {
     this.keyStore = new PostgresKeys(db.pool);
     this.privacy = new PostgresPrivacy(db);
+    this.callLogs = new PostgresCallLogs(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

@@ -1,4 +1,5 @@
 import type { CallRecordDatabase } from '../roles.js';
+import { SqliteCallLogs } from './sqlite-call-logs.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteKeys } from './sqlite-keys.js';
@@ -28,6 +29,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     keys,
     audit: keys,
     privacy: new SqlitePrivacy(connection),
+    callLogs: new SqliteCallLogs(connection),
     close: () => connection.close(),
   };
 }
