@@ -12,6 +12,9 @@ import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
+import { streamAnalyticsPlugin } from './analytics-routes.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
+import type { RuleSet } from '../analytics/rule-sets.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
@@ -31,6 +34,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** The rule set `--quality-rules` names; the stream-table status reports it when the stored rows used another. */
+  qualityRules?: RuleSet | undefined;
 }
 
 /**
@@ -88,5 +93,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
+  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, clock, bodyLimit: deps.bodyLimit });
   return app;
 }
