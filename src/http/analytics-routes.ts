@@ -1,13 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { StreamAnalytics } from '../analytics/stream-analytics.js';
-import { installErrorHandler } from './error-handler.js';
 
 /** What the stream-analytics routes are built from. */
 export interface StreamAnalyticsPluginOptions {
   analytics: StreamAnalytics;
-  clock: Clock;
   /** The largest building file accepted, in bytes. */
   bodyLimit: number;
 }
@@ -22,7 +19,8 @@ const BUILDING_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values', 'text/pla
  */
 export const streamAnalyticsPlugin: FastifyPluginAsync<StreamAnalyticsPluginOptions> = async (api, options) => {
   const { analytics } = options;
-  installErrorHandler(api, options.clock);
+  // Errors reach the root's handler (the same installErrorHandler); the not-found handler of `/api` is apiPlugin's,
+  // since Fastify allows one per prefix.
   api.removeAllContentTypeParsers();
   api.addContentTypeParser(
     BUILDING_MEDIA_TYPES,

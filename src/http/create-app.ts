@@ -94,6 +94,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
   const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
-  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, clock, bodyLimit: deps.bodyLimit });
+  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit });
   return app;
 }
