@@ -113,26 +113,17 @@ export function streamRows(
       const segmentFailure = obj(segment.failureInfo);
       const segmentStart = timeKey(segment.startDateTime);
       const segmentEnd = timeKey(segment.endDateTime);
+      // A segment without its own endpoints is between the session's.
+      const callerEndpoint = obj(segment.caller) ?? obj(session.caller);
+      const calleeEndpoint = obj(segment.callee) ?? obj(session.callee);
       const first = rows.length;
       let segmentPoor = 0;
       for (const media of objects(segment.media)) {
         const label = str(media.label);
         const type = mediaTypeOf(label);
         const b = derivation.buildings;
-        const caller = endpointSide(
-          'caller',
-          obj(segment.caller),
-          obj(media.callerDevice),
-          obj(media.callerNetwork),
-          b,
-        );
-        const callee = endpointSide(
-          'callee',
-          obj(segment.callee),
-          obj(media.calleeDevice),
-          obj(media.calleeNetwork),
-          b,
-        );
+        const caller = endpointSide('caller', callerEndpoint, obj(media.callerDevice), obj(media.callerNetwork), b);
+        const callee = endpointSide('callee', calleeEndpoint, obj(media.calleeDevice), obj(media.calleeNetwork), b);
         // CQD's First endpoint: a server when one side is a server, else the caller.
         const firstSide = callee.server && !caller.server ? callee : caller;
         const secondSide = firstSide === caller ? callee : caller;
