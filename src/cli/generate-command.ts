@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { generatedBuildingFile } from '../generate/building-file.js';
 import { finished } from 'node:stream/promises';
 import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
 import { writeGeneratedLogs } from '../generate/write-call-logs.js';
@@ -17,6 +18,7 @@ export interface GenerateCommandOptions {
   versions?: boolean;
   /** `--logs <dir>`: also write the calls' telephony log rows there, one NDJSON file per kind. */
   logs?: string;
+  buildings?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -42,6 +44,7 @@ export async function generateCommand(
     days,
     versions: opts.versions === true,
   };
+  if (opts.buildings !== undefined) writeBuildings(expandHome(opts.buildings, '--buildings'), options.seed, io.stderr);
   if (opts.logs !== undefined) await logs(options, expandHome(opts.logs, '--logs'), io.stderr);
   if (opts.out === undefined) {
     try {
@@ -83,6 +86,17 @@ async function logs(options: GenerateOptions, dir: string, stderr: NodeJS.Writab
       `  the dial-out report covers ${written.period.from} to ${written.period.to} ` +
       `(import it with --period-from ${written.period.from} --period-to ${written.period.to})\n`,
   );
+}
+
+// The building file of the seed's organisation (src/generate/building-file.ts), written before the records.
+function writeBuildings(file: string, seed: number, stderr: NodeJS.WritableStream): void {
+  const text = generatedBuildingFile(seed);
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+  stderr.write(`${file}: ${text.split('\n').length - 1} networks (CQD building file)\n`);
 }
 
 // A sortable UTC key (7 fractional digits) as a Date: milliseconds are all a window start needs.

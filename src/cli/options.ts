@@ -10,7 +10,17 @@ interface OptionSpec {
   default?: string;
   /** The commands that take it. */
   commands: readonly (
-    'serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'keys' | 'keys-create' | 'purge'
+    | 'serve'
+    | 'import'
+    | 'export'
+    | 'generate'
+    | 'migrate'
+    | 'backup'
+    | 'keys'
+    | 'keys-create'
+    | 'purge'
+    | 'analytics'
+    | 'buildings'
   )[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
@@ -26,14 +36,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys', 'purge'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys', 'purge', 'analytics', 'buildings'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate', 'keys', 'purge'],
+    commands: ['serve', 'import', 'export', 'migrate', 'keys', 'purge', 'analytics', 'buildings'],
   },
   {
     flags: '--host <host>',
@@ -302,6 +312,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'emit each version of a record as Graph does: first incomplete, later ones complete',
     commands: ['generate'],
     envSwitch: true,
+  },
+  {
+    flags: '--buildings <file>',
+    env: 'CALLRECORDS_BUILDINGS',
+    help: 'also write a CQD building file (CSV) covering most of the generated office subnets',
+    commands: ['generate'],
+  },
+  {
+    flags: '--quality-rules <name|file>',
+    env: 'CALLRECORDS_QUALITY_RULES',
+    default: 'current',
+    help:
+      'the stream classification rules: current, legacy (adds degradation and concealed ratio) or a JSON file; ' +
+      '`analytics rebuild` applies them, serve reports when the stored rows used others',
+    commands: ['serve', 'analytics'],
   },
 ];
 

@@ -3,6 +3,7 @@ import { createAuthenticator } from '../auth/auth-config.js';
 import { auditRetentionJob } from '../auth/audit-retention.js';
 import { jsonFetchOf } from '../auth/json-fetch.js';
 import { systemClock } from '../clock.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
@@ -80,6 +81,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       euiiDays: config.euiiDays,
       throttle: config.throttle,
       graphStrict: config.graphStrict,
+      qualityRules: config.qualityRules,
     });
   } catch (error) {
     await database.close();
@@ -118,11 +120,26 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
     await runtime.start();
+    await reportStreamTable(app, new StreamAnalytics(database.streams, config.qualityRules));
   } catch (error) {
     await runtime.stop();
     throw error;
   }
   return runtime;
+}
+
+/** Warns when the stream table was classified with other rules than --quality-rules, or lacks rows. */
+async function reportStreamTable(app: FastifyInstance, analytics: StreamAnalytics): Promise<void> {
+  const status = await analytics.status();
+  if (status.configuredRuleSet !== undefined) {
+    app.log.warn(
+      { stored: status.ruleSet, configured: status.configuredRuleSet },
+      'the stream table was classified with other quality rules; run callrecords analytics rebuild to apply them',
+    );
+  }
+  if (status.stale !== undefined) {
+    app.log.warn({ stale: status.stale }, 'the stream table is incomplete; run callrecords analytics rebuild');
+  }
 }
 
 /** Listens where the options say and logs that it is serving, with the database and how many records it holds. */

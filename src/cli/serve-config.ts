@@ -1,3 +1,4 @@
+import { loadRuleSet, type RuleSet } from '../analytics/rule-sets.js';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { AuthConfig } from '../auth/auth-config.js';
@@ -33,6 +34,8 @@ export interface ServeOptions extends DatabaseOptions, AuthOptions {
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
   dbFromEnv?: boolean;
   auditRetainDays?: string;
+  /** `--quality-rules`: current, legacy or a JSON file (the option table gives the default). */
+  qualityRules?: string;
 }
 
 /** The options of `callrecords serve`, checked and converted; the database is not opened yet. */
@@ -57,6 +60,8 @@ export interface ServeConfig {
   /** How long audit entries are kept (`--audit-retain-days`). */
   auditRetainDays: number;
   graphStrict: boolean;
+  /** The stream classification rules named by `--quality-rules`. */
+  qualityRules: RuleSet;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -91,6 +96,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
   const graphStrict = opts.graphStrict === true;
+  const qualityRules = loadRuleSet(opts.qualityRules ?? 'current');
   const config = {
     host: opts.host,
     port,
@@ -105,6 +111,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     db,
     https,
     graphStrict,
+    qualityRules,
   };
   return { ...config, auth, auditRetainDays };
 }

@@ -19,6 +19,9 @@ import { clientRequestId, installErrorHandler, sendError } from './error-handler
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { collectRoutes } from './route-list.js';
+import { streamAnalyticsPlugin } from './analytics-routes.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
+import type { RuleSet } from '../analytics/rule-sets.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 import { installThrottle, type ThrottleConfig } from './throttle.js';
 import { installRequestMetrics, metricsPlugin } from './metrics-routes.js';
@@ -51,6 +54,8 @@ export interface AppDeps {
   metrics?: Metrics | undefined;
   /** `--graph-strict`: the telephony functions refuse windows over 90 days, as Graph does (406). */
   graphStrict?: boolean | undefined;
+  /** The rule set `--quality-rules` names; the stream-table status reports it when the stored rows used another. */
+  qualityRules?: RuleSet | undefined;
 }
 
 /**
@@ -138,6 +143,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     callLogs,
     telephony,
   });
+  const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
+  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit });
   await app.register(metricsPlugin, { metrics });
   return app;
 }

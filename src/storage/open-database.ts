@@ -8,6 +8,7 @@ import type {
   MetaStore,
   PrivacyStore,
   RecordStore,
+  StreamStore,
   UpkeepStore,
 } from './roles.js';
 
@@ -55,6 +56,8 @@ export type EveryRole = RecordStore &
     readonly privacy: PrivacyStore;
     /** The telephony logs role, a class of its own on the same connection. */
     readonly callLogs: CallLogStore;
+    /** The per-stream analytics role, a class of its own on the same connection. */
+    readonly streams: StreamStore;
   };
 
 /**
@@ -72,6 +75,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     audit: store.keyStore,
     privacy: store.privacy,
     callLogs: store.callLogs,
+    streams: store.streams,
     close: () => store.close(),
   };
 }

@@ -5,6 +5,7 @@ import * as completeness from './0003-completeness.js';
 import * as keysAudit from './0006-keys-audit.js';
 import * as privacy from './0007-privacy.js';
 import * as callLogs from './0009-call-logs.js';
+import * as streams from './0008-streams.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-keys-audit': keysAudit,
   '0007-privacy': privacy,
   '0009-call-logs': callLogs,
+  '0008-streams': streams,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

@@ -52,6 +52,7 @@ import { PgQueries } from './pg-queries.js';
 import { PostgresKeys } from './postgres-keys.js';
 import { PostgresPrivacy } from './postgres-privacy.js';
 import { PostgresCallLogs } from './postgres-call-logs.js';
+import { PostgresStreams } from './postgres-streams.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -71,6 +72,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly privacy: PrivacyStore;
   /** The call-log role, on the same pool (postgres-call-logs.ts). */
   readonly callLogs: PostgresCallLogs;
+  /** The stream role (postgres-streams.ts), on the same pool. */
+  readonly streams: PostgresStreams;
 
   private constructor(
     private readonly db: PgQueries,
@@ -82,6 +85,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.keyStore = new PostgresKeys(db.pool);
     this.privacy = new PostgresPrivacy(db);
     this.callLogs = new PostgresCallLogs(db);
+    this.streams = new PostgresStreams(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
@@ -118,7 +122,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
-    return records.length === 0 ? [] : writeBatch(this.db, this.partitions, records, receivedAt);
+    return records.length === 0
+      ? []
+      : writeBatch(this.db, this.partitions, records, receivedAt, (client) => this.streams.derivation(client));
   }
 
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {

@@ -6,6 +6,7 @@ import { SqliteKeys } from './sqlite-keys.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqlitePrivacy } from './sqlite-privacy.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteStreams } from './sqlite-streams.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
 /** The SQLite database: every role, one class each, on one connection. */
@@ -20,9 +21,10 @@ export interface SqliteDatabase extends CallRecordDatabase {
 export async function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}): Promise<SqliteDatabase> {
   const connection = await SqliteConnection.open(path, options);
   const keys = new SqliteKeys(connection);
+  const streams = new SqliteStreams(connection);
   return {
     kind: 'sqlite',
-    records: new SqliteRecords(connection),
+    records: new SqliteRecords(connection, streams),
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
@@ -30,6 +32,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     audit: keys,
     privacy: new SqlitePrivacy(connection),
     callLogs: new SqliteCallLogs(connection),
+    streams,
     close: () => connection.close(),
   };
 }
