@@ -32,6 +32,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   // Telephony logs: ingested like call records, and read beside them.
   'POST /api/logs/:kind': 'CallRecords.Ingest',
   'GET /api/callRecords/:id/telephony': 'CallRecords.Read.All',
+  // Call-quality analytics: reads of call records; the building file is configuration.
+  'PUT /api/buildings': 'CallRecords.Admin',
+  'GET /api/buildings': 'CallRecords.Read.All',
+  'GET /api/analytics/missing-subnets': 'CallRecords.Read.All',
+  'GET /api/analytics/status': 'CallRecords.Read.All',
 };
 
 /**

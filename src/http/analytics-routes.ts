@@ -1,12 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../errors.js';
 import type { StreamAnalytics } from '../analytics/stream-analytics.js';
+import { installAuthentication, type SurfaceAuth } from './auth-hook.js';
 
 /** What the stream-analytics routes are built from. */
 export interface StreamAnalyticsPluginOptions {
   analytics: StreamAnalytics;
   /** The largest building file accepted, in bytes. */
   bodyLimit: number;
+  /** Authentication of these routes (`--auth`); undefined: none. */
+  auth?: SurfaceAuth | undefined;
 }
 
 /** Media types a building file may be sent with (CQD's file is CSV or TSV). */
@@ -19,6 +22,7 @@ const BUILDING_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values', 'text/pla
  */
 export const streamAnalyticsPlugin: FastifyPluginAsync<StreamAnalyticsPluginOptions> = async (api, options) => {
   const { analytics } = options;
+  installAuthentication(api, options.auth);
   // Errors reach the root's handler (the same installErrorHandler); the not-found handler of `/api` is apiPlugin's,
   // since Fastify allows one per prefix.
   api.removeAllContentTypeParsers();

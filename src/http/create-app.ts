@@ -144,7 +144,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     telephony,
   });
   const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
-  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit });
+  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit, auth });
   await app.register(metricsPlugin, { metrics });
   return app;
 }
