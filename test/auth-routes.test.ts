@@ -123,8 +123,9 @@ for (const backend of BACKENDS) {
           if (route.method !== 'HEAD') assert.equal(codeOf(res.body), 'Authorization_RequestDenied');
         }
         for (const credential of [await f.token([access]), await f.key(access), await f.key('CallRecords.Admin')]) {
+          // Past authentication the route itself answers: a sample body of another route may be a 400, never 401/403.
           const res = await call(route, bearer(credential));
-          assert.ok(res.statusCode < 400, `${where} with ${access}: ${res.statusCode} ${res.body}`);
+          assert.ok(![401, 403].includes(res.statusCode), `${where} with ${access}: ${res.statusCode} ${res.body}`);
         }
       }
     });
