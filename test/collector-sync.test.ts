@@ -140,7 +140,9 @@ for (const backend of BACKENDS) {
     });
 
     test('a backfill cut short resumes where it stopped', async () => {
-      await graph.put([makeRecord({ id: 'old-1', start: '2024-02-28T10:00:00Z' })]);
+      await graph.put([
+        makeRecord({ id: 'old-1', start: new Date(clock.now().getTime() - 2 * 86_400_000).toISOString() }),
+      ]);
       let lists = 0;
       graph.faults.push((url) => (url.includes('callRecords?') && ++lists === 30 ? graphError(400, 'cut') : undefined));
       await assert.rejects(settle(clock, backfill(collector.sweepDeps, collector.owner, 3)));
