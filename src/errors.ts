@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'MethodNotAllowed',
   'serviceNotAvailable',
   'generalException',
+  'InvalidAuthenticationToken',
+  'TooManyRequests',
 ] as const;
 
 /** A Graph `error.code` value this service can answer with. */
