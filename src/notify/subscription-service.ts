@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Fetch } from '../runtime/runtime.js';
 import type { SubscriptionStore } from '../storage/roles.js';
-import type { LifecycleEvent, StoredSubscription } from '../storage/subscription-data.js';
+import { outboxId, type LifecycleEvent, type StoredSubscription } from '../storage/subscription-data.js';
 import { validateEndpoint } from './validation-handshake.js';
 
 /** The longest a callRecord subscription may live: 4,230 minutes (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime). */
@@ -127,7 +127,7 @@ export class SubscriptionService {
     if (subscription.lifecycleNotificationUrl === null) return false;
     const now = this.deps.clock.now().toISOString();
     await this.store.enqueue([
-      { id: randomUUID(), subscriptionId: id, kind: 'lifecycle', lifecycleEvent, createdAt: now, nextAttempt: now },
+      { id: outboxId(now), subscriptionId: id, kind: 'lifecycle', lifecycleEvent, createdAt: now, nextAttempt: now },
     ]);
     return true;
   }

@@ -82,7 +82,7 @@ export function changeEntries(
             ? 'updated'
             : undefined;
       if (changeType === undefined) continue;
-      const id = randomUUID();
+      const id = outboxId(at);
       entries.push({
         id,
         subscriptionId: sub.id,
@@ -95,6 +95,18 @@ export function changeEntries(
     }
   });
   return entries;
+}
+
+let outboxSequence = 0;
+
+/**
+ * A new outbox entry id that sorts in the order entries were made (by time, then by this process's sequence), so
+ * entries due at the same instant are delivered in the order they were queued: a record's `created` before its
+ * `updated`.
+ */
+export function outboxId(at: string): string {
+  outboxSequence = (outboxSequence + 1) % 1e12;
+  return `${at}/${String(outboxSequence).padStart(12, '0')}/${randomUUID().slice(0, 8)}`;
 }
 
 /** A subscription row as both stores return it. */
