@@ -16,7 +16,6 @@ import { FakeSubscriber } from './helpers/fake-subscriber.js';
 import { makeRecord } from './helpers/records.js';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const TENANT = 'dcd219dd-bc68-4b9b-bf0b-4a33a796be35';
 
 function quietLog(): RuntimeLog & { lines: { level: string; msg?: string }[] } {
