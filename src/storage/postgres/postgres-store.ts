@@ -1,4 +1,5 @@
 import { Kysely } from 'kysely';
+import { PostgresSync } from './postgres-sync.js';
 import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
@@ -20,7 +21,7 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
-import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
+import type { HistoryStore, MetaStore, RecordStore, SyncStateStore, UpkeepStore } from '../roles.js';
 import type {
   Collection,
   ExportRange,
@@ -63,6 +64,8 @@ const DUPLICATE_SCHEMA = '42P06';
  */
 export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
+  /** The sync role, over the same pool (postgres-sync.ts). */
+  readonly sync: SyncStateStore;
 
   private constructor(
     private readonly db: PgQueries,
@@ -70,7 +73,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
-  ) {}
+  ) {
+    this.sync = new PostgresSync(db.pool);
+  }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
   static async open(url: string): Promise<PostgresStore> {

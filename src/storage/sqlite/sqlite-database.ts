@@ -3,6 +3,7 @@ import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteSync } from './sqlite-sync.js';
 import { SqliteSubscriptions } from './sqlite-subscriptions.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
@@ -23,6 +24,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    sync: new SqliteSync(connection),
     subscriptions: new SqliteSubscriptions(connection),
     close: () => connection.close(),
   };
