@@ -1,4 +1,5 @@
 import { Kysely } from 'kysely';
+import { PostgresSync } from './postgres-sync.js';
 import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
@@ -20,7 +21,7 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
-import type { HistoryStore, MetaStore, RecordStore, UpkeepStore } from '../roles.js';
+import type { HistoryStore, MetaStore, RecordStore, SyncStateStore, UpkeepStore } from '../roles.js';
 import type {
   Collection,
   ExportRange,
@@ -49,6 +50,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -62,6 +64,8 @@ const DUPLICATE_SCHEMA = '42P06';
  */
 export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
+  /** The sync role, over the same pool (postgres-sync.ts). */
+  readonly sync: SyncStateStore;
 
   private constructor(
     private readonly db: PgQueries,
@@ -69,7 +73,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
-  ) {}
+  ) {
+    this.sync = new PostgresSync(db.pool);
+  }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
   static async open(url: string): Promise<PostgresStore> {
@@ -214,6 +220,13 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   async optimize(): Promise<void> {
     await this.db.pool.query(`analyze ${RECORD_TABLES.map((t) => t.name).join(', ')}`);
   }
+
+  /** The subscriptions role, over this store's pool (pg-subscriptions.ts). */
+  get subscriptions(): PgSubscriptions {
+    return (this.#subscriptions ??= new PgSubscriptions(this.db));
+  }
+
+  #subscriptions: PgSubscriptions | undefined;
 
   async close(): Promise<void> {
     await this.kysely.destroy();

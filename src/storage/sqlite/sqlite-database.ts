@@ -3,6 +3,8 @@ import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteSync } from './sqlite-sync.js';
+import { SqliteSubscriptions } from './sqlite-subscriptions.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
 /** The SQLite database: every role, one class each, on one connection. */
@@ -22,6 +24,8 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    sync: new SqliteSync(connection),
+    subscriptions: new SqliteSubscriptions(connection),
     close: () => connection.close(),
   };
 }
