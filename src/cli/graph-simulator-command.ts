@@ -89,7 +89,8 @@ export async function graphSimulatorCommand(opts: GraphSimulatorOptions): Promis
     runtime = new Runtime({ log: simulator.app.log, clock })
       .closeLast(db)
       .serve({ start: () => listen(simulator, opts, port, https !== undefined), stop: () => simulator.app.close() })
-      .addJob('simulated-tenant', () => simulator.tickJob(TICK_MS));
+      .addJob('simulated-tenant', () => simulator.tickJob(TICK_MS))
+      .addJob('notifications', simulator.deliveryJob());
     const from =
       opts.from === undefined
         ? new Date(clock.now().getTime() - days * DAY)

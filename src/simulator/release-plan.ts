@@ -15,11 +15,10 @@ export interface PlannedRelease {
   at: number;
 }
 
-/** A change notification due at `at`; `created` ones may come before the record is visible (404 until ready). */
+/** A record announced (`created`) at `at`, before it is visible: the `404` fault's early notification. */
 export interface PlannedNotice {
   id: string;
   at: number;
-  changeType: 'created' | 'updated';
 }
 
 /** The seeded delays the plan draws for one record id. */
@@ -30,25 +29,31 @@ function delaysOf(id: string, seed: number): { availableAfter: number; noticeAft
 
 /**
  * The instant a record version becomes visible: with the `404` fault, 15–60 minutes (seeded per id) after its
- * `endDateTime`, else at `endDateTime`; with the `updated` fault a later version waits also for its own
- * `lastModifiedDateTime`. `undefined` when the record has no readable `endDateTime`.
+ * `endDateTime`, else at `endDateTime`; with the `updated` fault a later version waits also until its own
+ * `lastModifiedDateTime`. Every wait after the call's end is divided by `speed`. `undefined` when the record has no
+ * id or no readable `endDateTime`.
  */
-export function releaseTime(record: Record<string, unknown>, faults: Faults, seed: number): number | undefined {
+export function releaseTime(
+  record: Record<string, unknown>,
+  faults: Faults,
+  seed: number,
+  speed: number,
+): number | undefined {
   const end = Date.parse(String(record.endDateTime));
   if (Number.isNaN(end) || typeof record.id !== 'string') return undefined;
-  const base = faults['404'] ? end + delaysOf(record.id, seed).availableAfter : end;
+  let wait = faults['404'] ? delaysOf(record.id, seed).availableAfter : 0;
   const modified = Date.parse(String(record.lastModifiedDateTime));
-  return faults.updated && !Number.isNaN(modified) ? Math.max(base, modified) : base;
+  if (faults.updated && !Number.isNaN(modified)) wait = Math.max(wait, modified - end);
+  return end + wait / speed;
 }
 
 /**
- * The instant Graph sends the `created` notification for a record: a moment (0–2 minutes, seeded) after the call
- * ends with the `404` fault — before the record can be read — else when it becomes visible.
+ * With the `404` fault, the instant Graph announces a record (`created`): 0–2 minutes (seeded, divided by `speed`)
+ * after its call ends, before it can be read. Without it the archive announces a record when it is written.
  */
-export function createdNoticeTime(record: Record<string, unknown>, faults: Faults, seed: number, at: number): number {
-  if (!faults['404']) return at;
+export function earlyNoticeTime(record: Record<string, unknown>, seed: number, speed: number): number {
   const end = Date.parse(String(record.endDateTime));
-  return Math.min(at, end + delaysOf(String(record.id), seed).noticeAfter);
+  return end + delaysOf(String(record.id), seed).noticeAfter / speed;
 }
 
 // FNV-1a over the UTF-16 code units: a stable number for an id.

@@ -4,7 +4,7 @@ import type { RecordStore } from '../storage/roles.js';
 /** What the simulator's own routes read. */
 export interface SimulatorRoutesOptions {
   /** Everything the simulator counts, as one JSON object. */
-  stats: () => object;
+  stats: () => object | Promise<object>;
   records: Pick<RecordStore, 'exportRecords'>;
 }
 
