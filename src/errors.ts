@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = [
   'BadRequest',
+  'InvalidRequest',
   'invalidQueryOption',
   'notSupported',
   'invalidSkipToken',
@@ -18,6 +19,8 @@ export const ERROR_CODES = [
   'MethodNotAllowed',
   'serviceNotAvailable',
   'generalException',
+  'InvalidAuthenticationToken',
+  'TooManyRequests',
 ] as const;
 
 /** A Graph `error.code` value this service can answer with. */

@@ -4,6 +4,7 @@ import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
 import { retentionJob } from '../service/retention.js';
+import { outboxDeliveryJob } from '../notify/outbox-delivery.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
 import { CliError } from './cli-error.js';
@@ -75,6 +76,8 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig, sync?: Sync
   const runtime = new Runtime({ log: app.log, clock })
     .closeLast(database)
     .serve({ start: () => listen(app, config, database.meta), stop: () => app.close() });
+  // Change notifications to subscribers of the archive itself (POST /v1.0/subscriptions), from the outbox.
+  runtime.addJob('notifications', outboxDeliveryJob(database.subscriptions));
   if (config.retainDays !== undefined) {
     runtime.addJob(
       'retention',

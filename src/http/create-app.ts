@@ -15,6 +15,9 @@ import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 import { SyncStatus } from '../collector/sync-status.js';
 import { syncPlugin } from './sync-routes.js';
+import { SubscriptionService } from '../notify/subscription-service.js';
+import type { Fetch } from '../runtime/runtime.js';
+import { subscriptionsPlugin } from './subscription-routes.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -33,6 +36,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** Outbound HTTP for the subscriptions' validation handshake (default `globalThis.fetch`). */
+  fetch?: Fetch | undefined;
 }
 
 /**
@@ -86,6 +91,17 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const readers = await createGraphReaders(db.records, db.meta);
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
+  }
+  // Subscriptions to the archive's own change notifications, at /{version}/subscriptions (src/notify/).
+  const subscriptions = new SubscriptionService(db.subscriptions, { clock, fetch: deps.fetch ?? globalThis.fetch });
+  for (const version of API_VERSIONS) {
+    await app.register(subscriptionsPlugin, {
+      prefix: `/${version}/subscriptions`,
+      version,
+      subscriptions,
+      clock,
+      publicUrl,
+    });
   }
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];

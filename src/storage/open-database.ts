@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { CallRecordDatabase, HistoryStore, MetaStore, RecordStore, SyncStateStore, UpkeepStore } from './roles.js';
+import type { SubscriptionStore } from './roles.js';
 
 /** The database used when none is configured: an embedded SQLite file under ./data. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/callrecords.db';
@@ -38,7 +39,9 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 export type EveryRole = RecordStore &
   HistoryStore &
   MetaStore &
-  UpkeepStore & { readonly kind: string; readonly sync: SyncStateStore; close(): Promise<void> };
+  UpkeepStore & { readonly kind: string; readonly sync: SyncStateStore; close(): Promise<void> } & {
+    readonly subscriptions: SubscriptionStore;
+  };
 
 /**
  * The roles of a backend store that implements them all, each typed as its role alone (so a caller handed
@@ -52,6 +55,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     meta: store,
     upkeep: store,
     sync: store.sync,
+    subscriptions: store.subscriptions,
     close: () => store.close(),
   };
 }

@@ -19,6 +19,7 @@ import type {
   WriteResult,
 } from './store.js';
 import type { ClaimedItem, EnqueueItem, FailedItem, QueueStats, SyncEvent } from './sync-state.js';
+import type { ClaimedNotification, OutboxEntry, StoredSubscription, SubscriptionPatch } from './subscription-data.js';
 
 /**
  * The current versions of the records: writes under the version rules, reads, lists, counts and export. Every
@@ -141,6 +142,36 @@ export interface SyncStateStore {
 }
 
 /**
+ * Subscriptions to the archive's own change notifications and the durable outbox of notifications to deliver
+ * (src/notify/). Every write of `records` that stores a record or a new current version enqueues its notifications
+ * in the same transaction; deliverers claim entries under a lease, so several instances never send one at once.
+ */
+export interface SubscriptionStore {
+  /** Stores a new subscription (its id is new). */
+  create(subscription: StoredSubscription): Promise<void>;
+  get(id: string): Promise<StoredSubscription | undefined>;
+  /** Every subscription, expired ones too, oldest first. */
+  list(): Promise<StoredSubscription[]>;
+  /** Changes a subscription and returns it as stored; undefined when there is none with this id. */
+  update(id: string, patch: SubscriptionPatch): Promise<StoredSubscription | undefined>;
+  /** Removes a subscription and everything it still had to deliver; false when there was none. */
+  remove(id: string): Promise<boolean>;
+  /** Adds notifications to the outbox (lifecycle events; record changes are enqueued by `records.write`). */
+  enqueue(entries: readonly OutboxEntry[]): Promise<void>;
+  /**
+   * Leases up to `limit` entries due at `now` (ISO) to `owner` until `leaseUntil`, oldest due first, and returns
+   * them with their subscriptions. An entry leased to another owner is skipped until its lease ends.
+   */
+  claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedNotification[]>;
+  /** Removes entries this owner holds: delivered, or given up. */
+  settle(owner: string, ids: readonly string[]): Promise<void>;
+  /** Releases entries this owner holds for another attempt at `nextAttempt`, counting this one and its error. */
+  reschedule(owner: string, ids: readonly string[], nextAttempt: string, error: string): Promise<void>;
+  /** How many notifications wait in the outbox. */
+  outboxDepth(): Promise<number>;
+}
+
+/**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
  * retention `upkeep`).
@@ -159,6 +190,7 @@ export interface CallRecordDatabase {
   readonly upkeep: UpkeepStore;
   /** The Graph collector's queue, cursors, leases and events. */
   readonly sync: SyncStateStore;
+  readonly subscriptions: SubscriptionStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
 import * as syncState from './0004-sync-state.js';
+import * as subscriptions from './0005-subscriptions.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-postgres-partitions': postgresPartitions,
   '0003-completeness': completeness,
   '0004-sync-state': syncState,
+  '0005-subscriptions': subscriptions,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

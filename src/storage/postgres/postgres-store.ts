@@ -50,6 +50,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -219,6 +220,13 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   async optimize(): Promise<void> {
     await this.db.pool.query(`analyze ${RECORD_TABLES.map((t) => t.name).join(', ')}`);
   }
+
+  /** The subscriptions role, over this store's pool (pg-subscriptions.ts). */
+  get subscriptions(): PgSubscriptions {
+    return (this.#subscriptions ??= new PgSubscriptions(this.db));
+  }
+
+  #subscriptions: PgSubscriptions | undefined;
 
   async close(): Promise<void> {
     await this.kysely.destroy();

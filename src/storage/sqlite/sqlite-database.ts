@@ -4,6 +4,7 @@ import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteSync } from './sqlite-sync.js';
+import { SqliteSubscriptions } from './sqlite-subscriptions.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
 /** The SQLite database: every role, one class each, on one connection. */
@@ -24,6 +25,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
     sync: new SqliteSync(connection),
+    subscriptions: new SqliteSubscriptions(connection),
     close: () => connection.close(),
   };
 }

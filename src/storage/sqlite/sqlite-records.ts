@@ -27,6 +27,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { decideWrite, toCurrentHead } from '../write-decision.js';
+import { enqueueRecordChanges } from './sqlite-subscriptions.js';
 import { sqliteTableSql, type SqliteTableSql } from './record-table-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
@@ -41,9 +42,12 @@ export class SqliteRecords implements RecordStore {
   private readonly history = HISTORY_TABLES.map(sqliteTableSql);
 
   constructor(private readonly c: SqliteConnection) {
-    this.writeBatch = c.writeTransaction((records: readonly RecordWrite[], receivedAt: string) =>
-      records.map((record) => this.writeOne(record, receivedAt)),
-    );
+    this.writeBatch = c.writeTransaction((records: readonly RecordWrite[], receivedAt: string) => {
+      const results = records.map((record) => this.writeOne(record, receivedAt));
+      // Change notifications to the archive's subscribers are queued in the same transaction (src/notify/).
+      enqueueRecordChanges(c, records, results, receivedAt);
+      return results;
+    });
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
