@@ -246,9 +246,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--backfill-days <n>',
     env: 'CALLRECORDS_BACKFILL_DAYS',
-    default: '30',
-    help: "how many days back to collect (at most Graph's 30)",
-    commands: ['sync'],
+    help: "how many days back to collect, at most Graph's 30 (sync: default 30; serve --sync: once, resumed if cut short)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--fetch-lease <duration>',
+    env: 'CALLRECORDS_FETCH_LEASE',
+    default: '1m',
+    help: 'Graph sync: how long a record being fetched stays reserved to one instance (renewed while it works)',
+    commands: ['serve', 'sync'],
   },
   // callrecords graph-simulator: its own variables, so that it and `serve --sync` can run from one shell.
   {
