@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = [
   'BadRequest',
+  'InvalidRequest',
   'invalidQueryOption',
   'notSupported',
   'invalidSkipToken',

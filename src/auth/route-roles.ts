@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/buildings': 'CallRecords.Read.All',
   'GET /api/analytics/missing-subnets': 'CallRecords.Read.All',
   'GET /api/analytics/status': 'CallRecords.Read.All',
+  // The collector's state is operations: administrators.
+  'GET /api/sync/status': 'CallRecords.Admin',
 };
 
 /**

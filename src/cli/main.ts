@@ -132,6 +132,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await buildingsImportCommand(file, opts);
   });
 
+  const sync = program
+    .command('sync')
+    .description(
+      'collect the last --backfill-days of call records from Microsoft Graph, then exit (docs/graph-sync.md)',
+    );
+  optionsFor('sync').forEach((o) => sync.addOption(o));
+  sync.action(async (opts) => {
+    const { syncCommand } = await import('./sync-command.js');
+    exitCode = await syncCommand(opts);
+  });
+
+  const simulator = program
+    .command('graph-simulator')
+    .description('an offline Microsoft Graph look-alike (tokens, call records, faults) to try the collector against');
+  optionsFor('graph-simulator').forEach((o) => simulator.addOption(o));
+  simulator.action(async (opts) => {
+    const { graphSimulatorCommand } = await import('./graph-simulator-command.js');
+    exitCode = await graphSimulatorCommand(opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

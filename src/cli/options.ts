@@ -21,6 +21,8 @@ interface OptionSpec {
     | 'purge'
     | 'analytics'
     | 'buildings'
+    | 'sync'
+    | 'graph-simulator'
   )[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
@@ -36,14 +38,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys', 'purge', 'analytics', 'buildings'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'keys', 'purge', 'analytics', 'buildings', 'sync'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate', 'keys', 'purge', 'analytics', 'buildings'],
+    commands: ['serve', 'import', 'export', 'migrate', 'keys', 'purge', 'analytics', 'buildings', 'sync'],
   },
   {
     flags: '--host <host>',
@@ -327,6 +329,199 @@ export const OPTIONS: readonly OptionSpec[] = [
       'the stream classification rules: current, legacy (adds degradation and concealed ratio) or a JSON file; ' +
       '`analytics rebuild` applies them, serve reports when the stored rows used others',
     commands: ['serve', 'analytics'],
+  },
+  {
+    flags: '--sync',
+    env: 'CALLRECORDS_SYNC',
+    help: 'collect call records from Microsoft Graph while serving (docs/graph-sync.md); needs the --graph-* options',
+    commands: ['serve'],
+    envSwitch: true,
+  },
+  {
+    flags: '--graph-tenant-id <id>',
+    env: 'CALLRECORDS_GRAPH_TENANT_ID',
+    help: 'Graph sync: the Entra tenant (directory) id',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-id <id>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_ID',
+    help: 'Graph sync: the application (client) id of the Entra app with CallRecords.Read.All',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-secret <secret>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_SECRET',
+    help: "Graph sync: the app's client secret (prefer the environment variable), or use --graph-client-certificate",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-certificate <pem>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_CERTIFICATE',
+    help: "Graph sync: a PEM file with the app's certificate and private key (instead of a secret)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-url <url>',
+    env: 'CALLRECORDS_GRAPH_URL',
+    default: 'https://graph.microsoft.com',
+    help: "Graph sync: Graph's base URL (a national cloud, or callrecords graph-simulator)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--authority-host <url>',
+    env: 'CALLRECORDS_AUTHORITY_HOST',
+    default: 'https://login.microsoftonline.com',
+    help: 'Graph sync: the sign-in host; any other than the default is used without instance discovery',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--sweep-interval <duration>',
+    env: 'CALLRECORDS_SWEEP_INTERVAL',
+    default: '15m',
+    help: 'Graph sync: how often to list Graph for records missed or changed (30s, 15m, 1h; a bare number is minutes)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--notification-url <url>',
+    env: 'CALLRECORDS_NOTIFICATION_URL',
+    help: 'Graph sync: the public base URL Graph posts change notifications to (without it: sweeps only)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--backfill-days <n>',
+    env: 'CALLRECORDS_BACKFILL_DAYS',
+    help: "how many days back to collect, at most Graph's 30 (sync: default 30; serve --sync: once, resumed if cut short)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--fetch-lease <duration>',
+    env: 'CALLRECORDS_FETCH_LEASE',
+    default: '1m',
+    help: 'Graph sync: how long a record being fetched stays reserved to one instance (renewed while it works)',
+    commands: ['serve', 'sync'],
+  },
+  // callrecords graph-simulator: its own variables, so that it and `serve --sync` can run from one shell.
+  {
+    flags: '--db <url>',
+    env: 'CALLRECORDS_SIMULATOR_DB',
+    default: 'sqlite::memory:',
+    help: 'where the simulated tenant is kept (any --db URL); a file lets `callrecords export --db` read it',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--host <host>',
+    env: 'CALLRECORDS_SIMULATOR_HOST',
+    default: '127.0.0.1',
+    help: 'address to listen on',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--port <port>',
+    env: 'CALLRECORDS_SIMULATOR_PORT',
+    default: '8443',
+    help: 'port to listen on (0: any free port)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tls-cert <file>',
+    env: 'CALLRECORDS_SIMULATOR_TLS_CERT',
+    help: 'PEM certificate: serve HTTPS (with --tls-key), as MSAL requires of an authority',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tls-key <file>',
+    env: 'CALLRECORDS_SIMULATOR_TLS_KEY',
+    help: 'PEM private key for --tls-cert',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--calls <n>',
+    env: 'CALLRECORDS_SIMULATOR_CALLS',
+    default: '1000',
+    help: 'calls in the simulated tenant (plus a meeting of 140 people if none is past the page sizes)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--days <n>',
+    env: 'CALLRECORDS_SIMULATOR_DAYS',
+    default: '30',
+    help: 'length of the window the calls start in',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--from <date-time>',
+    env: 'CALLRECORDS_SIMULATOR_FROM',
+    help: 'start of that window (default: --days before now); a window reaching past now brings calls live',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--seed <n>',
+    env: 'CALLRECORDS_SIMULATOR_SEED',
+    default: '1',
+    help: 'random seed of the tenant, the delays and the faults',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--records <file>',
+    env: 'CALLRECORDS_SIMULATOR_RECORDS',
+    help: 'take the tenant from an NDJSON or JSON file (e.g. from `callrecords generate`) instead of generating it',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--speed <factor>',
+    env: 'CALLRECORDS_SIMULATOR_SPEED',
+    default: '1',
+    help: 'simulated time runs this many times faster (records appear, versions change, notifications go)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--faults <list>',
+    env: 'CALLRECORDS_SIMULATOR_FAULTS',
+    default: 'all',
+    help: 'Graph behaviour to simulate: all, none, or some of 404,429,503,drop,updated,reauth',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--fault-rate <share>',
+    env: 'CALLRECORDS_SIMULATOR_FAULT_RATE',
+    default: '0.05',
+    help: 'share (0–1) of requests answered 503 and of notifications dropped, when those faults are on',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tenant-id <id>',
+    env: 'CALLRECORDS_SIMULATOR_TENANT_ID',
+    default: '00000000-0000-0000-0000-00000000c0de',
+    help: 'the simulated tenant; the authority is https://<host>:<port>/<tenant-id>',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-id <id>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_ID',
+    default: '11111111-2222-3333-4444-555555555555',
+    help: 'the app registered in the simulated tenant',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-secret <secret>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_SECRET',
+    default: 'simulator-secret',
+    help: "the app's client secret",
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-certificate <file>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_CERTIFICATE',
+    help: "the app's certificate (PEM): client assertions signed with its key are accepted too",
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--log-level <level>',
+    env: 'CALLRECORDS_SIMULATOR_LOG_LEVEL',
+    default: 'info',
+    help: 'fatal, error, warn, info, debug, trace or silent',
+    commands: ['graph-simulator'],
   },
 ];
 

@@ -10,6 +10,7 @@ import { ShutdownSignals } from '../runtime/shutdown-signals.js';
 import { Metrics } from '../metrics/metrics.js';
 import { euiiPurgeJob } from '../privacy/euii-purge.js';
 import { retentionJob } from '../service/retention.js';
+import { outboxDeliveryJob } from '../notify/outbox-delivery.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
 import { CliError } from './cli-error.js';
@@ -17,6 +18,8 @@ import { openDatabaseOption } from './database-options.js';
 import { prettyLogStream } from './pretty-log.js';
 import { serveConfig, type ServeConfig, type ServeOptions } from './serve-config.js';
 import { serveDemo } from './serve-demo.js';
+import { syncJobs, type SyncConfig } from '../collector/collector.js';
+import { syncConfig, type GraphSyncOptions } from './sync-config.js';
 
 export type { ServeOptions } from './serve-config.js';
 
@@ -28,13 +31,14 @@ const EUII_PURGE_INTERVAL_MS = 60 * 60 * 1000;
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
  * background jobs, closes the database and resolves to exit code 0 (1 if shutting down failed).
  */
-export async function serveCommand(opts: ServeOptions): Promise<number> {
+export async function serveCommand(opts: ServeOptions & ServeSyncOptions): Promise<number> {
   const config = serveConfig(opts);
+  const sync = opts.sync === true ? syncConfig(withGraphDefaults(opts)) : undefined;
   // Caught from here on: a signal while starting is acted on once the server is up (ShutdownSignals).
   const signals = new ShutdownSignals();
   let runtime: Runtime;
   try {
-    runtime = await startRuntime(opts, config);
+    runtime = await startRuntime(opts, config, sync);
   } catch (error) {
     signals.release();
     throw error;
@@ -57,7 +61,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
  * Opens the database and builds the runtime around it — the app as its server, retention as its job — loads the
  * demo when asked, and starts it. On a failure, whatever was opened is closed again.
  */
-async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
+async function startRuntime(opts: ServeOptions, config: ServeConfig, sync?: SyncConfig): Promise<Runtime> {
   const clock = systemClock;
   const database = await openDatabaseOption({ ...opts, db: config.db });
   const metrics = new Metrics();
@@ -90,6 +94,8 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
   const runtime = new Runtime({ log: app.log, clock, metrics })
     .closeLast(database)
     .serve({ start: () => listen(app, config, database.meta), stop: () => app.close() });
+  // Change notifications to subscribers of the archive itself (POST /v1.0/subscriptions), from the outbox.
+  runtime.addJob('notifications', outboxDeliveryJob(database.subscriptions));
   if (config.retainDays !== undefined) {
     runtime.addJob(
       'retention',
@@ -116,6 +122,11 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       euiiPurgeJob({ store: database.privacy, meta: database.meta, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
     );
   }
+  if (sync !== undefined) {
+    // The collector (docs/graph-sync.md): the queue worker and the sweeps, each a job; their state is in the database.
+    for (const job of syncJobs(sync, database)) runtime.addJob(job.name, job.factory);
+    app.log.info({ graphUrl: sync.credentials.graphUrl, sweepIntervalMs: sync.sweepIntervalMs }, 'graph sync is on');
+  }
   try {
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
@@ -140,6 +151,17 @@ async function reportStreamTable(app: FastifyInstance, analytics: StreamAnalytic
   if (status.stale !== undefined) {
     app.log.warn({ stale: status.stale }, 'the stream table is incomplete; run callrecords analytics rebuild');
   }
+}
+
+/** The Graph options of `serve` (`--sync` turns the collector on; docs/graph-sync.md). */
+export type ServeSyncOptions = Partial<GraphSyncOptions> & { sync?: boolean };
+
+function withGraphDefaults(opts: ServeSyncOptions): GraphSyncOptions {
+  return {
+    ...opts,
+    graphUrl: opts.graphUrl ?? 'https://graph.microsoft.com',
+    authorityHost: opts.authorityHost ?? 'https://login.microsoftonline.com',
+  };
 }
 
 /** Listens where the options say and logs that it is serving, with the database and how many records it holds. */

@@ -26,6 +26,11 @@ import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 import { installThrottle, type ThrottleConfig } from './throttle.js';
 import { installRequestMetrics, metricsPlugin } from './metrics-routes.js';
 import { Metrics } from '../metrics/metrics.js';
+import { SyncStatus } from '../collector/sync-status.js';
+import { syncPlugin } from './sync-routes.js';
+import { SubscriptionService } from '../notify/subscription-service.js';
+import type { Fetch } from '../runtime/runtime.js';
+import { subscriptionsPlugin } from './subscription-routes.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -56,6 +61,8 @@ export interface AppDeps {
   graphStrict?: boolean | undefined;
   /** The rule set `--quality-rules` names; the stream-table status reports it when the stored rows used another. */
   qualityRules?: RuleSet | undefined;
+  /** Outbound HTTP for the subscriptions' validation handshake (default `globalThis.fetch`). */
+  fetch?: Fetch | undefined;
 }
 
 /**
@@ -120,6 +127,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl, auth });
   }
+  // Subscriptions to the archive's own change notifications, at /{version}/subscriptions (src/notify/).
+  const subscriptions = new SubscriptionService(db.subscriptions, { clock, fetch: deps.fetch ?? globalThis.fetch });
+  for (const version of API_VERSIONS) {
+    await app.register(subscriptionsPlugin, {
+      prefix: `/${version}/subscriptions`,
+      version,
+      subscriptions,
+      clock,
+      publicUrl,
+      auth,
+    });
+  }
   const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
   const ingest = new IngestService(
     db.records,
@@ -145,6 +164,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
   await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit, auth });
+  await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock, auth });
   await app.register(metricsPlugin, { metrics });
   return app;
 }

@@ -3,6 +3,7 @@ import type { ErrorCode, ErrorDetail } from '../errors.js';
 /** The HTTP status of each error code: the only place codes meet statuses (docs/errors.md lists the same table). */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   BadRequest: 400,
+  InvalidRequest: 400,
   invalidQueryOption: 400,
   notSupported: 400,
   invalidSkipToken: 400,

@@ -112,7 +112,8 @@ async function dispatch(
 
 // A registered name (RFC 3986 unreserved characters: letters, digits, `-._~`, so `my_service` passes), an IPv4 address
 // or a bracketed IPv6 address, with an optional port: nothing that could end or redirect a URL it is put into.
-const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** A well-formed Host header: `host[:port]` or an IPv6 literal. */
+export const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 function readContext(request: FastifyRequest, version: string, publicUrl: string | undefined): ReadContext {
   // The Host header goes into every @odata.context and next link, so only a well-formed one is echoed.

@@ -9,6 +9,8 @@ import type {
   PrivacyStore,
   RecordStore,
   StreamStore,
+  SubscriptionStore,
+  SyncStateStore,
   UpkeepStore,
 } from './roles.js';
 
@@ -58,6 +60,10 @@ export type EveryRole = RecordStore &
     readonly callLogs: CallLogStore;
     /** The per-stream analytics role, a class of its own on the same connection. */
     readonly streams: StreamStore;
+    /** The Graph collector's queue, cursors and leases. */
+    readonly sync: SyncStateStore;
+    /** Subscriptions to the archive's change notifications, and their outbox. */
+    readonly subscriptions: SubscriptionStore;
   };
 
 /**
@@ -76,6 +82,8 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     privacy: store.privacy,
     callLogs: store.callLogs,
     streams: store.streams,
+    sync: store.sync,
+    subscriptions: store.subscriptions,
     close: () => store.close(),
   };
 }

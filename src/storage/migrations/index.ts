@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
+import * as syncState from './0004-sync-state.js';
+import * as subscriptions from './0005-subscriptions.js';
 import * as keysAudit from './0006-keys-audit.js';
 import * as privacy from './0007-privacy.js';
 import * as callLogs from './0009-call-logs.js';
@@ -15,6 +17,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-postgres-partitions': postgresPartitions,
   '0003-completeness': completeness,
+  '0004-sync-state': syncState,
+  '0005-subscriptions': subscriptions,
   '0006-keys-audit': keysAudit,
   '0007-privacy': privacy,
   '0009-call-logs': callLogs,

@@ -8,6 +8,7 @@ import { CURRENT_TABLES, HISTORY_TABLES, type RecordTable, type RowContext } fro
 import { toCurrentHead, type CurrentHead, type CurrentHeadRow } from '../write-decision.js';
 import { bodyKey, planWrites } from './write-plan.js';
 import type { StreamDerivation } from '../../analytics/stream-rows.js';
+import { enqueueRecordChanges } from './pg-subscriptions.js';
 
 /**
  * Writes a batch of records in one transaction: the months' partitions made first (on this connection, before the
@@ -66,6 +67,8 @@ export function writeBatch(
         startKey: plan.finalStart.get(r.id)!,
       }));
     }
+    // Change notifications to the archive's subscribers are queued in the same transaction (src/notify/).
+    await enqueueRecordChanges(db, client, records, plan.results, receivedAt);
     return plan.results;
   }, prepare);
 }

@@ -1,4 +1,5 @@
 import { Kysely } from 'kysely';
+import { PostgresSync } from './postgres-sync.js';
 import { decompressJson } from '../compression.js';
 import { migrateToLatest } from '../migrate.js';
 import { POSTGRES_SQL } from '../sql/dialect-sql.js';
@@ -20,7 +21,7 @@ import {
   toRecordEnd,
   toVersionInfo,
 } from '../sql/rows.js';
-import type { HistoryStore, MetaStore, PrivacyStore, RecordStore, UpkeepStore } from '../roles.js';
+import type { HistoryStore, MetaStore, PrivacyStore, RecordStore, SyncStateStore, UpkeepStore } from '../roles.js';
 import type {
   Collection,
   ExportRange,
@@ -53,6 +54,7 @@ import { PostgresKeys } from './postgres-keys.js';
 import { PostgresPrivacy } from './postgres-privacy.js';
 import { PostgresCallLogs } from './postgres-call-logs.js';
 import { PostgresStreams } from './postgres-streams.js';
+import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -74,6 +76,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly callLogs: PostgresCallLogs;
   /** The stream role (postgres-streams.ts), on the same pool. */
   readonly streams: PostgresStreams;
+  /** The sync role, over the same pool (postgres-sync.ts). */
+  readonly sync: SyncStateStore;
 
   private constructor(
     private readonly db: PgQueries,
@@ -86,6 +90,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.privacy = new PostgresPrivacy(db);
     this.callLogs = new PostgresCallLogs(db);
     this.streams = new PostgresStreams(db);
+    this.sync = new PostgresSync(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
@@ -246,6 +251,13 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   async optimize(): Promise<void> {
     await this.db.pool.query(`analyze ${RECORD_TABLES.map((t) => t.name).join(', ')}`);
   }
+
+  /** The subscriptions role, over this store's pool (pg-subscriptions.ts). */
+  get subscriptions(): PgSubscriptions {
+    return (this.#subscriptions ??= new PgSubscriptions(this.db));
+  }
+
+  #subscriptions: PgSubscriptions | undefined;
 
   async close(): Promise<void> {
     await this.kysely.destroy();

@@ -7,6 +7,8 @@ import { SqliteMeta } from './sqlite-meta.js';
 import { SqlitePrivacy } from './sqlite-privacy.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteStreams } from './sqlite-streams.js';
+import { SqliteSync } from './sqlite-sync.js';
+import { SqliteSubscriptions } from './sqlite-subscriptions.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
 /** The SQLite database: every role, one class each, on one connection. */
@@ -33,6 +35,8 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     privacy: new SqlitePrivacy(connection),
     callLogs: new SqliteCallLogs(connection),
     streams,
+    sync: new SqliteSync(connection),
+    subscriptions: new SqliteSubscriptions(connection),
     close: () => connection.close(),
   };
 }

@@ -27,6 +27,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { decideWrite, toCurrentHead } from '../write-decision.js';
+import { enqueueRecordChanges } from './sqlite-subscriptions.js';
 import { sqliteTableSql, type SqliteTableSql } from './record-table-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteStreams } from './sqlite-streams.js';
@@ -48,7 +49,10 @@ export class SqliteRecords implements RecordStore {
     this.writeBatch = c.writeTransaction((records: readonly RecordWrite[], receivedAt: string) => {
       // The stream table's rule set and buildings, as stored when this transaction began.
       const derivation = this.streams?.derivation();
-      return records.map((record) => this.writeOne(record, receivedAt, derivation));
+      const results = records.map((record) => this.writeOne(record, receivedAt, derivation));
+      // Change notifications to the archive's subscribers are queued in the same transaction (src/notify/).
+      enqueueRecordChanges(c, records, results, receivedAt);
+      return results;
     });
   }
 
