@@ -37,6 +37,24 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/buildings': 'CallRecords.Read.All',
   'GET /api/analytics/missing-subnets': 'CallRecords.Read.All',
   'GET /api/analytics/status': 'CallRecords.Read.All',
+  // Subscriptions to the archive's change notifications need what Graph asks of a callRecords subscription:
+  // CallRecords.Read.All (https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions).
+  'POST /v1.0/subscriptions': 'CallRecords.Read.All',
+  'POST /v1.0/subscriptions/': 'CallRecords.Read.All',
+  'GET /v1.0/subscriptions': 'CallRecords.Read.All',
+  'GET /v1.0/subscriptions/': 'CallRecords.Read.All',
+  'GET /v1.0/subscriptions/:id': 'CallRecords.Read.All',
+  'PATCH /v1.0/subscriptions/:id': 'CallRecords.Read.All',
+  'DELETE /v1.0/subscriptions/:id': 'CallRecords.Read.All',
+  'POST /v1.0/subscriptions/:id/reauthorize': 'CallRecords.Read.All',
+  'POST /beta/subscriptions': 'CallRecords.Read.All',
+  'POST /beta/subscriptions/': 'CallRecords.Read.All',
+  'GET /beta/subscriptions': 'CallRecords.Read.All',
+  'GET /beta/subscriptions/': 'CallRecords.Read.All',
+  'GET /beta/subscriptions/:id': 'CallRecords.Read.All',
+  'PATCH /beta/subscriptions/:id': 'CallRecords.Read.All',
+  'DELETE /beta/subscriptions/:id': 'CallRecords.Read.All',
+  'POST /beta/subscriptions/:id/reauthorize': 'CallRecords.Read.All',
   // The collector's state is operations: administrators.
   'GET /api/sync/status': 'CallRecords.Admin',
 };
