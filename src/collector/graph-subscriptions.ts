@@ -1,4 +1,5 @@
 import type { Fetch } from '../runtime/runtime.js';
+import type { TokenSource } from './token-source.js';
 
 /** What the collector asks Graph to subscribe to (https://learn.microsoft.com/graph/api/subscription-post-subscriptions). */
 export interface SubscriptionRequest {
@@ -20,8 +21,8 @@ export interface CreatedSubscription {
  * Graph's subscription operations as the subscription manager needs them. A subscription Graph no longer has (404)
  * is `'gone'`; any other failure throws.
  *
- * This is the small interface the manager codes against; `graphSubscriptionsOverFetch` implements it with a bearer
- * token and the runtime's fetch, until the collector's Graph client (budgets, retries) takes the calls over.
+ * `graphSubscriptionsOverFetch` implements it with the collector's token source and the runtime's fetch. These calls
+ * stay outside the collector's GraphClient (GET only, budgeted): a few a day, each retried by the manager's next pass.
  */
 export interface GraphSubscriptions {
   create(request: SubscriptionRequest): Promise<CreatedSubscription>;
@@ -43,22 +44,29 @@ export class GraphSubscriptionError extends Error {
 }
 
 /**
- * Graph's subscription API over `fetch`: `{graphUrl}/v1.0/subscriptions…` with `Authorization: Bearer {token()}`.
+ * Graph's subscription API over `fetch`: `{graphUrl}/v1.0/subscriptions…` with a bearer token from `tokens`; a 401
+ * renews the token once.
  */
 export function graphSubscriptionsOverFetch(options: {
   graphUrl: string;
   fetch: Fetch;
-  token: () => Promise<string>;
+  tokens: TokenSource;
 }): GraphSubscriptions {
   const base = `${options.graphUrl.replace(/\/+$/, '')}/v1.0/subscriptions`;
-  const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await options.token()}` };
+  const once = async (method: string, path: string, body: unknown, refresh: boolean): Promise<Response> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${await options.tokens.token(refresh)}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return options.fetch(`${base}${path}`, {
       method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+  };
+  const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
+    const res = await once(method, path, body, false);
+    if (res.status !== 401) return res;
+    await res.arrayBuffer();
+    return once(method, path, body, true);
   };
   const failed = async (res: Response, what: string) =>
     new GraphSubscriptionError(res.status, `${what}: HTTP ${res.status} ${(await res.text()).slice(0, 500)}`);
