@@ -13,6 +13,8 @@ import { clientRequestId, installErrorHandler, sendError } from './error-handler
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
+import { SyncStatus } from '../collector/sync-status.js';
+import { syncPlugin } from './sync-routes.js';
 import { SubscriptionService } from '../notify/subscription-service.js';
 import type { Fetch } from '../runtime/runtime.js';
 import { subscriptionsPlugin } from './subscription-routes.js';
@@ -113,5 +115,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock });
   return app;
 }

@@ -89,11 +89,17 @@ export function graphError(status: number, code: string, headers: Record<string,
   });
 }
 
-/** Resolves `work` while advancing the fake clock in steps (the collector's waits are on that clock). */
-export async function settle<T>(clock: FakeClock, work: Promise<T>, stepMs = 250, maxSteps = 200_000): Promise<T> {
+/**
+ * Resolves `work` while advancing the fake clock in steps whenever a timer waits (the collector's waits are on that
+ * clock); while only I/O is pending (a database), time stands still.
+ */
+export async function settle<T>(clock: FakeClock, work: Promise<T>, stepMs = 250): Promise<T> {
   let done = false;
   const tracked = work.finally(() => (done = true));
   tracked.catch(() => undefined);
-  for (let i = 0; !done && i < maxSteps; i++) await clock.advance(stepMs);
+  while (!done) {
+    if (clock.pendingTimers > 0) await clock.advance(stepMs);
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
   return tracked;
 }
