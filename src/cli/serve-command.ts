@@ -11,6 +11,7 @@ import { Metrics } from '../metrics/metrics.js';
 import { euiiPurgeJob } from '../privacy/euii-purge.js';
 import { retentionJob } from '../service/retention.js';
 import { outboxDeliveryJob } from '../notify/outbox-delivery.js';
+import { graphSubscriptionJob } from '../collector/subscription-job.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
 import { CliError } from './cli-error.js';
@@ -61,7 +62,11 @@ export async function serveCommand(opts: ServeOptions & ServeSyncOptions): Promi
  * Opens the database and builds the runtime around it — the app as its server, retention as its job — loads the
  * demo when asked, and starts it. On a failure, whatever was opened is closed again.
  */
-async function startRuntime(opts: ServeOptions, config: ServeConfig, sync?: SyncConfig): Promise<Runtime> {
+async function startRuntime(
+  opts: ServeOptions,
+  config: ServeConfig,
+  sync?: SyncConfig & { notificationUrl?: string | undefined },
+): Promise<Runtime> {
   const clock = systemClock;
   const database = await openDatabaseOption({ ...opts, db: config.db });
   const metrics = new Metrics();
@@ -86,6 +91,8 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig, sync?: Sync
       throttle: config.throttle,
       graphStrict: config.graphStrict,
       qualityRules: config.qualityRules,
+      // With --notification-url, Graph's notifications are received under its path (webhook-routes.ts).
+      notificationUrl: sync?.notificationUrl,
     });
   } catch (error) {
     await database.close();
@@ -125,6 +132,15 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig, sync?: Sync
   if (sync !== undefined) {
     // The collector (docs/graph-sync.md): the queue worker and the sweeps, each a job; their state is in the database.
     for (const job of syncJobs(sync, database)) runtime.addJob(job.name, job.factory);
+    if (sync.notificationUrl !== undefined) {
+      // One Graph subscription for every instance on this database, renewed before expiry (subscription-manager.ts).
+      const subscription = {
+        notificationUrl: sync.notificationUrl,
+        credentials: sync.credentials,
+        tokens: sync.tokens,
+      };
+      runtime.addJob('graph-subscription', graphSubscriptionJob(subscription, database));
+    }
     app.log.info({ graphUrl: sync.credentials.graphUrl, sweepIntervalMs: sync.sweepIntervalMs }, 'graph sync is on');
   }
   try {

@@ -31,6 +31,9 @@ import { syncPlugin } from './sync-routes.js';
 import { SubscriptionService } from '../notify/subscription-service.js';
 import type { Fetch } from '../runtime/runtime.js';
 import { subscriptionsPlugin } from './subscription-routes.js';
+import { NotificationIntake } from '../collector/notification-intake.js';
+import { webhookUrls } from '../collector/webhook-config.js';
+import { webhooksPlugin } from './webhook-routes.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -63,6 +66,8 @@ export interface AppDeps {
   qualityRules?: RuleSet | undefined;
   /** Outbound HTTP for the subscriptions' validation handshake (default `globalThis.fetch`). */
   fetch?: Fetch | undefined;
+  /** The `--notification-url` base: when set, Graph's notifications are received under its path (webhook-routes.ts). */
+  notificationUrl?: string | undefined;
 }
 
 /**
@@ -138,6 +143,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl,
       auth,
     });
+  }
+  if (deps.notificationUrl !== undefined) {
+    const intake = new NotificationIntake({ sync: db.sync, meta: db.meta, clock, log: app.log });
+    await app.register(webhooksPlugin, { prefix: webhookUrls(deps.notificationUrl).prefix, intake, clock });
   }
   const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
   const ingest = new IngestService(
