@@ -126,3 +126,17 @@ test('`callrecords export --db` of the simulator database gives the records /_si
   const stats = await httpsJson(`${sim.url}/_simulator/stats`, { ca: cert.cert });
   assert.equal((stats.body as { tenant: { versionsPending: number } }).tenant.versionsPending, 0);
 });
+
+test('a mistake in the options is one line and exit code 2', () => {
+  for (const [args, message] of [
+    [['--faults', '404,slow'], /--faults: unknown fault 'slow'/],
+    [['--speed', '0'], /--speed must be a positive number/],
+    [['--fault-rate', '2'], /--fault-rate must be a share from 0 to 1/],
+    [['--tls-cert', cert.certFile], /--tls-cert and --tls-key go together/],
+  ] as const) {
+    const run = runCli(['graph-simulator', '--port', '0', ...args]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  }
+});
