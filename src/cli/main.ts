@@ -80,6 +80,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await graphSimulatorCommand(opts);
   });
 
+  const sync = program
+    .command('sync')
+    .description(
+      'collect the last --backfill-days of call records from Microsoft Graph, then exit (docs/graph-sync.md)',
+    );
+  optionsFor('sync').forEach((o) => sync.addOption(o));
+  sync.action(async (opts) => {
+    const { syncCommand } = await import('./sync-command.js');
+    exitCode = await syncCommand(opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'graph-simulator')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'graph-simulator' | 'sync')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,14 +24,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'sync'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate'],
+    commands: ['serve', 'import', 'export', 'migrate', 'sync'],
   },
   {
     flags: '--host <host>',
@@ -306,6 +306,71 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'info',
     help: 'fatal, error, warn, info, debug, trace or silent',
     commands: ['graph-simulator'],
+  },
+  {
+    flags: '--sync',
+    env: 'CALLRECORDS_SYNC',
+    help: 'collect call records from Microsoft Graph while serving (docs/graph-sync.md); needs the --graph-* options',
+    commands: ['serve'],
+    envSwitch: true,
+  },
+  {
+    flags: '--graph-tenant-id <id>',
+    env: 'CALLRECORDS_GRAPH_TENANT_ID',
+    help: 'Graph sync: the Entra tenant (directory) id',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-id <id>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_ID',
+    help: 'Graph sync: the application (client) id of the Entra app with CallRecords.Read.All',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-secret <secret>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_SECRET',
+    help: "Graph sync: the app's client secret (prefer the environment variable), or use --graph-client-certificate",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-client-certificate <pem>',
+    env: 'CALLRECORDS_GRAPH_CLIENT_CERTIFICATE',
+    help: "Graph sync: a PEM file with the app's certificate and private key (instead of a secret)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--graph-url <url>',
+    env: 'CALLRECORDS_GRAPH_URL',
+    default: 'https://graph.microsoft.com',
+    help: "Graph sync: Graph's base URL (a national cloud, or callrecords graph-simulator)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--authority-host <url>',
+    env: 'CALLRECORDS_AUTHORITY_HOST',
+    default: 'https://login.microsoftonline.com',
+    help: 'Graph sync: the sign-in host; any other than the default is used without instance discovery',
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--sweep-interval <duration>',
+    env: 'CALLRECORDS_SWEEP_INTERVAL',
+    default: '15m',
+    help: 'Graph sync: how often to list Graph for records missed or changed (30s, 15m, 1h; a bare number is minutes)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--notification-url <url>',
+    env: 'CALLRECORDS_NOTIFICATION_URL',
+    help: 'Graph sync: the public base URL Graph posts change notifications to (without it: sweeps only)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--backfill-days <n>',
+    env: 'CALLRECORDS_BACKFILL_DAYS',
+    default: '30',
+    help: "how many days back to collect (at most Graph's 30)",
+    commands: ['sync'],
   },
 ];
 

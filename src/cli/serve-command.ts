@@ -5,6 +5,7 @@ import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
 import { retentionJob } from '../service/retention.js';
 import { outboxDeliveryJob } from '../notify/outbox-delivery.js';
+import { graphSubscriptionJob } from '../collector/subscription-job.js';
 import { redactPassword } from '../storage/database-url.js';
 import type { MetaStore } from '../storage/roles.js';
 import { CliError } from './cli-error.js';
@@ -12,6 +13,8 @@ import { openDatabaseOption } from './database-options.js';
 import { prettyLogStream } from './pretty-log.js';
 import { serveConfig, type ServeConfig, type ServeOptions } from './serve-config.js';
 import { serveDemo } from './serve-demo.js';
+import { syncJobs, type SyncConfig } from '../collector/collector.js';
+import { syncConfig, type GraphSyncOptions } from './sync-config.js';
 
 export type { ServeOptions } from './serve-config.js';
 
@@ -21,13 +24,14 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets in-flight requests finish, stops the
  * background jobs, closes the database and resolves to exit code 0 (1 if shutting down failed).
  */
-export async function serveCommand(opts: ServeOptions): Promise<number> {
+export async function serveCommand(opts: ServeOptions & ServeSyncOptions): Promise<number> {
   const config = serveConfig(opts);
+  const sync = opts.sync === true ? syncConfig(withGraphDefaults(opts)) : undefined;
   // Caught from here on: a signal while starting is acted on once the server is up (ShutdownSignals).
   const signals = new ShutdownSignals();
   let runtime: Runtime;
   try {
-    runtime = await startRuntime(opts, config);
+    runtime = await startRuntime(opts, config, sync);
   } catch (error) {
     signals.release();
     throw error;
@@ -50,7 +54,11 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
  * Opens the database and builds the runtime around it — the app as its server, retention as its job — loads the
  * demo when asked, and starts it. On a failure, whatever was opened is closed again.
  */
-async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Runtime> {
+async function startRuntime(
+  opts: ServeOptions,
+  config: ServeConfig,
+  sync?: SyncConfig & { notificationUrl?: string | undefined },
+): Promise<Runtime> {
   const clock = systemClock;
   const database = await openDatabaseOption({ ...opts, db: config.db });
   let app: FastifyInstance;
@@ -65,6 +73,8 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         : { level: config.level },
       corsOrigins: config.corsOrigins,
       https: config.https,
+      // With --notification-url, Graph's notifications are received under its path (webhook-routes.ts).
+      notificationUrl: sync?.notificationUrl,
     });
   } catch (error) {
     await database.close();
@@ -81,6 +91,20 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
       retentionJob({ store: database.upkeep, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
     );
   }
+  if (sync !== undefined) {
+    // The collector (docs/graph-sync.md): the queue worker and the sweeps, each a job; their state is in the database.
+    for (const job of syncJobs(sync, database)) runtime.addJob(job.name, job.factory);
+    if (sync.notificationUrl !== undefined) {
+      // One Graph subscription for every instance on this database, renewed before expiry (subscription-manager.ts).
+      const subscription = {
+        notificationUrl: sync.notificationUrl,
+        credentials: sync.credentials,
+        tokens: sync.tokens,
+      };
+      runtime.addJob('graph-subscription', graphSubscriptionJob(subscription, database));
+    }
+    app.log.info({ graphUrl: sync.credentials.graphUrl, sweepIntervalMs: sync.sweepIntervalMs }, 'graph sync is on');
+  }
   try {
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
@@ -90,6 +114,17 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     throw error;
   }
   return runtime;
+}
+
+/** The Graph options of `serve` (`--sync` turns the collector on; docs/graph-sync.md). */
+export type ServeSyncOptions = Partial<GraphSyncOptions> & { sync?: boolean };
+
+function withGraphDefaults(opts: ServeSyncOptions): GraphSyncOptions {
+  return {
+    ...opts,
+    graphUrl: opts.graphUrl ?? 'https://graph.microsoft.com',
+    authorityHost: opts.authorityHost ?? 'https://login.microsoftonline.com',
+  };
 }
 
 /** Listens where the options say and logs that it is serving, with the database and how many records it holds. */

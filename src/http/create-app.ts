@@ -13,9 +13,14 @@ import { clientRequestId, installErrorHandler, sendError } from './error-handler
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
+import { SyncStatus } from '../collector/sync-status.js';
+import { syncPlugin } from './sync-routes.js';
 import { SubscriptionService } from '../notify/subscription-service.js';
 import type { Fetch } from '../runtime/runtime.js';
 import { subscriptionsPlugin } from './subscription-routes.js';
+import { NotificationIntake } from '../collector/notification-intake.js';
+import { webhookUrls } from '../collector/webhook-config.js';
+import { webhooksPlugin } from './webhook-routes.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -36,6 +41,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** Outbound HTTP for the subscriptions' validation handshake (default `globalThis.fetch`). */
   fetch?: Fetch | undefined;
+  /** The `--notification-url` base: when set, Graph's notifications are received under its path (webhook-routes.ts). */
+  notificationUrl?: string | undefined;
 }
 
 /**
@@ -101,8 +108,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl,
     });
   }
+  if (deps.notificationUrl !== undefined) {
+    const intake = new NotificationIntake({ sync: db.sync, meta: db.meta, clock, log: app.log });
+    await app.register(webhooksPlugin, { prefix: webhookUrls(deps.notificationUrl).prefix, intake, clock });
+  }
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock });
   return app;
 }

@@ -74,7 +74,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
   ) {
-    this.sync = new PostgresSync(db.pool);
+    this.sync = new PostgresSync(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

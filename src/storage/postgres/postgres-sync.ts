@@ -1,8 +1,7 @@
-import type pg from 'pg';
 import type { SyncStateStore } from '../roles.js';
 import { EVENT_RETENTION_MS, mergeEnqueueItems, toClaimedItem, toFailedItem, type QueueRow } from '../sql/sync-rows.js';
 import type { ClaimedItem, EnqueueItem, FailedItem, QueueStats, SyncEvent } from '../sync-state.js';
-import { PgQueries } from './pg-queries.js';
+import type { PgQueries } from './pg-queries.js';
 
 // A queued id keeps its earliest due time; a leased one notes when to run again; a failed one starts afresh.
 const ENQUEUE = `insert into sync_queue (id, state, reason, known_version, due_at, enqueued_at, attempts, updated_at)
@@ -41,13 +40,12 @@ const TAKE_LEASE = `insert into sync_leases (name, owner, expires_at) values ($1
   on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at
   where sync_leases.owner = excluded.owner or sync_leases.expires_at <= $4`;
 
-/** The sync role on PostgreSQL: one statement per operation (each atomic), over the store's pool. */
+/**
+ * The sync role on PostgreSQL: one statement per operation (each atomic), over the store's pool and its named
+ * prepared statements (the store's PgQueries, which names every statement text once per pool).
+ */
 export class PostgresSync implements SyncStateStore {
-  private readonly db: PgQueries;
-
-  constructor(pool: pg.Pool) {
-    this.db = new PgQueries(pool);
-  }
+  constructor(private readonly db: PgQueries) {}
 
   async enqueue(items: readonly EnqueueItem[], now: number): Promise<void> {
     const merged = mergeEnqueueItems(items, now);
@@ -76,9 +74,8 @@ export class PostgresSync implements SyncStateStore {
 
   async complete(id: string, owner: string, now: number): Promise<boolean> {
     return this.db.transaction(async (client) => {
-      const again = await client.query(COMPLETE_AGAIN, [id, owner, now]);
-      if ((again.rowCount ?? 0) > 0) return true;
-      return ((await client.query(COMPLETE, [id, owner])).rowCount ?? 0) > 0;
+      if ((await this.db.rows(client, COMPLETE_AGAIN + ' returning id', [id, owner, now])).length > 0) return true;
+      return (await this.db.rows(client, COMPLETE + ' returning id', [id, owner])).length > 0;
     });
   }
 
@@ -143,11 +140,12 @@ export class PostgresSync implements SyncStateStore {
     if (events.length === 0) return;
     const latest = Math.max(...events.map((e) => e.at));
     await this.db.transaction(async (client) => {
-      await client.query(
+      await this.db.rows(
+        client,
         'insert into sync_events (kind, at, value) select * from unnest($1::text[], $2::bigint[], $3::float8[])',
         [events.map((e) => e.kind), events.map((e) => e.at), events.map((e) => e.value ?? 0)],
       );
-      await client.query('delete from sync_events where at < $1', [latest - EVENT_RETENTION_MS]);
+      await this.db.rows(client, 'delete from sync_events where at < $1', [latest - EVENT_RETENTION_MS]);
     });
   }
 
@@ -156,8 +154,8 @@ export class PostgresSync implements SyncStateStore {
     return (await this.db.rows<{ value: number }>(this.db.pool, sql, [kind, since])).map((r) => r.value);
   }
 
-  /** Runs one statement; whether it changed a row. */
+  /** Runs one statement; whether it changed a row (`returning` one column tells, through the named statements). */
   private async changes(sql: string, values: unknown[]): Promise<boolean> {
-    return ((await this.db.pool.query(sql, values)).rowCount ?? 0) > 0;
+    return (await this.db.rows(this.db.pool, `${sql} returning 1 as changed`, values)).length > 0;
   }
 }

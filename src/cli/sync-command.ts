@@ -1,0 +1,53 @@
+import pino from 'pino';
+import { systemClock } from '../clock.js';
+import { createCollector } from '../collector/collector.js';
+import { sleep } from '../collector/sleep.js';
+import { backfill } from '../collector/sweeper.js';
+import { wholeNumber } from './whole-number.js';
+import { CliError } from './cli-error.js';
+import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
+import { syncConfig, type GraphSyncOptions } from './sync-config.js';
+
+/** The options of `callrecords sync`. */
+export interface SyncOptions extends DatabaseOptions, GraphSyncOptions {
+  backfillDays: string;
+}
+
+/**
+ * `callrecords sync --backfill-days N`: lists the last N days (at most 30) of Graph's call records, fetches every
+ * record the archive lacks or holds at an older version, waits until the queue is empty, prints a summary (JSON on
+ * stdout; progress as log lines on stderr) and resolves to 0 — or 1 when some records could not be fetched (they
+ * stay in the queue as failed, with the reason; see `GET /api/sync/status`). Cut short (a signal, a crash), it
+ * resumes where it stopped when run again.
+ */
+export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const days = wholeNumber(opts.backfillDays, '--backfill-days', 1);
+  if (days > 30) throw new CliError('--backfill-days must be at most 30: Graph keeps call records for 30 days');
+  const config = syncConfig(opts);
+  const log = pino({ level: 'info' }, pino.destination(2));
+  const database = await openDatabaseOption(opts);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const clock = systemClock;
+    const collector = createCollector(config, database, { clock, fetch: globalThis.fetch, log }, controller.signal);
+    const failedBefore = (await database.sync.queueStats(clock.now().getTime())).failed;
+    const findings = await backfill(collector.sweepDeps, collector.owner, days);
+    let fetched = 0;
+    for (;;) {
+      fetched += await collector.worker.runUntilIdle();
+      const stats = await database.sync.queueStats(clock.now().getTime());
+      if (stats.queued + stats.leased === 0 || controller.signal.aborted) {
+        const failed = stats.failed - failedBefore;
+        const summary = { ...findings, fetched, failed, left: stats.queued + stats.leased };
+        out.write(`${JSON.stringify(summary)}\n`);
+        return failed > 0 || summary.left > 0 ? 1 : 0;
+      }
+      await sleep(clock, collector.worker.settings.idlePollMs, controller.signal);
+    }
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+    await database.close();
+  }
+}
