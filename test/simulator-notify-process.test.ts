@@ -20,6 +20,7 @@ let sim: SimulatorProcess;
 let receiver: Server;
 let receiverUrl: string;
 let recordId: string;
+let callEnd: number;
 const validations: string[] = [];
 const notifications: Record<string, unknown>[] = [];
 let notified: () => void;
@@ -28,8 +29,10 @@ const firstNotification = new Promise<void>((resolve) => (notified = resolve));
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'callrecords-simulator-notify-'));
   cert = createSelfSignedCert(dir);
-  // One call that ends 4 s from now: announced at once after its end, readable 15–60 simulated minutes later.
-  const [record] = recordsEndingAt(new Date(Date.now() + 4000));
+  // One call that ends 12 s from now (time for the simulator to start and the test to subscribe): announced at once
+  // after its end, readable 15–60 simulated minutes later.
+  callEnd = Date.now() + 12_000;
+  const [record] = recordsEndingAt(new Date(callEnd));
   recordId = record!.id as string;
   writeFileSync(join(dir, 'tenant.ndjson'), `${JSON.stringify(record)}\n`);
   receiver = createServer((req, res) => {
@@ -103,6 +106,7 @@ test('a subscriber is validated, told of a record before it can be read, and can
     }),
   });
   assert.equal(subscription.status, 201, subscription.body);
+  assert.ok(Date.now() < callEnd, 'subscribed before the call ended (the simulator started in time)');
   assert.equal(validations.length, 1, 'the handshake reached the subscriber');
 
   await firstNotification;
@@ -114,7 +118,7 @@ test('a subscriber is validated, told of a record before it can be read, and can
   assert.equal(early.status, 404, 'announced before it is ready');
 
   // 15–60 simulated minutes at 900× are 1–4 s.
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 20_000;
   let status = 404;
   while (status === 404 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
