@@ -6,10 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createSign, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertionProblem } from '../src/simulator/app-registration.js';
 import { runCli } from './helpers/server-process.js';
 import { startSimulator, type SimulatorProcess } from './helpers/simulator-process.js';
 import { createSelfSignedCert, httpsJson, type SelfSignedCert } from './helpers/tls.js';
@@ -125,4 +126,40 @@ test('`callrecords export --db` of the simulator database gives the records /_si
   assert.deepEqual(ids(exported.stdout), ids(shown));
   const stats = await httpsJson(`${sim.url}/_simulator/stats`, { ca: cert.cert });
   assert.equal((stats.body as { tenant: { versionsPending: number } }).tenant.versionsPending, 0);
+});
+
+test('a mistake in the options is one line and exit code 2', () => {
+  for (const [args, message] of [
+    [['--faults', '404,slow'], /--faults: unknown fault 'slow'/],
+    [['--speed', '0'], /--speed must be a positive number/],
+    [['--fault-rate', '2'], /--fault-rate must be a share from 0 to 1/],
+    [['--tls-cert', cert.certFile], /--tls-cert and --tls-key go together/],
+  ] as const) {
+    const run = runCli(['graph-simulator', '--port', '0', ...args]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('a client assertion must be signed with the registered certificate’s key, by the client, and not expired', () => {
+  const registration = { tenantId: TENANT, clientId: CLIENT, certificate: cert.cert.toString('utf8') };
+  const appKey = readFileSync(cert.keyFile, 'utf8');
+  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
+  // Built as MSAL builds it: header.claims signed RS256.
+  const jwt = (key: string, claims: Record<string, unknown>) => {
+    const body = [{ alg: 'RS256', typ: 'JWT' }, claims]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.');
+    return `${body}.${createSign('sha256').update(body).sign(key).toString('base64url')}`;
+  };
+  const now = Date.now();
+  const claims = { iss: CLIENT, sub: CLIENT, aud: 'x/oauth2/v2.0/token', exp: Math.floor(now / 1000) + 600 };
+  assert.equal(assertionProblem(jwt(appKey, claims), registration, now), undefined);
+  assert.match(String(assertionProblem(jwt(otherKey, claims), registration, now)), /not signed/);
+  assert.match(String(assertionProblem(jwt(appKey, { ...claims, iss: 'someone' }), registration, now)), /not issued/);
+  assert.match(String(assertionProblem(jwt(appKey, claims), registration, now + 700_000)), /expired/);
 });

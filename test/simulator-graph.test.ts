@@ -175,3 +175,24 @@ for (const backend of BACKENDS) {
     }
   });
 }
+
+test('a subscription may last at most 4,230 minutes, as on Graph', async () => {
+  const sim = await createTestSimulator({ now: NOW });
+  try {
+    const res = await sim.app.inject({
+      method: 'POST',
+      url: '/v1.0/subscriptions',
+      headers: await sim.auth(),
+      payload: {
+        changeType: 'created',
+        notificationUrl: 'https://collector.example/notifications',
+        resource: '/communications/callRecords',
+        expirationDateTime: new Date(NOW.getTime() + 4231 * 60_000).toISOString(),
+      },
+    });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /4230 minutes/);
+  } finally {
+    await sim.close();
+  }
+});

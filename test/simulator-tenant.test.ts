@@ -166,3 +166,27 @@ test('records already due when the tenant is loaded (before it serves) are there
     await sim.close();
   }
 });
+
+test('--speed replays calls still to come faster: a call two hours ahead takes place two minutes ahead, as long', async () => {
+  const sim = await createTestSimulator({ faults: 'none', speed: 60, now: NOW });
+  try {
+    const [record] = recordsEndingAt(new Date(NOW.getTime() + 2 * 60 * MINUTE));
+    const [start, end] = [Date.parse(String(record!.startDateTime)), Date.parse(String(record!.endDateTime))];
+    const replayedStart = NOW.getTime() + (start - NOW.getTime()) / 60;
+    const replayedEnd = replayedStart + (end - start);
+    await sim.tenant.load([record!]);
+    await sim.advance(replayedEnd - NOW.getTime() - 2 * SECOND);
+    assert.equal((await getRecord(sim, record!.id as string)).status, 404, 'not before the replayed call ends');
+    await sim.advance(3 * SECOND);
+    const res = await sim.app.inject({
+      url: `/v1.0/communications/callRecords/${record!.id as string}`,
+      headers: await sim.auth(),
+    });
+    assert.equal(res.statusCode, 200);
+    const served = res.json() as { startDateTime: string; endDateTime: string };
+    assert.ok(Math.abs(Date.parse(served.startDateTime) - replayedStart) <= SECOND, served.startDateTime);
+    assert.equal(Date.parse(served.endDateTime) - Date.parse(served.startDateTime), end - start, 'as long as before');
+  } finally {
+    await sim.close();
+  }
+});

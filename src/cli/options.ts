@@ -452,7 +452,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--from <date-time>',
     env: 'CALLRECORDS_SIMULATOR_FROM',
-    help: 'start of that window (default: --days before now); a window reaching past now brings calls live',
+    help: 'start of that window (default: --days before now); a window reaching past now brings calls live (see --speed)',
     commands: ['graph-simulator'],
   },
   {
@@ -472,7 +472,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flags: '--speed <factor>',
     env: 'CALLRECORDS_SIMULATOR_SPEED',
     default: '1',
-    help: 'simulated time runs this many times faster (records appear, versions change, notifications go)',
+    help: 'N: waits after a call (appearing, new versions) are N times shorter, and calls still to come replay N× faster',
     commands: ['graph-simulator'],
   },
   {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RecordStore } from '../storage/roles.js';
 
@@ -19,15 +20,17 @@ const PAGE = 500;
 export const simulatorRoutes: FastifyPluginAsync<SimulatorRoutesOptions> = async (app, options) => {
   app.get('/stats', async () => options.stats());
   app.get('/records', async (_request, reply) => {
-    const lines: string[] = [];
-    let after: { startKey: string; id: string } | undefined;
-    for (;;) {
-      const page = await options.records.exportRecords({}, after, PAGE);
-      if (page.length === 0) break;
-      for (const record of page) lines.push(`${record.rawJson}\n`);
-      const last = page.at(-1)!;
-      after = { startKey: last.startKey, id: last.id };
+    // A page of records at a time, so a large tenant is never held in memory whole.
+    async function* pages(): AsyncGenerator<string> {
+      let after: { startKey: string; id: string } | undefined;
+      for (;;) {
+        const page = await options.records.exportRecords({}, after, PAGE);
+        if (page.length === 0) return;
+        yield page.map((record) => `${record.rawJson}\n`).join('');
+        const last = page.at(-1)!;
+        after = { startKey: last.startKey, id: last.id };
+      }
     }
-    return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(lines.join(''));
+    return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(Readable.from(pages()));
   });
 };
