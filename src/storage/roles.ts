@@ -1,3 +1,4 @@
+import type { AnalyticsQuery, AnalyticsTable } from '../analytics/query/model.js';
 import type {
   Collection,
   ExportRange,
@@ -87,6 +88,17 @@ export interface UpkeepStore {
 }
 
 /**
+ * The analytics query API's reads of the per-stream table: aggregates (from the rollups maintained at ingest when a
+ * query fits one, docs/analytics.md "How queries are answered"), and the rollups' repair.
+ */
+export interface AnalyticsStore {
+  /** Measures grouped by dimensions over the streams the filter keeps, from one snapshot, rows ordered by dimensions. */
+  aggregate(query: AnalyticsQuery): Promise<AnalyticsTable>;
+  /** Makes every rollup equal to the aggregate of the per-stream table again (after a bulk load or a repair). */
+  rebuildRollups(): Promise<void>;
+}
+
+/**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
  * retention `upkeep`).
@@ -103,6 +115,7 @@ export interface CallRecordDatabase {
   readonly history: HistoryStore;
   readonly meta: MetaStore;
   readonly upkeep: UpkeepStore;
+  readonly analytics: AnalyticsStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }
