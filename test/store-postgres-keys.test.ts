@@ -14,6 +14,7 @@ const RECORD_ID_COLUMN: Record<string, string> = {
   sessions: 'record_id',
   participants: 'record_id',
   record_versions: 'record_id',
+  streams: 'record_id',
 };
 
 describe('PostgreSQL schema keys', { skip: !POSTGRES_ENABLED && 'PostgreSQL not reachable' }, () => {

@@ -1,3 +1,5 @@
+import { streamRowsOfWrite, DEFAULT_DERIVATION, type StreamDerivation } from '../analytics/stream-rows.js';
+import { STREAM_COLUMN_NAMES } from '../analytics/stream-columns.js';
 import { compressJson } from './compression.js';
 import type { Database } from './sql/schema.js';
 import type { RecordWrite } from './store.js';
@@ -11,6 +13,8 @@ export interface RowContext {
   receivedAt: string;
   /** The start key the record has once the write is done (history rows follow a record that moved). */
   startKey: string;
+  /** How stream rows are classified and mapped to buildings (the store's active rule set and building file). */
+  streams?: StreamDerivation | undefined;
 }
 
 /**
@@ -126,11 +130,24 @@ const RECORD_VERSIONS: RecordTable = {
 };
 
 /**
+ * streams: one row per mediaStream of the current version, classified and mapped to buildings (src/analytics/,
+ * docs/analytics.md "Stream table"). The record's start key partitions it on PostgreSQL and filters dates on both.
+ */
+const STREAMS: RecordTable = {
+  name: 'streams',
+  idColumn: 'record_id',
+  part: 'current',
+  columns: STREAM_COLUMN_NAMES,
+  postgresOnly: [],
+  rows: (r, { streams }) => streamRowsOfWrite(r, streams ?? DEFAULT_DERIVATION),
+};
+
+/**
  * Every table a record owns, the head first — the one list that writes, replacement, retention, PostgreSQL's
  * monthly partitions and COPY read. A table derived from a record (such as a per-stream analytics table) is one
  * entry here with its row builder, plus its migration and its columns in sql/schema.ts.
  */
-export const RECORD_TABLES: readonly RecordTable[] = [CALL_RECORDS, SESSIONS, PARTICIPANTS, RECORD_VERSIONS];
+export const RECORD_TABLES: readonly RecordTable[] = [CALL_RECORDS, SESSIONS, PARTICIPANTS, RECORD_VERSIONS, STREAMS];
 
 /** The head table: one row per record, the one retention selects expired records from. */
 export const HEAD_TABLE: RecordTable = CALL_RECORDS;

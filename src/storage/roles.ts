@@ -19,6 +19,16 @@ import type {
   VersionInfo,
   WriteResult,
 } from './store.js';
+import type {
+  Building,
+  BuildingsReplaced,
+  MissingSubnet,
+  RuleSet,
+  StoredStream,
+  StreamCursor,
+  StreamRebuild,
+  StreamTableStatus,
+} from './stream-types.js';
 
 /**
  * The current versions of the records: writes under the version rules, reads, lists, counts and export. Every
@@ -99,6 +109,32 @@ export interface AnalyticsStore {
 }
 
 /**
+ * The per-stream analytics table (issue 12; docs/analytics.md): its rows are written with the records (record-tables.ts),
+ * classified by the stored rule set and mapped to the stored building file; this role changes those two, rebuilds the
+ * table and reads it.
+ */
+export interface StreamStore {
+  /** The rule set the rows were classified with, the networks stored, and whether rows are missing. */
+  status(): Promise<StreamTableStatus>;
+  /**
+   * Recreates every stream row from the stored current versions, classified by `rules`, which becomes the stored rule
+   * set (so later writes use it too). Writes meanwhile are safe: each page is rebuilt under the records' locks.
+   */
+  rebuild(rules: RuleSet, onProgress?: (records: number) => void): Promise<StreamRebuild>;
+  /** Replaces the building file whole and re-maps every stored stream row, in one transaction. */
+  replaceBuildings(buildings: readonly Building[]): Promise<BuildingsReplaced>;
+  /** The stored building file, in file order. */
+  buildings(): Promise<Building[]>;
+  /** Subnets with at least `minAudioStreams` audio stream endpoints in no building, most streams first. */
+  missingSubnets(minAudioStreams: number): Promise<MissingSubnet[]>;
+  /**
+   * Up to `limit` stream rows whose record starts in `range`, in (start_key, record_id, ordinal) order after the
+   * cursor.
+   */
+  readStreams(range: ExportRange, after: StreamCursor | undefined, limit: number): Promise<StoredStream[]>;
+}
+
+/**
  * An open database: one object per role, all on one connection (pool or file), closed together. `openDatabase`
  * (open-database.ts) returns it; callers hand each part only the role it needs (the ingest service gets `records`,
  * retention `upkeep`).
@@ -116,6 +152,7 @@ export interface CallRecordDatabase {
   readonly meta: MetaStore;
   readonly upkeep: UpkeepStore;
   readonly analytics: AnalyticsStore;
+  readonly streams: StreamStore;
   /** Closes the connection every role shares; idempotent. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
+import * as streams from './0008-streams.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-postgres-partitions': postgresPartitions,
   '0003-completeness': completeness,
+  '0008-streams': streams,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

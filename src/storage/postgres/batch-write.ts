@@ -7,6 +7,7 @@ import { NO_PARTITION, type PgQueries } from './pg-queries.js';
 import { CURRENT_TABLES, HISTORY_TABLES, type RecordTable, type RowContext } from '../record-tables.js';
 import { toCurrentHead, type CurrentHead, type CurrentHeadRow } from '../write-decision.js';
 import { bodyKey, planWrites } from './write-plan.js';
+import type { StreamDerivation } from '../../analytics/stream-rows.js';
 
 /**
  * Writes a batch of records in one transaction: the months' partitions made first (on this connection, before the
@@ -19,6 +20,7 @@ export function writeBatch(
   partitions: MonthlyPartitions,
   records: readonly RecordWrite[],
   receivedAt: string,
+  streams?: (client: pg.PoolClient) => Promise<StreamDerivation>,
 ): Promise<WriteResult[]> {
   const months = new Set(records.map((r) => monthOf(r.startKey)));
   const ids = [...new Set(records.map((r) => r.id))];
@@ -29,6 +31,8 @@ export function writeBatch(
   return db.transaction(async (client) => {
     await lockMonthsShared(client, months);
     await lockRecords(client, ids);
+    // The stream table's rule set and buildings, read after the locks (postgres-streams.ts: a rebuild cannot miss us).
+    const derivation = await streams?.(client);
     const plan = planWrites(records, await currentHeads(db, client, ids), await knownBodies(db, client, ids));
     // A record that moved to another month takes its older history rows with it (PostgreSQL moves the rows between
     // partitions), so that every row of a record lives in the month of its current start.
@@ -53,6 +57,7 @@ export function writeBatch(
       await copyTable(client, table, current, (r) => ({
         receivedAt: r.receivedAt ?? receivedAt,
         startKey: r.startKey,
+        streams: derivation,
       }));
     }
     for (const table of HISTORY_TABLES) {

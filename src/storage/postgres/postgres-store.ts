@@ -49,6 +49,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PostgresStreams } from './postgres-streams.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -62,6 +63,8 @@ const DUPLICATE_SCHEMA = '42P06';
  */
 export class PostgresStore implements RecordStore, HistoryStore, MetaStore, UpkeepStore {
   readonly kind = 'postgres';
+  /** The stream role (postgres-streams.ts), on the same pool. */
+  readonly streams: PostgresStreams;
 
   private constructor(
     private readonly db: PgQueries,
@@ -69,7 +72,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly sql: Statements,
     private readonly listQueries: ListQueryBuilder,
     private readonly partitions: MonthlyPartitions,
-  ) {}
+  ) {
+    this.streams = new PostgresStreams(db);
+  }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */
   static async open(url: string): Promise<PostgresStore> {
@@ -105,7 +110,9 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
-    return records.length === 0 ? [] : writeBatch(this.db, this.partitions, records, receivedAt);
+    return records.length === 0
+      ? []
+      : writeBatch(this.db, this.partitions, records, receivedAt, (client) => this.streams.derivation(client));
   }
 
   async readRecord(id: string, page?: PageRequest): Promise<RecordRead | undefined> {

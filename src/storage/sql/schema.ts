@@ -1,3 +1,4 @@
+import type { BuildingsTable, StreamsTable } from '../../analytics/stream-row.js';
 import type { CompletenessRank } from '../../domain/completeness.js';
 
 /**
@@ -11,6 +12,10 @@ export interface Database {
   participants: ParticipantsTable;
   record_versions: RecordVersionsTable;
   store_meta: StoreMetaTable;
+  /** One row per mediaStream of the current version (migration 0008; src/analytics/stream-row.ts). */
+  streams: StreamsTable;
+  /** The building file last imported (migration 0008). */
+  buildings: BuildingsTable;
 }
 
 /** The current version of each record: its top-level JSON (no sessions, no participants_v2) and index keys. */

@@ -3,6 +3,7 @@ import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { SqliteStreams } from './sqlite-streams.js';
 import { SqliteUpkeep } from './sqlite-upkeep.js';
 
 /** The SQLite database: every role, one class each, on one connection. */
@@ -16,12 +17,14 @@ export interface SqliteDatabase extends CallRecordDatabase {
  */
 export async function openSqliteDatabase(path: string, options: SqliteOpenOptions = {}): Promise<SqliteDatabase> {
   const connection = await SqliteConnection.open(path, options);
+  const streams = new SqliteStreams(connection);
   return {
     kind: 'sqlite',
-    records: new SqliteRecords(connection),
+    records: new SqliteRecords(connection, streams),
     history: new SqliteHistory(connection),
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
+    streams,
     close: () => connection.close(),
   };
 }

@@ -29,6 +29,7 @@ import type {
 import { decideWrite, toCurrentHead } from '../write-decision.js';
 import { sqliteTableSql, type SqliteTableSql } from './record-table-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
+import type { SqliteStreams } from './sqlite-streams.js';
 
 /**
  * The records role on SQLite: a batch of records is written in one transaction, record by record under the version
@@ -40,10 +41,15 @@ export class SqliteRecords implements RecordStore {
   private readonly current = CURRENT_TABLES.map(sqliteTableSql);
   private readonly history = HISTORY_TABLES.map(sqliteTableSql);
 
-  constructor(private readonly c: SqliteConnection) {
-    this.writeBatch = c.writeTransaction((records: readonly RecordWrite[], receivedAt: string) =>
-      records.map((record) => this.writeOne(record, receivedAt)),
-    );
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly streams?: SqliteStreams,
+  ) {
+    this.writeBatch = c.writeTransaction((records: readonly RecordWrite[], receivedAt: string) => {
+      // The stream table's rule set and buildings, as stored when this transaction began.
+      const derivation = this.streams?.derivation();
+      return records.map((record) => this.writeOne(record, receivedAt, derivation));
+    });
   }
 
   async write(records: readonly RecordWrite[], receivedAt: string): Promise<WriteResult[]> {
@@ -122,10 +128,10 @@ export class SqliteRecords implements RecordStore {
       : this.c.all(this.c.sql.participantsPage, values).map(toParticipant);
   }
 
-  private writeOne(record: RecordWrite, batchReceivedAt: string): WriteResult {
+  private writeOne(record: RecordWrite, batchReceivedAt: string, streams: RowContext['streams']): WriteResult {
     const { id, contentHash: hash } = record;
     // A restored backup carries each version's own receive time.
-    const context = { receivedAt: record.receivedAt ?? batchReceivedAt, startKey: record.startKey };
+    const context = { receivedAt: record.receivedAt ?? batchReceivedAt, startKey: record.startKey, streams };
     const row = this.c.get(this.c.sql.currentHead, { id });
     const known = this.c.get(this.c.sql.versionExists, { id, hash }) !== undefined;
     const decision = decideWrite(record, row && toCurrentHead(row), known);
