@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import { AnalyticsService } from '../analytics/query/analytics-service.js';
+import { ruleSetLabel } from '../analytics/rule-sets.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
 import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
+import { analyticsPlugin } from './analytics-routes.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
@@ -88,5 +91,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
+  const analytics = new AnalyticsService(db.analytics, async () => ruleSetLabel((await db.streams.status()).rules));
+  await app.register(analyticsPlugin, { prefix: '/api/analytics', analytics, clock });
   return app;
 }

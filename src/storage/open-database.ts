@@ -1,5 +1,13 @@
 import { ConfigError } from '../errors.js';
-import type { CallRecordDatabase, HistoryStore, MetaStore, RecordStore, StreamStore, UpkeepStore } from './roles.js';
+import type {
+  AnalyticsStore,
+  CallRecordDatabase,
+  HistoryStore,
+  MetaStore,
+  RecordStore,
+  StreamStore,
+  UpkeepStore,
+} from './roles.js';
 
 /** The database used when none is configured: an embedded SQLite file under ./data. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/callrecords.db';
@@ -38,7 +46,12 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 export type EveryRole = RecordStore &
   HistoryStore &
   MetaStore &
-  UpkeepStore & { readonly kind: string; readonly streams: StreamStore; close(): Promise<void> };
+  UpkeepStore & {
+    readonly kind: string;
+    readonly streams: StreamStore;
+    readonly analytics: AnalyticsStore;
+    close(): Promise<void>;
+  };
 
 /**
  * The roles of a backend store that implements them all, each typed as its role alone (so a caller handed
@@ -52,6 +65,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     meta: store,
     upkeep: store,
     streams: store.streams,
+    analytics: store.analytics,
     close: () => store.close(),
   };
 }

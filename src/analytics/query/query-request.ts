@@ -1,5 +1,14 @@
 import { AppError } from '../../errors.js';
-import { DIMENSIONS, FILTER_ALIASES, isDimension, isMeasure, type DimensionName, type DimensionType, type MeasureName, USER_FILTER } from './catalog.js';
+import {
+  DIMENSIONS,
+  FILTER_ALIASES,
+  isDimension,
+  isMeasure,
+  type DimensionName,
+  type DimensionType,
+  type MeasureName,
+  USER_FILTER,
+} from './catalog.js';
 import { FilterSyntaxError, parseFilter, type FilterNode, type FilterValue } from './filter.js';
 import type { AnalyticsQuery } from './model.js';
 

@@ -41,7 +41,12 @@ const REASONS = [
  */
 export const REPORTS: Readonly<Record<string, Report>> = {
   'poor-trend': { about: 'poor stream % per week', measures: POOR, by: 'week', media: 'audio' },
-  'by-building': { about: 'poor stream % by building and network', measures: POOR, by: 'building,network', media: 'audio' },
+  'by-building': {
+    about: 'poor stream % by building and network',
+    measures: POOR,
+    by: 'building,network',
+    media: 'audio',
+  },
   'by-connection-type': {
     about: 'poor stream % by the First and Second endpoints’ connection types',
     measures: POOR,
@@ -54,7 +59,12 @@ export const REPORTS: Readonly<Record<string, Report>> = {
     by: 'productFamily,clientVersion',
     media: 'audio',
   },
-  'by-device': { about: 'poor stream % by capture and render device', measures: POOR, by: 'captureDevice,renderDevice', media: 'audio' },
+  'by-device': {
+    about: 'poor stream % by capture and render device',
+    measures: POOR,
+    by: 'captureDevice,renderDevice',
+    media: 'audio',
+  },
   'poor-reasons': {
     about: 'poor streams per reason, most frequent first',
     measures: REASONS.map((r) => `poorDueTo${r}`).join(','),

@@ -25,7 +25,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       await sql.raw(postgres ? `drop trigger ${trigger} on streams` : `drop trigger ${trigger}`).execute(db);
     }
     if (postgres) {
-      for (const fn of ['added', 'removed', 'changed']) await sql.raw(`drop function ${spec.table}_${fn}()`).execute(db);
+      for (const fn of ['added', 'removed', 'changed'])
+        await sql.raw(`drop function ${spec.table}_${fn}()`).execute(db);
     }
     await sql.raw(`drop table ${spec.table}`).execute(db);
   }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as postgresPartitions from './0002-postgres-partitions.js';
 import * as completeness from './0003-completeness.js';
 import * as streams from './0008-streams.js';
+import * as analyticsRollups from './0010-analytics-rollups.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-postgres-partitions': postgresPartitions,
   '0003-completeness': completeness,
   '0008-streams': streams,
+  '0010-analytics-rollups': analyticsRollups,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

@@ -49,6 +49,7 @@ import { createPool, parsePostgresUrl } from './connection.js';
 import { expireRecords } from './expire-records.js';
 import { MonthlyPartitions } from './partitions.js';
 import { PgQueries } from './pg-queries.js';
+import { PostgresAnalytics } from './postgres-analytics.js';
 import { PostgresStreams } from './postgres-streams.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
 
@@ -65,6 +66,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly kind = 'postgres';
   /** The stream role (postgres-streams.ts), on the same pool. */
   readonly streams: PostgresStreams;
+  /** The analytics role (postgres-analytics.ts), on the same pool. */
+  readonly analytics: PostgresAnalytics;
 
   private constructor(
     private readonly db: PgQueries,
@@ -74,6 +77,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly partitions: MonthlyPartitions,
   ) {
     this.streams = new PostgresStreams(db);
+    this.analytics = new PostgresAnalytics(db.pool);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

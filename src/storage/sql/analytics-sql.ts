@@ -67,7 +67,8 @@ export function planAnalytics(query: AnalyticsQuery, dialect: AnalyticsDialect):
       : sql`null as ${sql.ref(`m${i}`)}`,
   );
   const where = query.filter === undefined ? sql`1 = 1` : condition(query.filter, source, dialect);
-  const groupBy = query.by.length === 0 ? sql`` : sql` group by ${sql.join(query.by.map((_, i) => sql.raw(String(i + 1))))}`;
+  const groupBy =
+    query.by.length === 0 ? sql`` : sql` group by ${sql.join(query.by.map((_, i) => sql.raw(String(i + 1))))}`;
   const main = sql`select ${sql.join([...dims, ...measures])} from ${sql.table(table)} where ${where}${groupBy}`;
   const percentiles = query.measures
     .filter((m) => PERCENTILE_METRIC[m] !== undefined)
@@ -80,9 +81,14 @@ type Source = { kind: 'streams' } | { kind: 'rollup'; spec: RollupSpec };
 /** The smallest rollup whose dimensions cover the query's, if every measure is additive. */
 function rollupFor(query: AnalyticsQuery): RollupSpec | undefined {
   if (!query.measures.every((m) => ADDITIVE_MEASURES.has(m))) return undefined;
-  const needed = new Set<DimensionName>([...query.by, ...(query.filter ? (filterNames(query.filter) as DimensionName[]) : [])]);
+  const needed = new Set<DimensionName>([
+    ...query.by,
+    ...(query.filter ? (filterNames(query.filter) as DimensionName[]) : []),
+  ]);
   return ROLLUPS.find((r) =>
-    [...needed].every((d) => d === 'day' || d === 'week' || d === 'month' || (r.dimensions as readonly string[]).includes(d)),
+    [...needed].every(
+      (d) => d === 'day' || d === 'week' || d === 'month' || (r.dimensions as readonly string[]).includes(d),
+    ),
   );
 }
 
@@ -104,7 +110,8 @@ function dimension(d: DimensionName, source: Source, dialect: AnalyticsDialect):
   return source.kind === 'streams' ? sql.raw(STREAM_DIMENSION_COLUMN[d]) : sql.ref(rollupColumn(d));
 }
 
-const count = (condition: RawBuilder<unknown>) => sql`sum(case when ${condition} then 1 else 0 end)`;
+const count = (condition: RawBuilder<unknown>) => sql`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`;
+const total = (column: string) => sql`coalesce(sum(${sql.ref(column)}), 0)`;
 const ratio = (part: RawBuilder<unknown>, whole: RawBuilder<unknown>) =>
   sql`cast(100.0 * ${part} / nullif(${whole}, 0) as double precision)`;
 const RATING = sql`case sender_feedback_rating when 'bad' then 1 when 'poor' then 2 when 'fair' then 3 when 'good' then 4 when 'excellent' then 5 end`;
@@ -157,7 +164,7 @@ function measure(m: MeasureName, source: Source): RawBuilder<unknown> {
 /** A measure from a rollup's columns (migration 0010 names them). */
 function rollupMeasure(m: MeasureName): RawBuilder<unknown> {
   const reason = (REASON_COLUMN as Partial<Record<MeasureName, string>>)[m];
-  if (reason !== undefined) return sql`sum(${sql.ref(reason)})`;
+  if (reason !== undefined) return total(reason);
   const metric = AVERAGE_METRIC[m];
   if (metric !== undefined) {
     const column = rollupColumn(metric);
@@ -165,13 +172,13 @@ function rollupMeasure(m: MeasureName): RawBuilder<unknown> {
   }
   switch (m) {
     case 'streams':
-      return sql`sum(streams)`;
+      return total('streams');
     case 'goodStreams':
-      return sql`sum(good)`;
+      return total('good');
     case 'poorStreams':
-      return sql`sum(poor)`;
+      return total('poor');
     case 'unclassifiedStreams':
-      return sql`sum(streams - good - poor)`;
+      return sql`coalesce(sum(streams - good - poor), 0)`;
     case 'poorStreamPct':
       return ratio(sql`sum(poor)`, sql`sum(poor) + sum(good)`);
     default:
@@ -185,7 +192,8 @@ function percentile(query: AnalyticsQuery, m: MeasureName, dialect: AnalyticsDia
   const column = sql.ref(METRIC_COLUMN[PERCENTILE_METRIC[m]!]);
   const dims = query.by.map((d, i) => sql`${dimension(d, source, dialect)} as ${sql.ref(`g${i}`)}`);
   const groups = query.by.map((_, i) => sql.ref(`g${i}`));
-  const partition = query.by.length === 0 ? sql`` : sql`partition by ${sql.join(query.by.map((d) => dimension(d, source, dialect)))} `;
+  const partition =
+    query.by.length === 0 ? sql`` : sql`partition by ${sql.join(query.by.map((d) => dimension(d, source, dialect)))} `;
   const where = query.filter === undefined ? sql`1 = 1` : condition(query.filter, source, dialect);
   const ranked = sql`select ${sql.join([
     ...dims,

@@ -1,4 +1,10 @@
-import { METRIC_COLUMN, REASON_COLUMN, rollupColumn, STREAM_DIMENSION_COLUMN, type RollupSpec } from './analytics-columns.js';
+import {
+  METRIC_COLUMN,
+  REASON_COLUMN,
+  rollupColumn,
+  STREAM_DIMENSION_COLUMN,
+  type RollupSpec,
+} from './analytics-columns.js';
 
 /**
  * The SQL of the rollup tables (analytics-columns.ts, ROLLUPS): each table, the triggers that keep it equal to an
@@ -12,9 +18,11 @@ type Dialect = 'sqlite' | 'postgres';
 
 /** The counters a rollup row holds beside its key and dimensions, with how one stream row `r` adds to each. */
 function counters(r: string): [column: string, perRow: string, aggregate: string][] {
-  const reasons = Object.values(REASON_COLUMN).map(
-    (c): [string, string, string] => [c, `coalesce(${r}.${c}, 0)`, `sum(coalesce(${r}.${c}, 0))`],
-  );
+  const reasons = Object.values(REASON_COLUMN).map((c): [string, string, string] => [
+    c,
+    `coalesce(${r}.${c}, 0)`,
+    `sum(coalesce(${r}.${c}, 0))`,
+  ]);
   const metrics = Object.entries(METRIC_COLUMN).flatMap(([name, c]): [string, string, string][] => [
     [`${rollupColumn(name)}_sum`, `coalesce(${r}.${c}, 0)`, `sum(coalesce(${r}.${c}, 0))`],
     [`${rollupColumn(name)}_count`, `case when ${r}.${c} is null then 0 else 1 end`, `count(${r}.${c})`],
@@ -51,9 +59,14 @@ function tableDdl(spec: RollupSpec, dialect: Dialect): string[] {
   const columns = [
     'k text primary key',
     ...dims.map((d) => `${d} ${flags.has(d) ? 'integer' : 'text'}`),
-    ...counters('r').map(([c]) => `${c} ${isReal(c) ? (dialect === 'sqlite' ? 'real' : 'double precision') : 'integer'} not null`),
+    ...counters('r').map(
+      ([c]) => `${c} ${isReal(c) ? (dialect === 'sqlite' ? 'real' : 'double precision') : 'integer'} not null`,
+    ),
   ];
-  return [`create table ${spec.table} (${columns.join(', ')})`, `create index ${spec.table}_day on ${spec.table} (day)`];
+  return [
+    `create table ${spec.table} (${columns.join(', ')})`,
+    `create index ${spec.table}_day on ${spec.table} (day)`,
+  ];
 }
 
 function upsertTail(spec: RollupSpec): string {

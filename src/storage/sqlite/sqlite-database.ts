@@ -1,4 +1,5 @@
 import type { CallRecordDatabase } from '../roles.js';
+import { SqliteAnalytics } from './sqlite-analytics.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteMeta } from './sqlite-meta.js';
@@ -25,6 +26,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     meta: new SqliteMeta(connection),
     upkeep: new SqliteUpkeep(connection),
     streams,
+    analytics: new SqliteAnalytics(connection),
     close: () => connection.close(),
   };
 }
