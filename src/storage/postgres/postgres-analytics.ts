@@ -53,3 +53,13 @@ export class PostgresAnalytics implements AnalyticsStore {
     }
   }
 }
+
+/**
+ * Removes a month from the rollups after retention dropped its partitions (a dropped partition fires no delete
+ * trigger). The rollups' day is the day of the call's start, as the month partitions' bound is.
+ */
+export async function forgetRollupMonth(on: pg.Pool | pg.PoolClient, month: string): Promise<void> {
+  for (const spec of ROLLUPS) {
+    await on.query(`delete from ${spec.table} where day >= $1 and day < $2`, [month, `${month}-99`]);
+  }
+}
