@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'invalidSkipToken',
   'invalidJson',
   'invalidRecord',
+  'invalidBuildingFile',
   'unsupportedMediaType',
   'requestEntityTooLarge',
   'requestTimeout',

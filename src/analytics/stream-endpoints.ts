@@ -1,17 +1,59 @@
 import type { Building } from './building-file.js';
 import type { BuildingMap } from './building-map.js';
-import { flag, int, obj, str, type Json } from './stream-values.js';
+import { int, obj, str, type Json } from './stream-values.js';
+
+/** A column value. */
+export type Cell = string | number | null;
+
+/**
+ * The columns of one endpoint, in table order, without the `sender_`/`receiver_` prefix (stream-columns.ts lists them
+ * prefixed in the same order; stream-rows.ts checks it when loaded).
+ */
+export const ENDPOINT_FIELDS = [
+  'role',
+  'kind',
+  'user_id',
+  'user_name',
+  'platform',
+  'product_family',
+  'client_version',
+  'service_role',
+  'user_agent',
+  'feedback_rating',
+  'capture_device',
+  'render_device',
+  'connection_type',
+  'wifi_band',
+  'wifi_channel',
+  'wifi_signal_strength',
+  'wifi_radio_type',
+  'subnet',
+  'ip_address',
+  'reflexive_ip_address',
+  'vpn',
+  'link_speed',
+  'building',
+  'network_name',
+  'city',
+  'state',
+  'country',
+  'region',
+  'inside_corp',
+  'express_route',
+  'building_vpn',
+] as const;
 
 /** One side of a segment (`caller` or `callee`) as the stream table describes it. */
 export interface EndpointSide {
   role: 'caller' | 'callee';
   server: boolean;
-  values: Record<string, string | number | null>;
+  /** The values of ENDPOINT_FIELDS, in order. */
+  values: Cell[];
   connectionType: string | null;
 }
 
 /**
- * The columns (without the `sender_`/`receiver_` prefix) of one endpoint of a segment: who, with which user agent
+ * One endpoint of a segment: who, with which user agent
  * (https://learn.microsoft.com/graph/api/resources/callrecords-clientuseragent), device and network
  * (https://learn.microsoft.com/graph/api/resources/callrecords-networkinfo), and the building its network is in.
  */
@@ -29,45 +71,48 @@ export function endpointSide(
   const subnet = str(network?.subnet);
   const ipAddress = str(network?.ipAddress);
   const connectionType = str(network?.connectionType);
-  const values: Record<string, string | number | null> = {
+  const values: Cell[] = [
     role,
-    kind: endpoint === undefined ? null : server ? 'server' : 'client',
-    user_id: str(identity?.id),
-    user_name: str(identity?.displayName),
-    platform: str(agent?.platform),
-    product_family: str(agent?.productFamily),
-    client_version: str(agent?.applicationVersion),
-    service_role: str(agent?.role),
-    user_agent: str(agent?.headerValue),
-    feedback_rating: str(obj(endpoint?.feedback)?.rating),
-    capture_device: str(device?.captureDeviceName),
-    render_device: str(device?.renderDeviceName),
-    connection_type: connectionType,
-    wifi_band: str(network?.wifiBand),
-    wifi_channel: int(network?.wifiChannel),
-    wifi_signal_strength: int(network?.wifiSignalStrength),
-    wifi_radio_type: str(network?.wifiRadioType),
+    endpoint === undefined ? null : server ? 'server' : 'client',
+    str(identity?.id),
+    str(identity?.displayName),
+    str(agent?.platform),
+    str(agent?.productFamily),
+    str(agent?.applicationVersion),
+    str(agent?.role),
+    str(agent?.headerValue),
+    str(obj(endpoint?.feedback)?.rating),
+    str(device?.captureDeviceName),
+    str(device?.renderDeviceName),
+    connectionType,
+    str(network?.wifiBand),
+    int(network?.wifiChannel),
+    int(network?.wifiSignalStrength),
+    str(network?.wifiRadioType),
     subnet,
-    ip_address: ipAddress,
-    reflexive_ip_address: str(network?.reflexiveIPAddress),
-    vpn: network === undefined ? null : connectionType === 'tunnel' ? 1 : 0,
-    link_speed: int(network?.linkSpeed),
+    ipAddress,
+    str(network?.reflexiveIPAddress),
+    network === undefined ? null : connectionType === 'tunnel' ? 1 : 0,
+    int(network?.linkSpeed),
     ...buildingValues(buildings.find(subnet, ipAddress)),
-  };
+  ];
   return { role, server, values, connectionType };
 }
 
-/** The building columns (unprefixed) for a building, all null for none. */
-export function buildingValues(b: Building | undefined): Record<string, string | number | null> {
-  return {
-    building: b?.buildingName ?? null,
-    network_name: b?.networkName ?? null,
-    city: b?.city ?? null,
-    state: b?.state ?? null,
-    country: b?.country ?? null,
-    region: b?.region ?? null,
-    inside_corp: b === undefined ? null : flag(b.insideCorp),
-    express_route: b === undefined ? null : flag(b.expressRoute),
-    building_vpn: b === undefined ? null : flag(b.vpn),
-  };
+const NO_BUILDING: readonly Cell[] = [null, null, null, null, null, null, null, null, null];
+
+/** The building columns (BUILDING_FIELDS order) for a building, all null for none. */
+export function buildingValues(b: Building | undefined): readonly Cell[] {
+  if (b === undefined) return NO_BUILDING;
+  return [
+    b.buildingName,
+    b.networkName,
+    b.city,
+    b.state,
+    b.country,
+    b.region,
+    b.insideCorp ? 1 : 0,
+    b.expressRoute ? 1 : 0,
+    b.vpn ? 1 : 0,
+  ];
 }

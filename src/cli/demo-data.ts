@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js';
 import { generateRecords } from '../generate/index.js';
+import { generatedBuildingFile } from '../generate/building-file.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { IngestSummary } from '../ingest/summary.js';
@@ -35,6 +37,8 @@ export async function loadDemoData(db: CallRecordDatabase, clock: Clock): Promis
     if (++generated % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   const summary = await batches.finish();
+  // The seed's building file, so the demo shows buildings and a missing-subnet report (docs/analytics.md).
+  await new StreamAnalytics(db.streams).importBuildings(generatedBuildingFile(DEMO.seed));
   await db.upkeep.optimize();
   const seconds = (performance.now() - started) / 1000;
   return { loaded: true, calls: DEMO.calls, summary, from: from.toISOString(), to: to.toISOString(), seconds };

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { generatedBuildingFile } from '../generate/building-file.js';
 import { finished } from 'node:stream/promises';
 import { writeGeneratedNdjson, type GenerateOptions } from '../generate/index.js';
 import { CliError } from './cli-error.js';
@@ -14,6 +15,7 @@ export interface GenerateCommandOptions {
   days: string;
   out?: string;
   versions?: boolean;
+  buildings?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,6 +41,7 @@ export async function generateCommand(
     days,
     versions: opts.versions === true,
   };
+  if (opts.buildings !== undefined) writeBuildings(expandHome(opts.buildings, '--buildings'), options.seed, io.stderr);
   if (opts.out === undefined) {
     try {
       await writeGeneratedNdjson(options, io.stdout);
@@ -63,6 +66,17 @@ export async function generateCommand(
   const seconds = (performance.now() - started) / 1000;
   io.stderr.write(`${out}: ${lines} records of ${options.calls} calls in ${seconds.toFixed(1)} s\n`);
   return 0;
+}
+
+// The building file of the seed's organisation (src/generate/building-file.ts), written before the records.
+function writeBuildings(file: string, seed: number, stderr: NodeJS.WritableStream): void {
+  const text = generatedBuildingFile(seed);
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+  stderr.write(`${file}: ${text.split('\n').length - 1} networks (CQD building file)\n`);
 }
 
 // A sortable UTC key (7 fractional digits) as a Date: milliseconds are all a window start needs.

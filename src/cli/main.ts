@@ -71,6 +71,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await generateCommand(opts);
   });
 
+  const analytics = program.command('analytics').description('the per-stream call-quality table (docs/analytics.md)');
+  const rebuild = analytics
+    .command('rebuild')
+    .description('recreate the stream table from the stored records, classified by --quality-rules');
+  optionsFor('analytics').forEach((o) => rebuild.addOption(o));
+  rebuild.action(async (opts) => {
+    const { analyticsRebuildCommand } = await import('./analytics-command.js');
+    exitCode = await analyticsRebuildCommand(opts);
+  });
+  const analyticsStatus = analytics
+    .command('status')
+    .description('the rule set the stream table was classified with, and whether it is complete');
+  optionsFor('analytics').forEach((o) => analyticsStatus.addOption(o));
+  analyticsStatus.action(async (opts) => {
+    const { analyticsStatusCommand } = await import('./analytics-command.js');
+    exitCode = await analyticsStatusCommand(opts);
+  });
+
+  const buildings = program.command('buildings').description("the building file (CQD's network and building data)");
+  const buildingsImport = buildings
+    .command('import')
+    .description('replace the building file (CSV or TSV, no header, 14 or 15 columns) and re-map the stream table')
+    .argument('<file>', 'the building file');
+  optionsFor('buildings').forEach((o) => buildingsImport.addOption(o));
+  buildingsImport.action(async (file: string, opts) => {
+    const { buildingsImportCommand } = await import('./buildings-command.js');
+    exitCode = await buildingsImportCommand(file, opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

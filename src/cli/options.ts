@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'analytics' | 'buildings')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -24,14 +24,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_DB',
     default: DEFAULT_DATABASE_URL,
     help: 'database: sqlite:<path>, sqlite::memory: or postgres://user@host:port/db[?schema=name]',
-    commands: ['serve', 'import', 'export', 'migrate', 'backup'],
+    commands: ['serve', 'import', 'export', 'migrate', 'backup', 'analytics', 'buildings'],
   },
   {
     flags: '--lock-timeout <seconds>',
     env: 'CALLRECORDS_LOCK_TIMEOUT',
     default: '30',
     help: 'SQLite: how long to wait for another process using the file (a server, an import) before giving up',
-    commands: ['serve', 'import', 'export', 'migrate'],
+    commands: ['serve', 'import', 'export', 'migrate', 'analytics', 'buildings'],
   },
   {
     flags: '--host <host>',
@@ -198,6 +198,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'emit each version of a record as Graph does: first incomplete, later ones complete',
     commands: ['generate'],
     envSwitch: true,
+  },
+  {
+    flags: '--buildings <file>',
+    env: 'CALLRECORDS_BUILDINGS',
+    help: 'also write a CQD building file (CSV) covering most of the generated office subnets',
+    commands: ['generate'],
+  },
+  {
+    flags: '--quality-rules <name|file>',
+    env: 'CALLRECORDS_QUALITY_RULES',
+    default: 'current',
+    help:
+      'the stream classification rules: current, legacy (adds degradation and concealed ratio) or a JSON file; ' +
+      '`analytics rebuild` applies them, serve reports when the stored rows used others',
+    commands: ['serve', 'analytics'],
   },
 ];
 

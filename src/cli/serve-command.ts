@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock } from '../clock.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
 import { createApp } from '../http/create-app.js';
 import { Runtime } from '../runtime/runtime.js';
 import { ShutdownSignals } from '../runtime/shutdown-signals.js';
@@ -64,6 +65,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
         : { level: config.level },
       corsOrigins: config.corsOrigins,
       https: config.https,
+      qualityRules: config.qualityRules,
     });
   } catch (error) {
     await database.close();
@@ -82,11 +84,26 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     if (opts.demo === true)
       await serveDemo(app.log, database, clock, { db: config.db, fromEnv: opts.dbFromEnv === true });
     await runtime.start();
+    await reportStreamTable(app, new StreamAnalytics(database.streams, config.qualityRules));
   } catch (error) {
     await runtime.stop();
     throw error;
   }
   return runtime;
+}
+
+/** Warns when the stream table was classified with other rules than --quality-rules, or lacks rows. */
+async function reportStreamTable(app: FastifyInstance, analytics: StreamAnalytics): Promise<void> {
+  const status = await analytics.status();
+  if (status.configuredRuleSet !== undefined) {
+    app.log.warn(
+      { stored: status.ruleSet, configured: status.configuredRuleSet },
+      'the stream table was classified with other quality rules; run callrecords analytics rebuild to apply them',
+    );
+  }
+  if (status.stale !== undefined) {
+    app.log.warn({ stale: status.stale }, 'the stream table is incomplete; run callrecords analytics rebuild');
+  }
 }
 
 /** Listens where the options say and logs that it is serving, with the database and how many records it holds. */

@@ -1,3 +1,4 @@
+import { loadRuleSet, type RuleSet } from '../analytics/rule-sets.js';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { checkTls } from '../http/server-limits.js';
@@ -23,6 +24,8 @@ export interface ServeOptions extends DatabaseOptions {
   demo?: boolean;
   /** The database came from CALLRECORDS_DB (not --db, not the default): the demo never goes there. */
   dbFromEnv?: boolean;
+  /** `--quality-rules`: current, legacy or a JSON file (the option table gives the default). */
+  qualityRules?: string;
 }
 
 /** The options of `callrecords serve`, checked and converted; the database is not opened yet. */
@@ -38,6 +41,8 @@ export interface ServeConfig {
   /** The database URL, `~` expanded. */
   db: string;
   https: { cert: Buffer; key: Buffer; ciphers: string | undefined } | undefined;
+  /** The stream classification rules named by `--quality-rules`. */
+  qualityRules: RuleSet;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,7 +71,20 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
-  return { host: opts.host, port, bodyLimit, retainDays, level, pretty, publicUrl, corsOrigins: cors, db, https };
+  const qualityRules = loadRuleSet(opts.qualityRules ?? 'current');
+  return {
+    host: opts.host,
+    port,
+    bodyLimit,
+    retainDays,
+    level,
+    pretty,
+    publicUrl,
+    corsOrigins: cors,
+    db,
+    https,
+    qualityRules,
+  };
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.

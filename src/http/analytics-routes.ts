@@ -1,64 +1,50 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AnalyticsAnswer, AnalyticsService } from '../analytics/query/analytics-service.js';
-import { csvText } from '../analytics/query/csv.js';
-import { analyticsParams } from '../analytics/query/raw-query.js';
-import { REPORTS } from '../analytics/query/reports.js';
-import type { Clock } from '../clock.js';
-import { installErrorHandler } from './error-handler.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '../errors.js';
+import type { StreamAnalytics } from '../analytics/stream-analytics.js';
 
-/** What the analytics query surface is built from. */
-export interface AnalyticsPluginOptions {
-  analytics: AnalyticsService;
-  clock: Clock;
+/** What the stream-analytics routes are built from. */
+export interface StreamAnalyticsPluginOptions {
+  analytics: StreamAnalytics;
+  /** The largest building file accepted, in bytes. */
+  bodyLimit: number;
 }
 
-/** The header that names the rule set on every answer, CSV included. */
-export const RULE_SET_HEADER = 'callrecords-rule-set';
+/** Media types a building file may be sent with (CQD's file is CSV or TSV). */
+const BUILDING_MEDIA_TYPES = ['text/csv', 'text/tab-separated-values', 'text/plain'];
 
 /**
- * The analytics query API, registered with the prefix `/api/analytics` (docs/api.md, "Analytics"): `GET
- * /api/analytics?measures=…&by=…&filter=…`, the canned reports (`GET /api/analytics/reports/<name>`) and their list.
- * Parameters are read from the raw query string (raw-query.ts). The answer is JSON, or CSV when `Accept` names
- * `text/csv` (or `format=csv`), for Excel's and Power BI's "From Web".
+ * The stream table's routes under `/api` (docs/api.md, docs/analytics.md): `PUT /api/buildings` (an administrator's
+ * building file, replacing the stored one), `GET /api/buildings`, `GET /api/analytics/missing-subnets` and
+ * `GET /api/analytics/status`.
  */
-export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async (api, options) => {
+export const streamAnalyticsPlugin: FastifyPluginAsync<StreamAnalyticsPluginOptions> = async (api, options) => {
   const { analytics } = options;
-  installErrorHandler(api, options.clock);
+  // Errors reach the root's handler (the same installErrorHandler); the not-found handler of `/api` is apiPlugin's,
+  // since Fastify allows one per prefix.
+  api.removeAllContentTypeParsers();
+  api.addContentTypeParser(
+    BUILDING_MEDIA_TYPES,
+    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    (_r, body, done) => done(null, body),
+  );
 
-  api.get('/', async (request, reply) => {
-    const params = rawParams(request);
-    send(request, reply, params, await analytics.query(params));
+  api.put('/buildings', async (request) => {
+    const body = request.body;
+    if (typeof body !== 'string' || body.trim() === '') {
+      throw new AppError('invalidBuildingFile', 'The request body holds no building file (text/csv or TSV).');
+    }
+    return analytics.importBuildings(body);
   });
 
-  api.get('/reports', async () => ({
-    value: Object.entries(REPORTS).map(([name, report]) => ({ name, about: report.about })),
-  }));
+  api.get('/buildings', async () => ({ value: await analytics.buildings() }));
 
-  api.get<{ Params: { name: string } }>('/reports/:name', async (request, reply) => {
-    const params = rawParams(request);
-    send(request, reply, params, await analytics.report(request.params.name, params));
+  api.get<{ Querystring: { minAudioStreams?: string } }>('/analytics/missing-subnets', async (request) => {
+    const raw = request.query.minAudioStreams;
+    if (raw !== undefined && !/^\d{1,9}$/.test(raw)) {
+      throw new AppError('BadRequest', `minAudioStreams '${raw}' is not a whole number.`);
+    }
+    return analytics.missingSubnets(raw === undefined ? undefined : Number(raw));
   });
+
+  api.get('/analytics/status', async () => analytics.status());
 };
-
-function rawParams(request: FastifyRequest): Record<string, string> {
-  const url = request.raw.url ?? '';
-  const at = url.indexOf('?');
-  return at === -1 ? {} : analyticsParams(url.slice(at + 1));
-}
-
-function send(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, answer: AnalyticsAnswer) {
-  void reply.header(RULE_SET_HEADER, answer.ruleSet);
-  if (wantsCsv(request, params)) {
-    void reply.header('content-type', 'text/csv; charset=utf-8').send(csvText(answer.columns, answer.rows));
-    return;
-  }
-  const rows = answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])));
-  void reply
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ ruleSet: answer.ruleSet, source: answer.source, columns: answer.columns, rows });
-}
-
-function wantsCsv(request: FastifyRequest, params: Record<string, string>): boolean {
-  if (params.format !== undefined) return params.format.toLowerCase() === 'csv';
-  return /\btext\/csv\b/i.test(request.headers.accept ?? '');
-}

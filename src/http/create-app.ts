@@ -3,18 +3,20 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { AnalyticsService } from '../analytics/query/analytics-service.js';
-import { ruleSetLabel } from '../analytics/rule-sets.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
 import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
-import { analyticsPlugin } from './analytics-routes.js';
+import { analyticsQueryPlugin } from './analytics-query-routes.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
 import { registerIngestBodyParser } from './ingest-body.js';
+import { streamAnalyticsPlugin } from './analytics-routes.js';
+import { StreamAnalytics } from '../analytics/stream-analytics.js';
+import type { RuleSet } from '../analytics/rule-sets.js';
 import { serverLimitOptions, type RequestTimeouts } from './server-limits.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
@@ -34,6 +36,8 @@ export interface AppDeps {
   timeouts?: RequestTimeouts | undefined;
   /** Browser origins allowed to call the API (`*`: any); default none, and no CORS headers at all. */
   corsOrigins?: readonly string[] | undefined;
+  /** The rule set `--quality-rules` names; the stream-table status reports it when the stored rows used another. */
+  qualityRules?: RuleSet | undefined;
 }
 
 /**
@@ -91,7 +95,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingest = new IngestService(db.records, clock);
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });
-  const analytics = new AnalyticsService(db.analytics, async () => ruleSetLabel((await db.streams.status()).rules));
-  await app.register(analyticsPlugin, { prefix: '/api/analytics', analytics, clock });
+  const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
+  await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit });
+  const queries = new AnalyticsService(db.analytics, async () => (await analytics.status()).ruleSet);
+  await app.register(analyticsQueryPlugin, { prefix: '/api/analytics', analytics: queries, clock });
   return app;
 }

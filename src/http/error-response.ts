@@ -8,6 +8,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalidSkipToken: 400,
   invalidJson: 400,
   invalidRecord: 400,
+  invalidBuildingFile: 400,
   unsupportedMediaType: 415,
   requestEntityTooLarge: 413,
   requestTimeout: 408,

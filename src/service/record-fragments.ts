@@ -42,7 +42,7 @@ export function toRecordWrite(
     ]);
   }
   const rawJson = appendMembers(recordJson, collections);
-  return {
+  const write: RecordWrite = {
     id: record.id as string,
     version: record.version as number,
     startKey: sortableKey(record.startDateTime),
@@ -59,6 +59,9 @@ export function toRecordWrite(
     partial: completeness.missing,
     nextLinks: completeness.nextLinks && JSON.stringify(completeness.nextLinks),
   };
+  // Kept for the stream table's row builder (record-tables.ts), out of sight of comparisons and copies.
+  Object.defineProperty(write, 'parsed', { value: { type: record.type, sessions }, enumerable: false });
+  return write;
 }
 
 function toSessionWrite(session: JsonObject): SessionWrite {

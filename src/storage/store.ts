@@ -35,6 +35,11 @@ export interface RecordWrite {
    * receive time: set only when a backup made by `export --all-versions` is restored.
    */
   receivedAt?: string | undefined;
+  /**
+   * The normalised record this write was cut from, when the writer has it (non-enumerable): derived tables (the stream
+   * table) read its `type` and `sessions` instead of parsing the JSON texts again. The texts stay the truth.
+   */
+  parsed?: { readonly type: unknown; readonly sessions: unknown } | undefined;
 }
 
 /** A session without `segments`, and its segments as a JSON array text. */
