@@ -62,8 +62,15 @@ function buildingFile(): string {
   return lines.join('\n');
 }
 
-/** The template: the stream rows of TEMPLATE_CALLS generated records over STEP_DAYS days. */
+let cached: Row[] | undefined;
+
+/** The template: the stream rows of TEMPLATE_CALLS generated records over STEP_DAYS days (made once per process). */
 function template(): Row[] {
+  cached ??= makeTemplate();
+  return cached;
+}
+
+function makeTemplate(): Row[] {
   const parsed = parseBuildingFile(buildingFile());
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const derivation = { rules: CURRENT_RULES, buildings: new BuildingMap(parsed.buildings) };

@@ -5,6 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { STREAM_COLUMNS } from '../src/analytics/stream-columns.js';
@@ -115,6 +117,16 @@ for (const backend of BACKENDS) {
       await assert.rejects(
         runExport({ db: url, streams: true, format: 'xlsx' }),
         /--format 'xlsx' is not one of csv, parquet/,
+      );
+    });
+
+    test('docs/analytics.md lists the exported columns in order', () => {
+      const doc = readFileSync(join(import.meta.dirname, '../docs/analytics.md'), 'utf8');
+      const list = doc.slice(doc.indexOf('The columns, in this order'));
+      const names = [...list.slice(list.indexOf('\n\n')).matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+      assert.deepEqual(
+        names,
+        STREAM_COLUMNS.map((c) => c.name),
       );
     });
   });
