@@ -19,6 +19,7 @@ import {
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { analyticsMarkdown, runAnalyticsBench } from './analytics.js';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { runListBench } from './list-filter.js';
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
     log(`memory: import of ${SETTINGS.memoryRecords} records`);
     const memoryBench = await runMemoryBench({ records: SETTINGS.memoryRecords, workDir });
     const postgres = await runPostgresCases(workDir);
+    // 10 million streams (BENCH_QUICK: 200,000; BENCH_ANALYTICS_STREAMS sets it; BENCH_ANALYTICS=0 skips it).
+    const analytics = process.env.BENCH_ANALYTICS === '0' ? undefined : await runAnalyticsBench(log);
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -158,7 +161,8 @@ async function main(): Promise<void> {
     mkdirSync(join(target, '..'), { recursive: true });
     // `npm test` checks formatting of every file Prettier sees, bench/RESULTS.md included.
     const config = (await resolveConfig(target)) ?? {};
-    const markdown = resultsMarkdown(results) + keptHistory(target);
+    const analyticsSection = analytics === undefined ? '' : `\n## Analytics\n\n${analyticsMarkdown(analytics)}\n`;
+    const markdown = resultsMarkdown(results) + analyticsSection + keptHistory(target);
     writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {
