@@ -27,7 +27,7 @@ import { openDatabase } from '../src/storage/open-database.js';
 import { copyRows } from '../src/storage/postgres/copy-rows.js';
 import { MonthlyPartitions } from '../src/storage/postgres/partitions.js';
 import { ROLLUPS } from '../src/storage/sql/analytics-columns.js';
-import { rollupDdl, rollupRebuild } from '../src/storage/sql/rollup-ddl.js';
+import { rollupRebuild, SQLITE_DIRTY_DDL, SQLITE_DIRTY_TRIGGERS } from '../src/storage/sql/rollup-ddl.js';
 import { BENCH_DATA_DIR } from './bench-data.js';
 import { BENCH_POSTGRES_URL } from './postgres-import.js';
 
@@ -184,8 +184,7 @@ async function loadSqlite(file: string, count: number): Promise<void> {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  for (const spec of ROLLUPS)
-    for (const e of ['insert', 'update', 'delete']) db.exec(`drop trigger ${spec.table}_${e}`);
+  for (const trigger of SQLITE_DIRTY_TRIGGERS) db.exec(`drop trigger ${trigger}`);
   const insert = db.prepare(
     `insert into streams (${STREAM_COLUMN_NAMES.join(', ')}) values (${STREAM_COLUMN_NAMES.map(() => '?').join(', ')})`,
   );
@@ -201,10 +200,8 @@ async function loadSqlite(file: string, count: number): Promise<void> {
     }
   }
   batch(rows);
-  for (const spec of ROLLUPS) {
-    for (const s of rollupDdl(spec, 'sqlite').filter((s) => s.startsWith('create trigger'))) db.exec(s);
-    for (const s of rollupRebuild(spec, 'sqlite')) db.exec(s);
-  }
+  for (const spec of ROLLUPS) for (const s of rollupRebuild(spec, 'sqlite')) db.exec(s);
+  for (const s of SQLITE_DIRTY_DDL.filter((s) => s.startsWith('create trigger'))) db.exec(s);
   db.exec('analyze');
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -10,8 +10,9 @@ import {
  * The SQL of the rollup tables (analytics-columns.ts, ROLLUPS): each table, the triggers that keep it equal to an
  * aggregate of the per-stream table on every insert, update and delete of `streams` (so the stream table's writers
  * need not know it), and the statements that rebuild it from `streams`. PostgreSQL uses statement-level triggers over
- * transition tables (one aggregate per statement, COPY included); SQLite, which has only row triggers, one upsert per
- * row. A group whose streams all went is deleted, so a rollup holds no empty groups.
+ * transition tables (one aggregate per statement, COPY included); SQLite, which has only row triggers, marks the
+ * changed days, which are recomputed before a rollup is read. A group whose streams all went is deleted, so a rollup
+ * holds no empty groups.
  */
 
 type Dialect = 'sqlite' | 'postgres';
@@ -74,38 +75,52 @@ function upsertTail(spec: RollupSpec): string {
   return `on conflict (k) do update set ${sets.join(', ')}`;
 }
 
-/** SQLite: one trigger per event; an update takes the old row out and puts the new one in. */
-function sqliteTriggers(spec: RollupSpec): string[] {
-  const add = (r: string) => {
-    const parts = keyParts(spec, r, 'sqlite');
-    const cols = [...parts.map(([c]) => c), ...counters(r).map(([c]) => c)];
-    const values = [...parts.map(([, e]) => e), ...counters(r).map(([, e]) => e)];
-    return `insert into ${spec.table} (${cols.join(', ')}) values (${values.join(', ')}) ${upsertTail(spec)};`;
-  };
-  const remove = (r: string) => {
-    const key = keyParts(spec, r, 'sqlite')[0]![1];
-    const sets = counters(r).map(([c, e]) => `${c} = ${c} - ${e}`);
-    return (
-      `update ${spec.table} set ${sets.join(', ')} where k = ${key};` +
-      ` delete from ${spec.table} where k = ${key} and streams = 0;`
-    );
-  };
+/**
+ * SQLite: row triggers only mark the days whose streams changed (one `insert or ignore` of a tiny table per row); the
+ * analytics role recomputes those days of every rollup before it reads one (`rollupRefreshDay`). Upserting each
+ * rollup row per stream row cost a third of import throughput (bench/rollup-ingest.ts).
+ */
+export const SQLITE_DIRTY_DDL: readonly string[] = [
+  'create table stream_rollup_dirty (day text primary key)',
+  ...(
+    [
+      ['insert', ['new']],
+      ['delete', ['old']],
+      ['update', ['old', 'new']],
+    ] as const
+  ).map(
+    ([event, refs]) =>
+      `create trigger stream_rollup_dirty_${event} after ${event} on streams begin ` +
+      refs
+        .map((r) => `insert or ignore into stream_rollup_dirty (day) values (substr(${r}.start_key, 1, 10));`)
+        .join(' ') +
+      ' end',
+  ),
+];
+
+/** The names of the SQLite triggers that mark days. */
+export const SQLITE_DIRTY_TRIGGERS = ['insert', 'delete', 'update'].map((e) => `stream_rollup_dirty_${e}`);
+
+/**
+ * The statements that recompute one day of a rollup from `streams` (SQLite): parameters `[day]`, then
+ * `[dayStartKey, nextDayStartKey]`.
+ */
+export function rollupRefreshDay(spec: RollupSpec): [string, string] {
   return [
-    `create trigger ${spec.table}_insert after insert on streams begin ${add('new')} end`,
-    `create trigger ${spec.table}_delete after delete on streams begin ${remove('old')} end`,
-    `create trigger ${spec.table}_update after update on streams begin ${remove('old')} ${add('new')} end`,
+    `delete from ${spec.table} where day = ?`,
+    addAggregate(spec, 'streams', 'sqlite', 'r.start_key >= ? and r.start_key < ?'),
   ];
 }
 
 /** `insert … select` of the aggregate of a relation of stream rows into a rollup (adding to existing groups). */
-function addAggregate(spec: RollupSpec, relation: string, dialect: Dialect): string {
+function addAggregate(spec: RollupSpec, relation: string, dialect: Dialect, where = 'true'): string {
   const parts = keyParts(spec, 'r', dialect);
   const cols = [...parts.map(([c]) => c), ...counters('r').map(([c]) => c)];
   const select = [...parts.map(([, e]) => e), ...counters('r').map(([, , a]) => a)];
   const groupBy = parts.map((_, i) => String(i + 1)).join(', ');
   // SQLite needs a where clause before an upsert's on conflict in insert … select (its parsing ambiguity).
   return (
-    `insert into ${spec.table} (${cols.join(', ')}) select ${select.join(', ')} from ${relation} r where true ` +
+    `insert into ${spec.table} (${cols.join(', ')}) select ${select.join(', ')} from ${relation} r where ${where} ` +
     `group by ${groupBy} ${upsertTail(spec)}`
   );
 }
@@ -134,9 +149,9 @@ function postgresTriggers(spec: RollupSpec): string[] {
   ];
 }
 
-/** Every statement that creates a rollup: its table, its index and its triggers. */
+/** Every statement that creates a rollup: its table and index, and on PostgreSQL its triggers (SQLite: SQLITE_DIRTY_DDL). */
 export function rollupDdl(spec: RollupSpec, dialect: Dialect): string[] {
-  return [...tableDdl(spec, dialect), ...(dialect === 'sqlite' ? sqliteTriggers(spec) : postgresTriggers(spec))];
+  return [...tableDdl(spec, dialect), ...(dialect === 'sqlite' ? [] : postgresTriggers(spec))];
 }
 
 /** The statements that make a rollup equal to the aggregate of `streams` again (after a bulk load or a repair). */
