@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     log(`memory: import of ${SETTINGS.memoryRecords} records`);
     const memoryBench = await runMemoryBench({ records: SETTINGS.memoryRecords, workDir });
     const postgres = await runPostgresCases(workDir);
-    // 10 million streams (BENCH_QUICK: 200,000; BENCH_ANALYTICS_STREAMS sets it; BENCH_ANALYTICS=0 skips it).
+    // 1 million streams (BENCH_QUICK: 200,000; BENCH_ANALYTICS_STREAMS=10000000 for 10 million; BENCH_ANALYTICS=0 skips).
     const analytics = process.env.BENCH_ANALYTICS === '0' ? undefined : await runAnalyticsBench(log);
     const results: BenchResults = {
       date: new Date(),
