@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { runAuthGetBench } from './auth-get.js';
+import { analyticsMarkdown, runAnalyticsBench } from './analytics.js';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { runListBench } from './list-filter.js';
@@ -146,6 +147,8 @@ async function main(): Promise<void> {
     log(`memory: import of ${SETTINGS.memoryRecords} records`);
     const memoryBench = await runMemoryBench({ records: SETTINGS.memoryRecords, workDir });
     const postgres = await runPostgresCases(workDir);
+    // 1 million streams (BENCH_QUICK: 200,000; BENCH_ANALYTICS_STREAMS=10000000 for 10 million; BENCH_ANALYTICS=0 skips).
+    const analytics = process.env.BENCH_ANALYTICS === '0' ? undefined : await runAnalyticsBench(log);
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -168,7 +171,8 @@ async function main(): Promise<void> {
     mkdirSync(join(target, '..'), { recursive: true });
     // `npm test` checks formatting of every file Prettier sees, bench/RESULTS.md included.
     const config = (await resolveConfig(target)) ?? {};
-    const markdown = resultsMarkdown(results) + keptHistory(target);
+    const analyticsSection = analytics === undefined ? '' : `\n## Analytics\n\n${analyticsMarkdown(analytics)}\n`;
+    const markdown = resultsMarkdown(results) + analyticsSection + keptHistory(target);
     writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {

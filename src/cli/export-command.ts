@@ -2,7 +2,10 @@ import { annotateReceived } from '../ingest/received-annotation.js';
 import { appendMembers } from '../service/json-text.js';
 import type { HistoryStore, RecordStore } from '../storage/roles.js';
 import type { ExportedRecord, ExportedVersion, ExportRange, VersionCursor } from '../storage/store.js';
+import type { Writable } from 'node:stream';
+import { CliError } from './cli-error.js';
 import { dateOption } from './date-option.js';
+import { exportStreams } from './stream-export.js';
 import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
 /** The options of `callrecords export`. */
@@ -11,6 +14,10 @@ export interface ExportOptions extends DatabaseOptions {
   to?: string;
   /** Every stored version with its receive time, not only the current one (a backup: docs/operations.md). */
   allVersions?: boolean;
+  /** The per-stream analytics table instead of the records (stream-export.ts). */
+  streams?: boolean;
+  /** With `streams`: csv or parquet. */
+  format?: string;
 }
 
 const EXPORT_PAGE = 500;
@@ -25,6 +32,10 @@ const EXPORT_PAGE = 500;
  */
 export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const range = { fromKey: dateOption(opts.from, '--from'), toKey: dateOption(opts.to, '--to') };
+  if (opts.streams === true) return streamsExport(opts, range, out);
+  if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'ndjson') {
+    throw new CliError('--format applies to --streams only (records are exported as NDJSON)');
+  }
   const database = await openDatabaseOption(opts, { mustExist: true });
   // A reader that stops early (`export | head`) is not an error: stop writing quietly.
   let closed = false;
@@ -39,6 +50,18 @@ export async function exportCommand(opts: ExportOptions, out: NodeJS.WritableStr
       if (!out.write(chunk)) await drained(out);
       if (closed) break;
     }
+  } finally {
+    await database.close();
+  }
+  return 0;
+}
+
+/** `export --streams`: the per-stream table as CSV or Parquet (docs/analytics.md, "Export"). */
+async function streamsExport(opts: ExportOptions, range: ExportRange, out: NodeJS.WritableStream): Promise<number> {
+  if (opts.allVersions === true) throw new CliError('--streams and --all-versions cannot be combined');
+  const database = await openDatabaseOption(opts, { mustExist: true });
+  try {
+    await exportStreams(database.streams, range, opts.format ?? 'csv', out as Writable);
   } finally {
     await database.close();
   }

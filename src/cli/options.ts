@@ -268,6 +268,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     envSwitch: true,
   },
   {
+    flags: '--streams',
+    env: 'CALLRECORDS_EXPORT_STREAMS',
+    help: 'the per-stream analytics table instead of the records (columns: docs/analytics.md, "Export")',
+    commands: ['export'],
+    envSwitch: true,
+  },
+  {
+    flags: '--format <format>',
+    env: 'CALLRECORDS_EXPORT_FORMAT',
+    default: 'csv',
+    help: 'with --streams: csv or parquet',
+    commands: ['export'],
+  },
+  {
     flags: '--calls <n>',
     env: 'CALLRECORDS_CALLS',
     default: '1000',

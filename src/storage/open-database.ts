@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type {
+  AnalyticsStore,
   AuditStore,
   CallLogStore,
   CallRecordDatabase,
@@ -60,6 +61,8 @@ export type EveryRole = RecordStore &
     readonly callLogs: CallLogStore;
     /** The per-stream analytics role, a class of its own on the same connection. */
     readonly streams: StreamStore;
+    /** The analytics queries over the stream table and its rollups. */
+    readonly analytics: AnalyticsStore;
     /** The Graph collector's queue, cursors and leases. */
     readonly sync: SyncStateStore;
     /** Subscriptions to the archive's change notifications, and their outbox. */
@@ -84,6 +87,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     streams: store.streams,
     sync: store.sync,
     subscriptions: store.subscriptions,
+    analytics: store.analytics,
     close: () => store.close(),
   };
 }

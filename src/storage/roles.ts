@@ -1,3 +1,4 @@
+import type { AnalyticsQuery, AnalyticsTable } from '../analytics/query/model.js';
 import type {
   Collection,
   ExportRange,
@@ -216,6 +217,17 @@ export interface CallLogStore {
 }
 
 /**
+ * The analytics query API's reads of the per-stream table: aggregates (from the rollups maintained at ingest when a
+ * query fits one, docs/analytics.md "How queries are answered"), and the rollups' repair.
+ */
+export interface AnalyticsStore {
+  /** Measures grouped by dimensions over the streams the filter keeps, from one snapshot, rows ordered by dimensions. */
+  aggregate(query: AnalyticsQuery): Promise<AnalyticsTable>;
+  /** Makes every rollup equal to the aggregate of the per-stream table again (after a bulk load or a repair). */
+  rebuildRollups(): Promise<void>;
+}
+
+/**
  * The per-stream analytics table (issue 12; docs/analytics.md): its rows are written with the records (record-tables.ts),
  * classified by the stored rule set and mapped to the stored building file; this role changes those two, rebuilds the
  * table and reads it.
@@ -348,6 +360,7 @@ export interface CallRecordDatabase {
   readonly audit: AuditStore;
   readonly privacy: PrivacyStore;
   readonly callLogs: CallLogStore;
+  readonly analytics: AnalyticsStore;
   readonly streams: StreamStore;
   /** The Graph collector's queue, cursors, leases and events. */
   readonly sync: SyncStateStore;

@@ -8,6 +8,7 @@ import * as keysAudit from './0006-keys-audit.js';
 import * as privacy from './0007-privacy.js';
 import * as callLogs from './0009-call-logs.js';
 import * as streams from './0008-streams.js';
+import * as analyticsRollups from './0010-analytics-rollups.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-privacy': privacy,
   '0009-call-logs': callLogs,
   '0008-streams': streams,
+  '0010-analytics-rollups': analyticsRollups,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

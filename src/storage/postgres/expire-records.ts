@@ -1,3 +1,4 @@
+import { forgetRollupMonth } from './postgres-analytics.js';
 import { HEAD_TABLE, OWNED_TABLES } from '../record-tables.js';
 import type { Statements } from '../sql/statements.js';
 import { lockRecords, withMonthLocked } from './advisory-locks.js';
@@ -62,6 +63,7 @@ async function dropMonthIfExpired(
       );
       if (Number(rows[0]!.live) > 0) return 0;
       await partitions.drop(month, client);
+      await forgetRollupMonth(client, month);
       return Number(rows[0]!.n);
     });
   } finally {

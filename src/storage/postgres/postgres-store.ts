@@ -53,6 +53,7 @@ import { PgQueries } from './pg-queries.js';
 import { PostgresKeys } from './postgres-keys.js';
 import { PostgresPrivacy } from './postgres-privacy.js';
 import { PostgresCallLogs } from './postgres-call-logs.js';
+import { PostgresAnalytics } from './postgres-analytics.js';
 import { PostgresStreams } from './postgres-streams.js';
 import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
@@ -78,6 +79,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly streams: PostgresStreams;
   /** The sync role, over the same pool (postgres-sync.ts). */
   readonly sync: SyncStateStore;
+  /** The analytics role (postgres-analytics.ts), on the same pool. */
+  readonly analytics: PostgresAnalytics;
 
   private constructor(
     private readonly db: PgQueries,
@@ -91,6 +94,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.callLogs = new PostgresCallLogs(db);
     this.streams = new PostgresStreams(db);
     this.sync = new PostgresSync(db);
+    this.analytics = new PostgresAnalytics(db.pool);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

@@ -1,5 +1,6 @@
 import type { CallRecordDatabase } from '../roles.js';
 import { SqliteCallLogs } from './sqlite-call-logs.js';
+import { SqliteAnalytics } from './sqlite-analytics.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteKeys } from './sqlite-keys.js';
@@ -37,6 +38,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     streams,
     sync: new SqliteSync(connection),
     subscriptions: new SqliteSubscriptions(connection),
+    analytics: new SqliteAnalytics(connection),
     close: () => connection.close(),
   };
 }

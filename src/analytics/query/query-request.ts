@@ -1,0 +1,109 @@
+import { AppError } from '../../errors.js';
+import {
+  DIMENSIONS,
+  FILTER_ALIASES,
+  isDimension,
+  isMeasure,
+  type DimensionName,
+  type DimensionType,
+  type MeasureName,
+  USER_FILTER,
+} from './catalog.js';
+import { FilterSyntaxError, parseFilter, type FilterNode, type FilterValue } from './filter.js';
+import type { AnalyticsQuery } from './model.js';
+
+/** The query string of `GET /api/analytics`: comma-separated names, and a filter. */
+export interface AnalyticsRequest {
+  measures?: string | undefined;
+  by?: string | undefined;
+  filter?: string | undefined;
+}
+
+/** The most dimensions one query may group by (a guard against answers the size of the table). */
+export const MAX_DIMENSIONS = 6;
+
+/**
+ * Checks a request and returns the query it asks; a missing or unknown measure, an unknown dimension (in `by` or the
+ * filter) or a malformed filter is an `AppError('BadRequest')` whose message names every offender.
+ */
+export function analyticsQueryOf(request: AnalyticsRequest): AnalyticsQuery {
+  const measureNames = names(request.measures);
+  const byNames = names(request.by);
+  if (measureNames.length === 0) throw new AppError('BadRequest', "Name at least one measure: 'measures=streams'.");
+  const problems: string[] = [];
+  const unknownMeasures = measureNames.filter((n) => !isMeasure(n));
+  if (unknownMeasures.length > 0) problems.push(`unknown measure(s): ${unknownMeasures.join(', ')}`);
+  const unknownBy = byNames.filter((n) => !isDimension(n));
+  if (unknownBy.length > 0) problems.push(`unknown dimension(s) in by: ${unknownBy.join(', ')}`);
+  if (byNames.length > MAX_DIMENSIONS) problems.push(`at most ${MAX_DIMENSIONS} dimensions in by`);
+  let filter: FilterNode | undefined;
+  if (request.filter !== undefined && request.filter.trim() !== '') {
+    try {
+      filter = resolveNames(parseFilter(request.filter), problems);
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      problems.push(`malformed filter: ${error.message}`);
+    }
+  }
+  if (problems.length > 0) throw new AppError('BadRequest', `Bad analytics query: ${problems.join('; ')}.`);
+  return {
+    measures: unique(measureNames) as MeasureName[],
+    by: unique(byNames) as DimensionName[],
+    filter,
+  };
+}
+
+function names(list: string | undefined): string[] {
+  if (list === undefined) return [];
+  return list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+// Replaces aliases by their dimension and collects the names that are neither.
+function resolveNames(node: FilterNode, problems: string[]): FilterNode {
+  switch (node.kind) {
+    case 'compare':
+    case 'in': {
+      const name = FILTER_ALIASES[node.name] ?? node.name;
+      if (name === USER_FILTER) return userFilter(node, problems);
+      if (!isDimension(name)) {
+        problems.push(`unknown dimension in filter: ${node.name}`);
+        return node;
+      }
+      const values = node.kind === 'in' ? node.values : [node.value];
+      const wrong = values.find((v) => !fits(DIMENSIONS[name].type, v));
+      if (wrong !== undefined) problems.push(`${node.name} cannot be compared with ${JSON.stringify(wrong)}`);
+      if (node.kind === 'compare' && node.value === null && node.op !== 'eq' && node.op !== 'ne') {
+        problems.push(`${node.name} ${node.op} null compares with nothing; use eq null or ne null`);
+      }
+      return { ...node, name };
+    }
+    case 'not':
+      return { kind: 'not', item: resolveNames(node.item, problems) };
+    default:
+      return { kind: node.kind, items: node.items.map((item) => resolveNames(item, problems)) };
+  }
+}
+
+function userFilter(node: FilterNode & { kind: 'compare' | 'in' }, problems: string[]): FilterNode {
+  const values = node.kind === 'in' ? node.values : [node.value];
+  const op = node.kind === 'in' ? 'eq' : node.op;
+  if ((op !== 'eq' && op !== 'ne') || values.some((v) => typeof v !== 'string')) {
+    problems.push(`${USER_FILTER} compares with eq, ne or in and a quoted user id`);
+  }
+  return node;
+}
+
+// A flag compares with true/false, a date with a yyyy-mm-dd literal, text with a quoted text; anything with null.
+function fits(type: DimensionType, value: FilterValue): boolean {
+  if (value === null) return true;
+  if (type === 'boolean') return typeof value === 'boolean';
+  if (type === 'date') return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return typeof value === 'string';
+}
