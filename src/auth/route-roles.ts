@@ -37,6 +37,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/buildings': 'CallRecords.Read.All',
   'GET /api/analytics/missing-subnets': 'CallRecords.Read.All',
   'GET /api/analytics/status': 'CallRecords.Read.All',
+  'GET /api/analytics': 'CallRecords.Read.All',
+  'GET /api/analytics/': 'CallRecords.Read.All',
+  'GET /api/analytics/reports': 'CallRecords.Read.All',
+  'GET /api/analytics/reports/:name': 'CallRecords.Read.All',
   // Subscriptions to the archive's change notifications need what Graph asks of a callRecords subscription:
   // CallRecords.Read.All (https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions).
   'POST /v1.0/subscriptions': 'CallRecords.Read.All',
