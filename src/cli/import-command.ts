@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
-import { EuiiPurge } from '../privacy/euii-purge.js';
+import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { wholeNumber } from './whole-number.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
@@ -42,8 +42,9 @@ export async function importCommand(
   const size = path === '-' ? undefined : fileSize(path);
   const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
   const database = await openDatabaseOption(opts);
-  const privacy =
-    euiiDays === undefined ? undefined : new EuiiPurge(database.privacy, database.meta, systemClock, euiiDays);
+  // BatchIngest calls prepare and commit itself: the list of erased people is read once, here.
+  const privacy = privacyHooks(database, systemClock, euiiDays);
+  await privacy.beforeBatch();
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
@@ -56,7 +57,7 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const batches = new BatchIngest(new IngestService(database.records, systemClock, privacy?.scrubIfDue), (outcomes) => {
+  const batches = new BatchIngest(new IngestService(database.records, systemClock, privacy), (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);
       else if (o.partial !== undefined) report(o, `partial: ${o.partial}`);

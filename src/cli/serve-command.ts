@@ -89,7 +89,7 @@ async function startRuntime(opts: ServeOptions, config: ServeConfig): Promise<Ru
     const { euiiDays } = config;
     runtime.addJob(
       'euii-purge',
-      euiiPurgeJob({ store: database.privacy, meta: database.meta, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
+      euiiPurgeJob({ store: database.privacy, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
     );
   }
   try {

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { IngestService } from '../ingest/ingest-service.js';
-import { EuiiPurge } from '../privacy/euii-purge.js';
+import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
@@ -99,13 +99,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const version of API_VERSIONS) {
     await app.register(graphPlugin, { prefix: `/${version}`, version, readers, clock, publicUrl });
   }
-  const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
-  const ingest = new IngestService(
-    db.records,
-    clock,
-    deps.euiiDays === undefined ? undefined : privacy.scrubIfDue,
-    (o) => metrics.observeIngest(o),
-  );
+  const ingest = new IngestService(db.records, clock, {
+    ...privacyHooks(db, clock, deps.euiiDays),
+    observe: (outcomes) => metrics.observeIngest(outcomes),
+  });
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   await app.register(metricsPlugin, { metrics });
   await app.register(apiPlugin, { prefix: '/api', ingest, history, status, clock, bodyLimit: deps.bodyLimit });

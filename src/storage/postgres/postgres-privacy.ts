@@ -24,6 +24,8 @@ const MENTIONING_SQL = `select id from call_records where strpos(record_json, $1
   order by 1`;
 const MARK_SQL = `insert into euii_purged (record_id, purged_at) values ($1, $2)
   on conflict (record_id) do update set purged_at = excluded.purged_at`;
+const NOTE_ERASURE_SQL = `insert into euii_erasures (pseudonym, erased_at) values ($1, $2) on conflict do nothing`;
+const ERASURES_SQL = `select pseudonym from euii_erasures order by pseudonym`;
 const FORGET_SQL = `delete from euii_purged p where not exists (select 1 from call_records c where c.id = p.record_id)`;
 
 /**
@@ -65,6 +67,14 @@ export class PostgresPrivacy implements PrivacyStore {
       }
       return heads.size;
     });
+  }
+
+  async noteErasure(pseudonym: string, at: string): Promise<void> {
+    await this.db.rows(this.db.pool, NOTE_ERASURE_SQL, [pseudonym, at]);
+  }
+
+  async erasures(): Promise<string[]> {
+    return (await this.db.rows<{ pseudonym: string }>(this.db.pool, ERASURES_SQL)).map((r) => r.pseudonym);
   }
 
   async forgetRemoved(): Promise<number> {
