@@ -169,6 +169,24 @@ for (const backend of OPENERS) {
       assert.equal((await purge.runOnce()).purged, 0);
     });
 
+    test('two versions that differ only in EUII become one', async () => {
+      const { raw, purge, clock } = await archive();
+      const twin = euiiRecord('old', 'twin', OLD_START, 2);
+      const outcomes = await new IngestService(raw.db.records, clock).ingest([{ value: twin }]);
+      assert.ok(['stale', 'updated'].includes(outcomes[0]!.status), 'another body of an equal version is kept');
+      assert.equal((await raw.db.history.listVersions('old')).length, 3);
+      await purge.runOnce();
+      const versions = await raw.db.history.listVersions('old');
+      assert.deepEqual(
+        versions.map((v) => [v.version, v.current]),
+        [
+          [1, false],
+          [2, true],
+        ],
+      );
+      assertNone(await raw.rawText('old'), 'twin', 'old record');
+    });
+
     test('an older version ingested after the purge brings nothing back', async () => {
       const { raw, purge, clock } = await archive();
       await purge.runOnce();
