@@ -38,7 +38,7 @@ describe('privacy purge job and surfaces', () => {
     const log: RuntimeLog = { ...silent, info: (fields: unknown) => void logged.push(fields) };
     const runtime = new Runtime({ log, clock }).addJob(
       'euii-purge',
-      euiiPurgeJob({ store: db.privacy, meta: db.meta, euiiDays: 28, intervalMs: HOUR }),
+      euiiPurgeJob({ store: db.privacy, euiiDays: 28, intervalMs: HOUR }),
     );
     await runtime.start();
     await clock.advance(0);

@@ -14,7 +14,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { FakeClock } from '../src/fake-clock.js';
 import { IngestService } from '../src/ingest/ingest-service.js';
+import { Erasures } from '../src/privacy/erasures.js';
 import { EuiiPurge } from '../src/privacy/euii-purge.js';
+import { privacyHooks } from '../src/privacy/ingest-hooks.js';
 import { decompressJson } from '../src/storage/compression.js';
 import { databaseOf } from '../src/storage/open-database.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
@@ -139,7 +141,7 @@ for (const backend of OPENERS) {
         outcomes.map((o) => o.status),
         ['inserted', 'updated', 'inserted'],
       );
-      return { raw, purge: new EuiiPurge(raw.db.privacy, raw.db.meta, clock, EUII_DAYS), clock };
+      return { raw, purge: new EuiiPurge(raw.db.privacy, clock, EUII_DAYS), clock };
     }
 
     test('a record older than N days keeps no EUII in any table or version; a newer one keeps it; analytics survive', async () => {
@@ -167,10 +169,28 @@ for (const backend of OPENERS) {
       assert.equal((await purge.runOnce()).purged, 0);
     });
 
+    test('two versions that differ only in EUII become one', async () => {
+      const { raw, purge, clock } = await archive();
+      const twin = euiiRecord('old', 'twin', OLD_START, 2);
+      const outcomes = await new IngestService(raw.db.records, clock).ingest([{ value: twin }]);
+      assert.ok(['stale', 'updated'].includes(outcomes[0]!.status), 'another body of an equal version is kept');
+      assert.equal((await raw.db.history.listVersions('old')).length, 3);
+      await purge.runOnce();
+      const versions = await raw.db.history.listVersions('old');
+      assert.deepEqual(
+        versions.map((v) => [v.version, v.current]),
+        [
+          [1, false],
+          [2, true],
+        ],
+      );
+      assertNone(await raw.rawText('old'), 'twin', 'old record');
+    });
+
     test('an older version ingested after the purge brings nothing back', async () => {
       const { raw, purge, clock } = await archive();
       await purge.runOnce();
-      const ingest = new IngestService(raw.db.records, clock, purge.scrubIfDue);
+      const ingest = new IngestService(raw.db.records, clock, { beforeWrite: purge.scrubIfDue });
       const outcomes = await ingest.ingest([
         { value: euiiRecord('old', 'old', OLD_START, 1) },
         { value: euiiRecord('old', 'old', OLD_START, 2) },
@@ -186,8 +206,9 @@ for (const backend of OPENERS) {
     });
 
     test('purge --user removes one person from every record and version, pseudonymised', async () => {
-      const { raw, purge } = await archive();
-      const { records, pseudonym } = await purge.purgeUser(ANALYTICS.userId);
+      const { raw, clock } = await archive();
+      const erasures = new Erasures(raw.db.privacy, raw.db.meta, clock);
+      const { records, pseudonym } = await erasures.erase(ANALYTICS.userId);
       assert.equal(records, 2);
       for (const id of ['old', 'new']) {
         const text = await raw.rawText(id);
@@ -195,16 +216,32 @@ for (const backend of OPENERS) {
         assert.ok(!text.includes(ANALYTICS.userId), `${id}: the user id is still stored`);
         assert.ok(text.includes(pseudonym), `${id}: the pseudonym is missing`);
       }
-      // The same person gets the same pseudonym again (counts of users stay right).
-      assert.equal((await purge.purgeUser(ANALYTICS.userId)).records, 0);
-      assert.equal((await purge.purgeUser('someone-else')).records, 0);
+      // The same person gets the same pseudonym again (counts of users stay right); nothing is left to rewrite.
+      assert.deepEqual(await erasures.erase(ANALYTICS.userId), { records: 0, pseudonym });
+      assert.equal((await erasures.erase('someone-else')).records, 0);
       // The participant filter no longer finds the person.
-      const listed = await raw.db.records.listRecords({
-        start: [],
-        participantId: ANALYTICS.userId,
-        limit: 10,
-      } as never);
+      const listed = await raw.db.records.listRecords({ start: [], participantId: ANALYTICS.userId, limit: 10 });
       assert.equal(listed.length, 0);
+    });
+
+    test('a record naming an erased person that arrives later is stored erased (any process, any age)', async () => {
+      const { raw, clock } = await archive();
+      const { pseudonym } = await new Erasures(raw.db.privacy, raw.db.meta, clock).erase(ANALYTICS.userId);
+      // Another process (the server) learns of the erasure from the database.
+      const ingest = new IngestService(raw.db.records, clock, privacyHooks(raw.db, clock, undefined));
+      const outcomes = await ingest.ingest([
+        { value: euiiRecord('new', 'new', NEW_START, 1) },
+        { value: euiiRecord('later', 'later', NEW_START, 1) },
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['unchanged', 'inserted'],
+      );
+      for (const id of ['new', 'later']) {
+        const text = await raw.rawText(id);
+        assertNone(text, id, `${id} written after the erasure`);
+        assert.ok(!text.includes(ANALYTICS.userId) && text.includes(pseudonym), `${id}: erased on write`);
+      }
     });
   });
 }
@@ -222,7 +259,7 @@ test('SQLite: no purged value is left in the file, free pages included (secure_d
     await new IngestService(raw.db.records, clock).ingest(items);
     await raw.db.upkeep.optimize();
     assertAll(raw.fileBytes!(), 'old7', 'the file before the purge');
-    assert.equal((await new EuiiPurge(raw.db.privacy, raw.db.meta, clock, EUII_DAYS).runOnce()).purged, 20);
+    assert.equal((await new EuiiPurge(raw.db.privacy, clock, EUII_DAYS).runOnce()).purged, 20);
     const bytes = raw.fileBytes!();
     for (let i = 0; i < 20; i++) assertNone(bytes, `old${i}`, 'the file after the purge');
     assertAll(bytes, 'new7', 'the file after the purge');

@@ -5,7 +5,7 @@ import type { ReportPeriod } from '../call-logs/log-row-write.js';
 import { systemClock } from '../clock.js';
 import { BatchIngest } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
-import { EuiiPurge } from '../privacy/euii-purge.js';
+import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { wholeNumber } from './whole-number.js';
 import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
@@ -51,8 +51,9 @@ export async function importCommand(
   const size = path === '-' ? undefined : fileSize(path);
   const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
   const database = await openDatabaseOption(opts);
-  const privacy =
-    euiiDays === undefined ? undefined : new EuiiPurge(database.privacy, database.meta, systemClock, euiiDays);
+  // BatchIngest calls prepare and commit itself: the list of erased people is read once, here.
+  const privacy = privacyHooks(database, systemClock, euiiDays);
+  await privacy.beforeBatch();
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
@@ -67,7 +68,7 @@ export async function importCommand(
   let records = 0;
   const service =
     logKind === undefined
-      ? new IngestService(database.records, systemClock, privacy?.scrubIfDue)
+      ? new IngestService(database.records, systemClock, privacy)
       : new CallLogService(database.callLogs, systemClock).ingestFor(logKind.kind, logKind.period);
   const batches = new BatchIngest(service, (outcomes) => {
     for (const o of outcomes) {

@@ -1,5 +1,5 @@
 import { systemClock } from '../clock.js';
-import { EuiiPurge } from '../privacy/euii-purge.js';
+import { Erasures } from '../privacy/erasures.js';
 import { CliError } from './cli-error.js';
 import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
@@ -18,8 +18,7 @@ export async function purgeCommand(opts: PurgeOptions, out: NodeJS.WritableStrea
   if (user === undefined || user === '') throw new CliError('purge needs --user <id>');
   const database = await openDatabaseOption(opts, { mustExist: true });
   try {
-    const purge = new EuiiPurge(database.privacy, database.meta, systemClock);
-    const { records, pseudonym } = await purge.purgeUser(user);
+    const { records, pseudonym } = await new Erasures(database.privacy, database.meta, systemClock).erase(user);
     out.write(`callrecords: removed the identifiable data of ${user} from ${records} records (now ${pseudonym})\n`);
   } finally {
     await database.close();

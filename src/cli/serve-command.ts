@@ -126,7 +126,7 @@ async function startRuntime(
     const { euiiDays } = config;
     runtime.addJob(
       'euii-purge',
-      euiiPurgeJob({ store: database.privacy, meta: database.meta, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
+      euiiPurgeJob({ store: database.privacy, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
     );
   }
   if (sync !== undefined) {

@@ -9,7 +9,7 @@ import { AnalyticsService } from '../analytics/query/analytics-service.js';
 import { CallLogService } from '../call-logs/call-log-service.js';
 import { Telephony } from '../call-logs/telephony.js';
 import { IngestService } from '../ingest/ingest-service.js';
-import { EuiiPurge } from '../privacy/euii-purge.js';
+import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
@@ -150,13 +150,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     const intake = new NotificationIntake({ sync: db.sync, meta: db.meta, clock, log: app.log });
     await app.register(webhooksPlugin, { prefix: webhookUrls(deps.notificationUrl).prefix, intake, clock });
   }
-  const privacy = new EuiiPurge(db.privacy, db.meta, clock, deps.euiiDays);
-  const ingest = new IngestService(
-    db.records,
-    clock,
-    deps.euiiDays === undefined ? undefined : privacy.scrubIfDue,
-    (o) => metrics.observeIngest(o),
-  );
+  const ingest = new IngestService(db.records, clock, {
+    ...privacyHooks(db, clock, deps.euiiDays),
+    observe: (outcomes) => metrics.observeIngest(outcomes),
+  });
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   const auditReader = new AuditReader(db.audit, audit);
   const callLogs = new CallLogService(db.callLogs, clock);

@@ -46,6 +46,19 @@ export interface PreparedBatch {
   writeOutcomes: ItemOutcome[];
 }
 
+/** What an ingest service is told of, beside its store: the privacy purge and the metrics plug in here. */
+export interface IngestHooks {
+  /** Runs before a batch is prepared (`ingest` only): the privacy purge refreshes its list of erased people. */
+  beforeBatch?: (() => Promise<void>) | undefined;
+  /**
+   * Sees each validated record before it is cut for the store, and may change it in place: the privacy purge scrubs
+   * a record already past its EUII age, or naming an erased person, there (src/privacy/).
+   */
+  beforeWrite?: ((record: Record<string, unknown>) => void) | undefined;
+  /** Told the outcomes of each `ingest` call (metrics). */
+  observe?: ((outcomes: readonly ItemOutcome[]) => void) | undefined;
+}
+
 /** The most validation errors summarised in one outcome's `reason`. */
 const MAX_REASONS = 5;
 
@@ -60,21 +73,17 @@ const MAX_FINDING_LENGTH = 300;
  * are written in one store call, each atomically, and every item gets an outcome. Nothing invalid reaches the store.
  */
 export class IngestService {
-  /**
-   * `beforeWrite` sees each validated record before it is cut for the store, and may change it in place: the privacy
-   * purge scrubs a record already past its EUII age there (src/privacy/euii-purge.ts, `scrubIfDue`).
-   */
   constructor(
     private readonly store: RecordStore,
     private readonly clock: Clock,
-    private readonly beforeWrite?: (record: Record<string, unknown>) => void,
-    private readonly observe?: (outcomes: readonly ItemOutcome[]) => void,
+    private readonly hooks: IngestHooks = {},
   ) {}
 
-  /** Validates and writes a batch; `observe` (metrics) is told its outcomes. */
+  /** Validates and writes a batch; `hooks.observe` (metrics) is told its outcomes. */
   async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
+    await this.hooks.beforeBatch?.();
     const outcomes = await this.commit(this.prepare(items, firstIndex));
-    this.observe?.(outcomes);
+    this.hooks.observe?.(outcomes);
     return outcomes;
   }
 
@@ -107,7 +116,7 @@ export class IngestService {
       if (result.warnings.length > 0) outcome.warnings = result.warnings.map(findingText);
       let write: RecordWrite;
       try {
-        this.beforeWrite?.(result.record);
+        this.hooks.beforeWrite?.(result.record);
         write = toRecordWrite(result.record, result.hasEvolvableMembers, completeness);
       } catch (error) {
         // A record the validator let through but that cannot be serialised is this item's failure, not the batch's.

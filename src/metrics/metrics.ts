@@ -53,7 +53,7 @@ export class Metrics implements GaugeRegistry {
   });
   private readonly storeErrors = new Counter({
     name: 'callrecords_store_errors_total',
-    help: 'Requests failed by the database: unavailable (503) or unexpected (500)',
+    help: 'Failed requests: the database unavailable (503), or an unexpected error, from the store or not (500)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

@@ -1,18 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { toSortableUtc } from '../domain/datetime.js';
 import { periodicJob } from '../runtime/periodic-job.js';
 import type { JobFactory } from '../runtime/runtime.js';
 import { toRecordWrite } from '../service/record-fragments.js';
-import type { MetaStore, PrivacyStore } from '../storage/roles.js';
+import type { PrivacyStore } from '../storage/roles.js';
 import type { RecordWrite } from '../storage/store.js';
-import { replaceId, scrubEuii } from './euii.js';
+import { scrubEuii } from './euii.js';
 
 const DAY_MS = 86_400_000;
 /** Records rewritten per transaction: short enough that writers barely wait. */
 export const PURGE_BATCH = 100;
-/** The shared secret (store_meta) that keys the pseudonyms `purge --user` gives a person's id. */
-const PSEUDONYM_KEY = 'euii-pseudonym-key';
 
 /** What one purge pass did. */
 export interface PurgePass {
@@ -29,12 +26,11 @@ export function scrubbedWrite(rawJson: string): RecordWrite {
 /**
  * Removes end-user identifiable information (src/privacy/euii.ts, docs/privacy.md) from records older than
  * `euiiDays` — their current version and every stored version — in batches, each its own short transaction, marking
- * each record so it is not scanned again. With no `euiiDays` only `purgeUser` (on request) is available.
+ * each record so it is not scanned again. One person's erasure on request is `Erasures` (erasures.ts).
  */
 export class EuiiPurge {
   constructor(
     private readonly store: PrivacyStore,
-    private readonly meta: Pick<MetaStore, 'sharedSecret'>,
     private readonly clock: Pick<Clock, 'now'>,
     readonly euiiDays?: number,
   ) {
@@ -81,42 +77,16 @@ export class EuiiPurge {
     await this.store.forgetRemoved();
     return { cutoff, purged };
   }
-
-  /**
-   * Removes one person's identifiable data on request (GDPR): every record whose current version mentions `userId`
-   * is scrubbed like an old record, in every stored version, and the id itself is replaced by a pseudonym (an HMAC
-   * under a key kept in the database), so the records no longer link to the person but still count as one user.
-   * Resolves to the number of records rewritten.
-   */
-  async purgeUser(userId: string, batchSize = PURGE_BATCH): Promise<{ records: number; pseudonym: string }> {
-    if (userId.trim() === '') throw new RangeError('a user id is needed');
-    const key = await this.meta.sharedSecret(PSEUDONYM_KEY, () => randomBytes(32).toString('base64url'));
-    const pseudonym = `erased-${createHmac('sha256', key).update(userId).digest('base64url').slice(0, 22)}`;
-    const rewrite = (rawJson: string) =>
-      toRecordWrite(replaceId(scrubEuii(JSON.parse(rawJson) as Record<string, unknown>), userId, pseudonym), false);
-    const ids = await this.store.recordsMentioning(userId);
-    const purgedAt = this.clock.now().toISOString();
-    let records = 0;
-    for (let i = 0; i < ids.length; i += batchSize) {
-      records += await this.store.rewrite(ids.slice(i, i + batchSize), rewrite, purgedAt);
-    }
-    return { records, pseudonym };
-  }
 }
 
 /**
  * The privacy purge job: a pass at start and then every `intervalMs` of the runtime's clock, one at a time, each
  * logged ("euii purge pass done" with the cutoff and the count, or "euii purge pass failed").
  */
-export function euiiPurgeJob(options: {
-  store: PrivacyStore;
-  meta: Pick<MetaStore, 'sharedSecret'>;
-  euiiDays: number;
-  intervalMs: number;
-}): JobFactory {
-  const { store, meta, euiiDays, intervalMs } = options;
+export function euiiPurgeJob(options: { store: PrivacyStore; euiiDays: number; intervalMs: number }): JobFactory {
+  const { store, euiiDays, intervalMs } = options;
   return ({ clock, log }) => {
-    const purge = new EuiiPurge(store, meta, clock, euiiDays);
+    const purge = new EuiiPurge(store, clock, euiiDays);
     return periodicJob({
       clock,
       intervalMs,

@@ -1,6 +1,6 @@
-import type { GaugeRegistry } from '../metrics/metrics.js';
 import type { BaseLogger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
+import type { GaugeRegistry } from '../metrics/metrics.js';
 
 /** The outbound HTTP a job uses (the Graph collector's calls to Microsoft Graph): `globalThis.fetch` unless injected. */
 export type Fetch = typeof globalThis.fetch;

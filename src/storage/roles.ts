@@ -186,6 +186,10 @@ export interface PrivacyStore {
   rewrite(ids: readonly string[], rewrite: BodyRewrite, purgedAt: string): Promise<number>;
   /** Forgets the purge marks of records that are no longer stored (after retention); resolves to how many. */
   forgetRemoved(): Promise<number>;
+  /** Keeps the pseudonym of an erased person (never their id), so later writes can erase them too; idempotent. */
+  noteErasure(pseudonym: string, at: string): Promise<void>;
+  /** The pseudonyms of every erased person. */
+  erasures(): Promise<string[]>;
 }
 
 /**

@@ -24,6 +24,8 @@ const MENTIONING_SQL = `select id from call_records where strpos(record_json, $1
   order by 1`;
 const MARK_SQL = `insert into euii_purged (record_id, purged_at) values ($1, $2)
   on conflict (record_id) do update set purged_at = excluded.purged_at`;
+const NOTE_ERASURE_SQL = `insert into euii_erasures (pseudonym, erased_at) values ($1, $2) on conflict do nothing`;
+const ERASURES_SQL = `select pseudonym from euii_erasures order by pseudonym`;
 const FORGET_SQL = `delete from euii_purged p where not exists (select 1 from call_records c where c.id = p.record_id)`;
 
 /**
@@ -59,12 +61,21 @@ export class PostgresPrivacy implements PrivacyStore {
         const rebuilt = rebuildRecord(id, head, versions, rewrite);
         for (const table of RECORD_TABLES) await deleteRows(client, table, id, head.start_key);
         for (const { table, rows } of rebuilt) {
-          for (const row of rows) await client.query(insertSql(table), row);
+          for (const chunk of chunks(rows, table.columns.length))
+            await client.query(insertSql(table, chunk.length), chunk.flat());
         }
         await client.query(MARK_SQL, [id, purgedAt]);
       }
       return heads.size;
     });
+  }
+
+  async noteErasure(pseudonym: string, at: string): Promise<void> {
+    await this.db.rows(this.db.pool, NOTE_ERASURE_SQL, [pseudonym, at]);
+  }
+
+  async erasures(): Promise<string[]> {
+    return (await this.db.rows<{ pseudonym: string }>(this.db.pool, ERASURES_SQL)).map((r) => r.pseudonym);
   }
 
   async forgetRemoved(): Promise<number> {
@@ -79,15 +90,24 @@ function deleteRows(client: pg.PoolClient, table: RecordTable, id: string, start
   return client.query(`delete from ${table.name} where ${table.idColumn} = $1 and start_key = $2`, [id, startKey]);
 }
 
-const INSERTS = new Map<RecordTable, string>();
+// PostgreSQL takes at most 65,535 parameters in one statement.
+const MAX_PARAMETERS = 60_000;
 
-function insertSql(table: RecordTable): string {
-  let sql = INSERTS.get(table);
-  if (sql === undefined) {
-    const values = table.columns.map((_, i) => `$${i + 1}`).join(', ');
-    const conflict = table.part === 'history' ? ' on conflict do nothing' : '';
-    sql = `insert into ${table.name} (${table.columns.join(', ')}) values (${values})${conflict}`;
-    INSERTS.set(table, sql);
-  }
-  return sql;
+/** Rows in runs that fit one statement's parameters. */
+function chunks<T>(rows: readonly T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / columns));
+  const runs: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) runs.push(rows.slice(i, i + size));
+  return runs;
+}
+
+/** One insert of `count` rows into a record table (a history row whose body is already there is skipped). */
+function insertSql(table: RecordTable, count: number): string {
+  const width = table.columns.length;
+  const tuples = Array.from(
+    { length: count },
+    (_, r) => `(${table.columns.map((_, c) => `$${r * width + c + 1}`).join(', ')})`,
+  ).join(', ');
+  const conflict = table.part === 'history' ? ' on conflict do nothing' : '';
+  return `insert into ${table.name} (${table.columns.join(', ')}) values ${tuples}${conflict}`;
 }

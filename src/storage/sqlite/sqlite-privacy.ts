@@ -21,6 +21,8 @@ const MENTIONING_SQL = `select id from call_records where instr(record_json, @v)
   order by 1`;
 const MARK_SQL = `insert into euii_purged (record_id, purged_at) values (?, ?)
   on conflict (record_id) do update set purged_at = excluded.purged_at`;
+const NOTE_ERASURE_SQL = `insert into euii_erasures (pseudonym, erased_at) values (?, ?) on conflict do nothing`;
+const ERASURES_SQL = `select pseudonym from euii_erasures order by pseudonym`;
 const FORGET_SQL = `delete from euii_purged where not exists (select 1 from call_records c where c.id = euii_purged.record_id)`;
 
 /**
@@ -71,6 +73,15 @@ export class SqlitePrivacy implements PrivacyStore {
     // Between batches the event loop serves whatever requests are waiting (the batch itself is synchronous).
     await new Promise((resolve) => setImmediate(resolve));
     return done;
+  }
+
+  async noteErasure(pseudonym: string, at: string): Promise<void> {
+    await this.c.retry(() => this.c.statement(NOTE_ERASURE_SQL).run(pseudonym, at));
+  }
+
+  async erasures(): Promise<string[]> {
+    const rows = await this.c.retry(() => this.c.statement(ERASURES_SQL).all());
+    return (rows as { pseudonym: string }[]).map((r) => r.pseudonym);
   }
 
   async forgetRemoved(): Promise<number> {
