@@ -157,7 +157,7 @@ describe('Entra ID bearer tokens', () => {
       (url) => (down ? Promise.reject(new Error('connect ECONNREFUSED')) : fetchJson(url)),
       f.clock,
     );
-    const token = await f.token(READ);
+    const token = await f.token(READ, { key: f.issuer.published[0]! });
     await assert.rejects(
       verifier.verify(token),
       (e: unknown) => e instanceof AppError && e.code === 'serviceNotAvailable',
