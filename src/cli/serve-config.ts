@@ -76,7 +76,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
         };
   // A certificate that is no PEM is refused before the database is opened (ConfigError: one line, exit 2).
   if (https !== undefined) checkTls(https);
-  const config = {
+  return {
     host: opts.host,
     port,
     bodyLimit,
@@ -87,8 +87,9 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     corsOrigins: cors,
     db,
     https,
+    auth,
+    auditRetainDays,
   };
-  return { ...config, auth, auditRetainDays };
 }
 
 // A list OpenSSL cannot use is a usage error, not a stack trace when the server starts.
