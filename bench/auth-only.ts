@@ -24,6 +24,11 @@ try {
       offRequestsPerSecond: Math.round(result.off.requestsPerSecond),
       onRequestsPerSecond: Math.round(result.on.requestsPerSecond),
       ratio: Number(result.ratio.toFixed(3)),
+      cpuRatio: Number(result.cpuRatio.toFixed(3)),
+      cpuMicrosPerRequest: {
+        off: Math.round(result.cpuMicrosPerRequest.off),
+        on: Math.round(result.cpuMicrosPerRequest.on),
+      },
       offP50: result.off.p50,
       onP50: result.on.p50,
     })}\n`,
