@@ -2,10 +2,10 @@
  * The cost of authentication on the read path: the full-expand GET of one record against `callrecords serve` with
  * `--auth none` and with `--auth entra` (tokens of a test issuer over HTTPS; the JWKS fetched once and every request
  * carrying the same, cached, token), both servers on the same database, run alternately so that other work on the
- * machine weighs on both alike. Issue 11's target: on ÷ off ≥ 0.9.
+ * machine weighs on both alike (ABBA order). Issue 11's target: on ÷ off ≥ 0.9.
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { issuerKey, signToken, TestIssuer } from '../test/helpers/test-issuer.js';
 import { createSelfSignedCert } from '../test/helpers/tls.js';
@@ -22,6 +22,13 @@ export interface AuthGetResult {
   on: LoadFigures;
   /** on.requestsPerSecond / off.requestsPerSecond. */
   ratio: number;
+  /**
+   * The server's CPU time (user + system) per request with authentication off ÷ on, over all runs: what the
+   * throughput ratio would be on a machine the server has to itself (on a shared one, wall-clock figures swing).
+   */
+  cpuRatio: number;
+  /** CPU microseconds per request, off and on. */
+  cpuMicrosPerRequest: { off: number; on: number };
   rounds: number;
   recordId: string;
 }
@@ -72,16 +79,28 @@ export async function runAuthGetBench(options: {
     if (check.status !== 200) throw new Error(`GET with a token answered ${check.status}: ${await check.text()}`);
     const offRuns: LoadFigures[] = [];
     const onRuns: LoadFigures[] = [];
+    const cpu = { off: { micros: 0, requests: 0 }, on: { micros: 0, requests: 0 } };
+    const measure = async (which: 'off' | 'on') => {
+      const server = which === 'off' ? off : on;
+      const before = cpuMicros(server);
+      const figures = await load(`${server.url}${path}`, which === 'off' ? {} : headers, options);
+      cpu[which].micros += cpuMicros(server) - before;
+      cpu[which].requests += figures.requests;
+      (which === 'off' ? offRuns : onRuns).push(figures);
+    };
+    // Off-on, then on-off (ABBA): a drift of the machine's load over the run weighs on both alike.
     for (let round = 0; round < options.rounds; round++) {
-      offRuns.push(await load(`${off.url}${path}`, {}, options));
-      onRuns.push(await load(`${on.url}${path}`, headers, options));
+      for (const which of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) await measure(which);
     }
+    const perRequest = { off: cpu.off.micros / cpu.off.requests, on: cpu.on.micros / cpu.on.requests };
     const best = (runs: LoadFigures[]) => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
     const [bestOff, bestOn] = [best(offRuns), best(onRuns)];
     return {
       off: bestOff,
       on: bestOn,
       ratio: bestOn.requestsPerSecond / bestOff.requestsPerSecond,
+      cpuRatio: perRequest.off / perRequest.on,
+      cpuMicrosPerRequest: perRequest,
       rounds: options.rounds,
       recordId,
     };
@@ -120,4 +139,16 @@ async function load(
     mbPerSecond: result.throughput.total / 1e6 / result.duration,
     requests: result.requests.total,
   };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The CPU time a server child has used so far (user + system, from /proc/<pid>/stat), in microseconds. */
+function cpuMicros(server: ServerChild): number {
+  const stat = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the
+  // 14th field of the line, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
 }

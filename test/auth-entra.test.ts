@@ -6,7 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
+import { EntraVerifier } from '../src/auth/entra-verifier.js';
+import { httpsJsonFetch } from '../src/auth/json-fetch.js';
 import { JWKS_REFRESH_COOLDOWN_MS } from '../src/auth/jwks-cache.js';
+import { AppError } from '../src/errors.js';
 import { AUDIENCE, bearer, OTHER_TENANT, startAuthFixture, TENANT, type AuthFixture } from './helpers/auth-fixture.js';
 import { issuerKey, unsignedToken } from './helpers/test-issuer.js';
 import { ingest } from './helpers/test-app.js';
@@ -144,5 +147,23 @@ describe('Entra ID bearer tokens', () => {
       .setExpirationTime(now + 3600)
       .sign(new TextEncoder().encode(JSON.stringify(keyB.jwk)));
     await refused(bearer(hs), 'HS256');
+  });
+
+  test('an issuer that cannot be reached is a 503 to retry, not a 401; once it answers, tokens verify', async () => {
+    let down = true;
+    const fetchJson = httpsJsonFetch({ ca: f.issuer.ca });
+    const verifier = new EntraVerifier(
+      { authorityHost: f.issuer.host, tenants: [TENANT], audiences: [AUDIENCE] },
+      (url) => (down ? Promise.reject(new Error('connect ECONNREFUSED')) : fetchJson(url)),
+      f.clock,
+    );
+    const token = await f.token(READ, { key: f.issuer.published[0]! });
+    await assert.rejects(
+      verifier.verify(token),
+      (e: unknown) => e instanceof AppError && e.code === 'serviceNotAvailable',
+    );
+    down = false;
+    await f.clock.advance(JWKS_REFRESH_COOLDOWN_MS);
+    assert.deepEqual((await verifier.verify(token)).roles, READ);
   });
 });

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
 import type { Identity } from '../http/identity.js';
 import { unauthenticated } from './auth-errors.js';
 import type { JsonFetch } from './json-fetch.js';
@@ -31,7 +32,8 @@ export interface EntraOptions {
  * tenants; the signature must verify with a key the tenant's issuer publishes (jwks-cache.ts); `iss` must be that
  * tenant's v1.0 (`https://sts.windows.net/{tid}/`) or v2.0 (`{authorityHost}/{tid}/v2.0`) issuer; `aud` one of the
  * audiences; `exp` and `nbf` hold within `CLOCK_SKEW_SECONDS`. A verified token is cached until it expires
- * (token-cache.ts). Every failure is the same 401 but for an expired or not-yet-valid token.
+ * (token-cache.ts). Every failure is the same 401 but for an expired or not-yet-valid token; when the tenant's keys
+ * could never be fetched, the answer is a 503 (the caller may retry), not a 401.
  */
 export class EntraVerifier {
   private readonly tenants: ReadonlySet<string>;
@@ -62,9 +64,17 @@ export class EntraVerifier {
       throw unauthenticated('invalid');
     }
     if (!this.tenants.has(tenant)) throw unauthenticated('invalid');
+    let getKey: Awaited<ReturnType<JwksCache['keysFor']>>;
+    try {
+      getKey = await this.jwks.keysFor(tenant, kid);
+    } catch (error) {
+      // No keys were ever fetched for the tenant: nothing can be verified, which is no fault of the caller's.
+      throw new AppError('serviceNotAvailable', "The token issuer's signing keys could not be fetched.", undefined, {
+        cause: error,
+      });
+    }
     let payload: JWTPayload;
     try {
-      const getKey = await this.jwks.keysFor(tenant, kid);
       ({ payload } = await jwtVerify(token, getKey, {
         algorithms: ACCEPTED_ALGORITHMS,
         issuer: [`https://sts.windows.net/${tenant}/`, `${this.options.authorityHost}/${tenant}/v2.0`],

@@ -187,5 +187,8 @@ async function listen(app: FastifyInstance, config: ServeConfig, meta: Pick<Meta
   } catch (error) {
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
   }
-  app.log.info({ db: redactPassword(config.db), records: (await meta.health()).records }, 'callrecords is serving');
+  const { auth: on } = config;
+  const auth = on === undefined ? 'none' : [...(on.entra ? ['entra'] : []), ...(on.keys ? ['keys'] : [])].join(',');
+  const records = (await meta.health()).records;
+  app.log.info({ db: redactPassword(config.db), records, auth }, 'callrecords is serving');
 }

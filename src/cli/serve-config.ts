@@ -97,7 +97,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   if (https !== undefined) checkTls(https);
   const graphStrict = opts.graphStrict === true;
   const qualityRules = loadRuleSet(opts.qualityRules ?? 'current');
-  const config = {
+  return {
     host: opts.host,
     port,
     bodyLimit,
@@ -112,8 +112,9 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     https,
     graphStrict,
     qualityRules,
+    auth,
+    auditRetainDays,
   };
-  return { ...config, auth, auditRetainDays };
 }
 
 const THROTTLE_MODES = ['none', 'graph'] as const;
