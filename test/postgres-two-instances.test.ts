@@ -339,7 +339,7 @@ describe('stores opening a fresh schema at the same moment', { skip: SKIP }, () 
         );
         assert.deepEqual(
           migrations.rows.map((r) => r.name),
-          ['0001-initial', '0002-postgres-partitions', '0003-completeness'],
+          ['0001-initial', '0002-postgres-partitions', '0003-completeness', '0009-call-logs'],
           'each migration ran once',
         );
         const tables = await client.query<{ name: string }>(
