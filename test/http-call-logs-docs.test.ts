@@ -105,6 +105,21 @@ for (const backend of BACKENDS) {
       });
     }
 
+    test("Kiota's URL templates: the query options it may add, an offset, the short namespace of Go builders", async () => {
+      // {+baseurl}/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime={fromDateTime},
+      // toDateTime={toDateTime}){?%24count,%24filter,%24search,%24skip,%24top}: $count and $filter are ignored.
+      const from = encodeURIComponent('2019-10-31T19:00:00-05:00');
+      const to = encodeURIComponent('2019-12-01T00:00:00+00:00');
+      for (const ns of ['microsoft.graph.callRecords.', 'callRecords.']) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/v1.0/communications/callRecords/${ns}getPstnCalls(fromDateTime=${from},toDateTime=${to})?%24count=true&%24filter=x`,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().value.length, 1);
+      }
+    });
+
     test('the beta-only functions are not found under /v1.0', async () => {
       for (const fn of ['getSmsLog', 'getPstnBlockedUsersLog', 'getPstnOnlineMeetingDialoutReport']) {
         const res = await t.app.inject({

@@ -273,6 +273,39 @@ for (const backend of BACKENDS) {
       assert.equal(allBad.json.error.details.length, 2);
     });
 
+    test('a dial-out report is keyed with its period: the same period again is unchanged, another is new', async () => {
+      const report = [rowOf('x', 42)];
+      const march = '?fromDateTime=2025-03-01&toDateTime=2025-04-01';
+      assert.equal(
+        (await postLogs(t.app, 'pstnOnlineMeetingDialoutReport', report, march)).json.value[0].status,
+        'inserted',
+      );
+      assert.equal(
+        (await postLogs(t.app, 'pstnOnlineMeetingDialoutReport', report, march)).json.value[0].status,
+        'unchanged',
+      );
+      const april = '?fromDateTime=2025-04-01&toDateTime=2025-05-01';
+      assert.equal(
+        (await postLogs(t.app, 'pstnOnlineMeetingDialoutReport', report, april)).json.value[0].status,
+        'inserted',
+      );
+      const both = await followPages(t.app, url('getPstnOnlineMeetingDialoutReport', '2025-03-01', '2025-05-01'));
+      assert.deepEqual(both[0]!.value, [{ ...report[0], totalCalls: 2 }]);
+    });
+
+    test('Prefer: omit-values=nulls leaves out null properties and is applied', async () => {
+      const row = { ...rowOf('pstnCalls', 77), conferenceId: null, destinationContext: null };
+      await postLogs(t.app, 'pstnCalls', [row]);
+      const res = await t.app.inject({
+        method: 'GET',
+        url: url('getPstnCalls', row.startDateTime, row.startDateTime),
+        headers: { prefer: 'omit-values=nulls' },
+      });
+      assert.equal(res.headers['preference-applied'], 'omit-values=nulls');
+      const { conferenceId: _c, destinationContext: _d, ...rest } = row;
+      assert.deepEqual(res.json().value, [rest]);
+    });
+
     test('unknown properties are kept', async () => {
       const row = { ...rowOf('smsLog', 9), futureProperty: { nested: [1, 2] } };
       await postLogs(t.app, 'smsLog', [row]);

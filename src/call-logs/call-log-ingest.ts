@@ -1,9 +1,8 @@
 import type { Clock } from '../clock.js';
 import { formatIssue, MAX_VALIDATION_ISSUES, type ValidationIssue } from '../domain/validate.js';
-import type { IngestItem, ItemOutcome, PreparedBatch } from '../ingest/ingest-service.js';
+import type { IngestItem, ItemOutcome } from '../ingest/ingest-service.js';
 import type { LogRowWrite } from '../storage/call-log-types.js';
 import type { CallLogStore } from '../storage/roles.js';
-import type { RecordWrite } from '../storage/store.js';
 import type { LogKind } from './log-kinds.js';
 import { toLogRowWrite, type ReportPeriod } from './log-row-write.js';
 import { validateLogRow } from './validate-log-row.js';
@@ -11,9 +10,11 @@ import { validateLogRow } from './validate-log-row.js';
 const MAX_REASONS = 5;
 const MAX_FINDING_LENGTH = 300;
 
-/** A prepared batch of log rows: every item's outcome and the rows to write (in the shape BatchIngest expects). */
-interface PreparedLogBatch extends PreparedBatch {
+/** A prepared batch of log rows: every item's outcome, the rows to write and the outcomes their writes fill in. */
+export interface PreparedLogBatch {
+  outcomes: ItemOutcome[];
   rows: LogRowWrite[];
+  writeOutcomes: ItemOutcome[];
 }
 
 /**
@@ -68,12 +69,11 @@ export class CallLogIngest {
       writeOutcomes.push(outcome);
       outcomes.push(outcome);
     });
-    return { outcomes, rows, writes: [] as RecordWrite[], writeOutcomes };
+    return { outcomes, rows, writeOutcomes };
   }
 
   /** Writes a prepared batch in one transaction and fills in each valid row's outcome. */
-  async commit(batch: PreparedBatch): Promise<ItemOutcome[]> {
-    const { outcomes, rows, writeOutcomes } = batch as PreparedLogBatch;
+  async commit({ outcomes, rows, writeOutcomes }: PreparedLogBatch): Promise<ItemOutcome[]> {
     if (rows.length === 0) return outcomes;
     const statuses = await this.store.write(this.kind.table, rows, this.clock.now().toISOString());
     statuses.forEach((status, i) => (writeOutcomes[i]!.status = status));

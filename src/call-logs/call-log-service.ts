@@ -12,8 +12,11 @@ import type { ReportPeriod } from './log-row-write.js';
  */
 export function logKindFor(name: string): LogKind {
   const kind = logKindNamed(name);
-  if (kind === undefined)
-    throw new AppError('BadRequest', `'${name}' is not a telephony log; use one of ${LOG_KIND_NAMES}.`);
+  if (kind === undefined) {
+    // The name is the client's text: shown, but not at any length.
+    const shown = name.length > 64 ? `${name.slice(0, 63)}…` : name;
+    throw new AppError('BadRequest', `'${shown}' is not a telephony log; use one of ${LOG_KIND_NAMES}.`);
+  }
   return kind;
 }
 

@@ -6,6 +6,7 @@
 
 type Row = Record<string, unknown>;
 
+const TOTALS = ['totalCalls', 'totalCallSeconds', 'totalCallCharge'];
 const GROUP_BY = ['userId', 'userPrincipalName', 'userDisplayName', 'usageLocation', 'destinationContext', 'currency'];
 
 /**
@@ -22,26 +23,27 @@ export function aggregateDialout(reports: readonly Row[]): Row[] {
       groups.set(key, { ...report });
       continue;
     }
-    const totals = {
-      totalCalls: add(sum.totalCalls, report.totalCalls),
-      totalCallSeconds: add(sum.totalCallSeconds, report.totalCallSeconds),
-      totalCallCharge: money(add(sum.totalCallCharge, report.totalCallCharge)),
-    };
-    groups.set(key, { ...sum, ...report, ...totals });
+    const merged: Row = { ...sum, ...report };
+    for (const name of TOTALS) {
+      const total = add(sum[name], report[name]);
+      if (total !== undefined) merged[name] = name === 'totalCallCharge' ? money(total) : total;
+    }
+    groups.set(key, merged);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => compare(orderKey(groups.get(a)!), orderKey(groups.get(b)!)))
     .map(([, row]) => row);
 }
 
-function add(a: unknown, b: unknown): number | null {
-  if (typeof a !== 'number') return typeof b === 'number' ? b : null;
+/** The sum of two totals; either alone when the other is not a number; undefined when neither is. */
+function add(a: unknown, b: unknown): number | undefined {
+  if (typeof a !== 'number') return typeof b === 'number' ? b : undefined;
   return typeof b === 'number' ? a + b : a;
 }
 
 /** Sums of charges rounded to 1/10,000 (binary floating point would otherwise show 12.829999999). */
-function money(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 10_000) / 10_000;
+function money(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }
 
 function orderKey(row: Row): string {

@@ -1,13 +1,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import { CallLogService, logKindFor, reportPeriodFor } from '../call-logs/call-log-service.js';
+import type { PreparedLogBatch } from '../call-logs/call-log-ingest.js';
 import type { LogKind } from '../call-logs/log-kinds.js';
 import type { ReportPeriod } from '../call-logs/log-row-write.js';
 import { systemClock } from '../clock.js';
-import { BatchIngest } from '../ingest/batch-ingest.js';
+import { BatchIngest, type BatchService } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
 import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { wholeNumber } from './whole-number.js';
-import { IngestService, type IngestItem, type ItemOutcome } from '../ingest/ingest-service.js';
+import { IngestService, type IngestItem, type ItemOutcome, type PreparedBatch } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
 import { readRecordBatches } from '../ingest/record-source.js';
 import { takeReceivedAt } from '../ingest/received-annotation.js';
@@ -66,7 +67,7 @@ export async function importCommand(
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  const service =
+  const service: BatchService<PreparedBatch | PreparedLogBatch> =
     logKind === undefined
       ? new IngestService(database.records, systemClock, privacy)
       : new CallLogService(database.callLogs, systemClock).ingestFor(logKind.kind, logKind.period);
@@ -130,7 +131,11 @@ function cliLogKind(opts: ImportOptions): { kind: LogKind; period: ReportPeriod 
 }
 
 /** What an import that stopped early has stored, and how to finish it. */
-function stoppedText(file: string, batches: BatchIngest, error: unknown): string {
+function stoppedText(
+  file: string,
+  batches: Pick<BatchIngest<unknown>, 'summary' | 'lastWrittenLine'>,
+  error: unknown,
+): string {
   const stored = batches.summary.received;
   const where =
     stored === 0

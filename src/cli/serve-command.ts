@@ -111,7 +111,12 @@ async function startRuntime(
     // The telephony logs keep the same retention, by the time each log is filtered on (docs/call-logs.md).
     runtime.addJob(
       'call-log-retention',
-      retentionJob({ store: database.callLogs, retainDays: config.retainDays, intervalMs: RETENTION_INTERVAL_MS }),
+      retentionJob({
+        store: database.callLogs,
+        retainDays: config.retainDays,
+        intervalMs: RETENTION_INTERVAL_MS,
+        label: 'call-log retention',
+      }),
     );
   }
   runtime.addJob(

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { IngestService, ItemOutcome } from '../ingest/ingest-service.js';
 import { BodyItemsReader, type BodyItems } from '../ingest/body-items.js';
 import { summarise } from '../ingest/summary.js';
-import type { CallLogService } from '../call-logs/call-log-service.js';
+import { logKindFor, type CallLogService } from '../call-logs/call-log-service.js';
 import type { Telephony } from '../call-logs/telephony.js';
 import type { ArchiveStatus } from '../service/archive-status.js';
 import type { PartialRecordsRequest } from '../service/partial-records.js';
@@ -87,14 +87,14 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (api, optio
     async (request, reply) => {
       const body = request.body as BodyItems | undefined;
       const { items, single } = body ?? new BodyItemsReader(ingestFormat(request.headers['content-type'])).end();
-      const { kind } = request.params;
-      if (items.length === 0) throw new AppError('invalidRecord', `The request body holds no ${kind} rows.`);
+      const { name } = logKindFor(request.params.kind);
+      if (items.length === 0) throw new AppError('invalidRecord', `The request body holds no ${name} rows.`);
       const { fromDateTime, toDateTime } = request.query;
-      const outcomes = await options.callLogs.ingest(kind, items, fromDateTime, toDateTime);
+      const outcomes = await options.callLogs.ingest(name, items, fromDateTime, toDateTime);
       const summary = summarise(outcomes);
-      request.log.info({ ingest: summary, kind }, 'log ingest outcomes');
-      if (single && outcomes[0]?.status === 'rejected') throw rejection(outcomes[0], `${kind} row`);
-      if (summary.rejected === summary.received) throw allRejected(outcomes, `${kind} rows`);
+      request.log.info({ ingest: summary, kind: name }, 'log ingest outcomes');
+      if (single && outcomes[0]?.status === 'rejected') throw rejection(outcomes[0], `${name} row`);
+      if (summary.rejected === summary.received) throw allRejected(outcomes, `${name} rows`);
       void reply.header('content-type', 'application/json; charset=utf-8').send({ summary, value: outcomes });
     },
   );

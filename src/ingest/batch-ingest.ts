@@ -1,4 +1,4 @@
-import type { IngestItem, IngestService, ItemOutcome } from './ingest-service.js';
+import type { IngestItem, ItemOutcome, PreparedBatch } from './ingest-service.js';
 import { emptySummary, summarise, type IngestSummary } from './summary.js';
 
 /**
@@ -14,13 +14,19 @@ const BATCH_SIZE = 500;
  */
 const BATCH_TEXT_BYTES = 4 * 2 ** 20;
 
+/** What BatchIngest drives: a service that validates a batch synchronously (`prepare`) and writes it (`commit`). */
+export interface BatchService<B> {
+  prepare(items: readonly IngestItem[], firstIndex?: number): B;
+  commit(batch: B): Promise<ItemOutcome[]>;
+}
+
 /**
  * Feeds a stream of items to the ingest service in bounded batches (`callrecords import`, the demo load). One batch
  * is written while the next is gathered and validated (with PostgreSQL the write waits on the server), and batches
  * reach the store one at a time, in order, so the version rules see the input's order. Memory stays flat: at most
  * two batches are held.
  */
-export class BatchIngest {
+export class BatchIngest<B = PreparedBatch> {
   readonly summary: IngestSummary = emptySummary();
   /**
    * How far the store has got: the line (when known) of the last item of the last batch written. Batches are written
@@ -33,8 +39,8 @@ export class BatchIngest {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    /** The call-record ingest service, or any with its two halves (the telephony logs' CallLogIngest). */
-    private readonly ingest: Pick<IngestService, 'prepare' | 'commit'>,
+    /** The call-record ingest service, or another with the same two halves (the telephony logs' CallLogIngest). */
+    private readonly ingest: BatchService<B>,
     /** Called with each written batch's outcomes, in order. */
     private readonly onOutcomes: (outcomes: readonly ItemOutcome[]) => void = () => undefined,
   ) {}

@@ -34,8 +34,9 @@ const FUNCTIONS = [
   'getPstnOnlineMeetingDialoutReport',
   'getSmsLog',
 ];
-// Kiota-generated SDKs call the namespace-qualified name (microsoft.graph.callRecords.getPstnCalls).
-const FUNCTION_NAMESPACE = 'microsoft.graph.callrecords.';
+// Kiota-generated SDKs call the namespace-qualified name (microsoft.graph.callRecords.getPstnCalls); some of Kiota's
+// Go builders write the namespace as callRecords.getPstnCalls.
+const FUNCTION_NAMESPACES = ['microsoft.graph.callrecords.', 'callrecords.'];
 const COUNT = Symbol('$count');
 
 /** One path segment: the decoded text, the name before `(`, and the text inside `(…)` if there is one. */
@@ -172,7 +173,8 @@ function idOf(segment: Segment): string {
 
 function functionName(segment: Segment): string | undefined {
   const lower = segment.name.toLowerCase();
-  const bare = lower.startsWith(FUNCTION_NAMESPACE) ? lower.slice(FUNCTION_NAMESPACE.length) : lower;
+  const namespace = FUNCTION_NAMESPACES.find((ns) => lower.startsWith(ns));
+  const bare = namespace === undefined ? lower : lower.slice(namespace.length);
   return FUNCTIONS.find((name) => name.toLowerCase() === bare);
 }
 

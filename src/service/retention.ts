@@ -42,17 +42,24 @@ export class Retention {
 
 /**
  * The retention job: a pass at start and then every `intervalMs` of the runtime's clock, one at a time, each logged
- * ("retention pass done" with the cutoff and the count removed, or "retention pass failed").
+ * ("retention pass done" with the cutoff and the count removed, or "retention pass failed"; another `label` than
+ * `retention` names its lines).
  */
-export function retentionJob(options: { store: ExpiringStore; retainDays: number; intervalMs: number }): JobFactory {
-  const { store, retainDays, intervalMs } = options;
+export function retentionJob(options: {
+  store: ExpiringStore;
+  retainDays: number;
+  intervalMs: number;
+  /** What the log lines call the pass (default `retention`; the telephony logs' job says `call-log retention`). */
+  label?: string;
+}): JobFactory {
+  const { store, retainDays, intervalMs, label = 'retention' } = options;
   return ({ clock, log }) => {
     const retention = new Retention(store, clock, retainDays);
     return periodicJob({
       clock,
       intervalMs,
-      run: async () => log.info({ retainDays, ...(await retention.runOnce()) }, 'retention pass done'),
-      onError: (error) => log.error({ err: error }, 'retention pass failed'),
+      run: async () => log.info({ retainDays, ...(await retention.runOnce()) }, `${label} pass done`),
+      onError: (error) => log.error({ err: error }, `${label} pass failed`),
     });
   };
 }
