@@ -71,6 +71,7 @@ const LAYOUT = [
 ];
 if (LAYOUT.join() !== STREAM_COLUMN_NAMES.join()) throw new Error('stream-rows.ts and stream-columns.ts disagree');
 const SEGMENT_POOR = LAYOUT.indexOf('segment_poor');
+const NO_REASONS: readonly number[] = POOR_REASONS.map(() => 0);
 const CALL_POOR = LAYOUT.indexOf('call_poor');
 
 /** The stream rows of a record's current version, each in the order of STREAM_COLUMNS. */
@@ -132,7 +133,8 @@ export function streamRows(
           const [sender, receiver] = direction === 'calleeToCaller' ? [callee, caller] : [caller, callee];
           const metrics = metricsOf(stream);
           const result = classifyStream(type, metrics.classified, derivation.rules);
-          const reasons = POOR_REASONS.map((r) => (result.reasons.includes(r) ? 1 : 0));
+          const reasons =
+            result.reasons.length === 0 ? NO_REASONS : POOR_REASONS.map((r) => (result.reasons.includes(r) ? 1 : 0));
           const row: Cell[] = [
             recordId,
             startKey,
@@ -156,15 +158,13 @@ export function streamRows(
             sender === firstSide ? 1 : 0,
             firstSide.connectionType,
             secondSide.connectionType,
-            ...sender.values,
-            ...receiver.values,
-            ...metrics.values,
+          ].concat(sender.values, receiver.values, metrics.values, [
             result.classification,
             result.reasons.join(';'),
             ...reasons,
             0,
             0,
-          ];
+          ]);
           if (type === 'audio' && result.classification === 'Poor') segmentPoor = 1;
           rows.push(row);
         }

@@ -11,6 +11,13 @@ const DURATION = /^(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S
 /** An Edm.Duration (`PT0.015S`) in milliseconds; null when missing or not a day-time duration. */
 export function durationMs(value: unknown): number | null {
   if (typeof value !== 'string') return null;
+  // What Graph sends: seconds only (`PT0.016S`), read without the regular expression.
+  if (value.startsWith('PT') && value.endsWith('S')) {
+    const seconds = Number(value.slice(2, -1));
+    if (Number.isFinite(seconds) && value.length > 3 && !value.includes('M') && !value.includes('H')) {
+      return Math.round(seconds * 1e9) / 1e6;
+    }
+  }
   const m = DURATION.exec(value);
   if (m === null || value === 'P' || value.endsWith('T')) return null;
   const [, minus, d, h, mi, s] = m;
@@ -52,5 +59,10 @@ export function objects(value: unknown): Json[] {
 
 /** A date-time in the sortable UTC form (src/domain/datetime.ts), or null. */
 export function timeKey(value: unknown): string | null {
-  return typeof value === 'string' ? (toSortableUtc(value) ?? null) : null;
+  if (typeof value !== 'string') return null;
+  // Already sortable (what Graph sends, 7 fractional digits and Z): as it is.
+  if (value.length === 28 && SORTABLE.test(value)) return value;
+  return toSortableUtc(value) ?? null;
 }
+
+const SORTABLE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
