@@ -247,9 +247,14 @@ function comparison(
   return sql`${column} ${sql.raw(SQL_OPS[op]!)} ${bound}`;
 }
 
-/** Either endpoint is the user (the helpdesk view); `ne` keeps the streams neither endpoint of which is. */
+/**
+ * Either endpoint is the user (the helpdesk view); `ne` keeps the streams neither endpoint of which is. The user's
+ * records come first from the participants index (a user endpoint of a stream is a participant of its record, whose
+ * id is the user's), so `streams` is read by record id, not scanned.
+ */
 function userMatch(op: string, value: FilterValue): RawBuilder<unknown> {
-  const either = sql`(sender_user_id = ${value} or receiver_user_id = ${value})`;
+  const records = sql`record_id in (select record_id from participants where participant_id = ${value})`;
+  const either = sql`(${records} and (sender_user_id = ${value} or receiver_user_id = ${value}))`;
   return op === 'ne' ? sql`not ${either}` : either;
 }
 
