@@ -143,7 +143,9 @@ export class QueueWorker {
         return;
       }
       await sync.complete(item.id, owner, clock.now().getTime());
-      const lag = result.status === 'inserted' ? lagEvent(outcome.record, now) : undefined;
+      // Lag is the collector's delay for new calls; a backfill's old records would only blur it.
+      const lag =
+        result.status === 'inserted' && item.reason !== 'backfill' ? lagEvent(outcome.record, now) : undefined;
       if (lag !== undefined) await sync.recordEvents([lag]);
       log.info({ id: item.id, version: result.version, status: result.status, reason: item.reason }, 'sync: stored');
     } finally {
