@@ -116,7 +116,7 @@ for (const backend of BACKENDS) {
       const run = runCli(['sync', '--db', archive.url, ...graphArgs(), '--backfill-days', '8'], { env: ENV });
       assert.equal(run.code, 0, run.stderr);
       const summary = JSON.parse(run.stdout) as { listed: number; queued: number; failed: number; left: number };
-      assert.ok(summary.listed > 80 && summary.queued === summary.listed);
+      assert.ok(summary.listed >= 80 && summary.queued === summary.listed, JSON.stringify(summary));
       assert.deepEqual([summary.failed, summary.left], [0, 0]);
       assertSameRecords(archive.url);
     });
@@ -149,3 +149,17 @@ describe(
     });
   },
 );
+
+test('sync without an app or a credential, or with more than 30 days, is a configuration error (exit 2)', () => {
+  const cases: [string[], RegExp][] = [
+    [['--graph-client-id', CLIENT, '--graph-client-secret', SECRET], /needs --graph-tenant-id/],
+    [['--graph-tenant-id', TENANT, '--graph-client-id', CLIENT], /one of --graph-client-secret and/],
+    [[...graphArgs(), '--backfill-days', '31'], /at most 30/],
+    [[...graphArgs(), '--fetch-lease', 'soon'], /--fetch-lease must be a duration/],
+  ];
+  for (const [args, message] of cases) {
+    const run = runCli(['sync', '--db', 'sqlite::memory:', ...args]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message);
+  }
+});
