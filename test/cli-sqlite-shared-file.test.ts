@@ -128,7 +128,7 @@ describe('one SQLite file, several processes', () => {
       const names = db.prepare('select name from kysely_migration order by name').all() as { name: string }[];
       assert.deepEqual(
         names.map((r) => r.name),
-        ['0001-initial', '0002-postgres-partitions', '0003-completeness', '0004-sync-state'],
+        ['0001-initial', '0002-postgres-partitions', '0003-completeness', '0004-sync-state', '0005-subscriptions'],
       );
     } finally {
       db.close();

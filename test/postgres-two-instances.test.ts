@@ -339,7 +339,7 @@ describe('stores opening a fresh schema at the same moment', { skip: SKIP }, () 
         );
         assert.deepEqual(
           migrations.rows.map((r) => r.name),
-          ['0001-initial', '0002-postgres-partitions', '0003-completeness', '0004-sync-state'],
+          ['0001-initial', '0002-postgres-partitions', '0003-completeness', '0004-sync-state', '0005-subscriptions'],
           'each migration ran once',
         );
         const tables = await client.query<{ name: string }>(
