@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pino from 'pino';
 import { systemClock } from '../clock.js';
 import { createCollector } from '../collector/collector.js';
@@ -22,6 +23,7 @@ export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream 
   const log = pino({ level: 'info' }, pino.destination(2));
   const database = await openDatabaseOption(opts);
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   const stop = () => controller.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {

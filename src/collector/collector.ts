@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { BackgroundJob, RuntimeDeps } from '../runtime/runtime.js';
@@ -88,6 +89,8 @@ export function syncJobs(
   db: CallRecordDatabase,
 ): { name: string; factory: (deps: RuntimeDeps) => BackgroundJob }[] {
   const controller = new AbortController();
+  // Every wait of the worker and the client listens on this signal: many at once are expected.
+  setMaxListeners(0, controller.signal);
   let collector: Collector | undefined;
   const collectorOf = (deps: RuntimeDeps) => (collector ??= createCollector(config, db, deps, controller.signal));
   return [

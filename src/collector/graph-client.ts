@@ -73,7 +73,9 @@ export class GraphClient {
         const token = await this.options.tokens.token(false);
         res = await this.options.fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: this.options.signal
+            ? AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.options.signal])
+            : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
         if (++failures >= maxAttempts) throw new GraphRequestError(`GET ${url}: ${errorText(error)}`, undefined);

@@ -73,8 +73,13 @@ export class QueueWorker {
         // The database may be away for a while (a restart): the items stay queued; try again after the pause.
         this.deps.log.error({ err: error }, 'sync: claiming from the queue failed; retrying');
       }
-      const idle = sleep(this.deps.clock, this.settings.idlePollMs, signal);
-      await Promise.race([idle, ...this.inflight]);
+      // Wait for a slot to free up or the poll interval, whichever comes first; the other wait is cancelled.
+      const idle = new AbortController();
+      const stop = () => idle.abort();
+      signal?.addEventListener('abort', stop, { once: true });
+      await Promise.race([sleep(this.deps.clock, this.settings.idlePollMs, idle.signal), ...this.inflight]);
+      idle.abort();
+      signal?.removeEventListener('abort', stop);
     }
     await Promise.allSettled([...this.inflight]);
   }
@@ -120,6 +125,11 @@ export class QueueWorker {
       try {
         outcome = await fetchWholeRecord(this.deps.client, item.id);
       } catch (error) {
+        if (this.deps.signal?.aborted === true) {
+          // Stopping: the item goes back as it was, due at once, for the next run or another instance.
+          await sync.retryLater(item.id, owner, clock.now().getTime(), item.lastError ?? 'interrupted by a stop');
+          return;
+        }
         if (!(error instanceof GraphRequestError)) throw error;
         return await this.retryOrFail(item, error.message, item.attempts >= this.settings.maxErrorAttempts);
       }
@@ -143,7 +153,9 @@ export class QueueWorker {
         return;
       }
       await sync.complete(item.id, owner, clock.now().getTime());
-      const lag = result.status === 'inserted' ? lagEvent(outcome.record, now) : undefined;
+      // Lag is the collector's delay for new calls; a backfill's old records would only blur it.
+      const lag =
+        result.status === 'inserted' && item.reason !== 'backfill' ? lagEvent(outcome.record, now) : undefined;
       if (lag !== undefined) await sync.recordEvents([lag]);
       log.info({ id: item.id, version: result.version, status: result.status, reason: item.reason }, 'sync: stored');
     } finally {

@@ -1,12 +1,13 @@
 import type { RuntimeLog } from '../runtime/runtime.js';
+import { holdLease, type HeldLease } from './held-lease.js';
 import { sleep } from './sleep.js';
 import { LEASE, STATE } from './state-keys.js';
 import { GRAPH_RETENTION_MS, sweepRange, type SweepDeps, type SweepFindings } from './sweep.js';
 
 /** How far back every periodic sweep lists, beside any gap since the last one: 24 h. */
 export const SWEEP_LOOKBACK_MS = 24 * 60 * 60_000;
-/** A sweep's lease; renewed after every window, so it only lapses if the sweeping instance is gone. */
-const SWEEP_LEASE_MS = 10 * 60_000;
+/** A sweep's lease; renewed every 10 s while the sweep runs, so it lapses 30 s after the sweeping instance died. */
+const SWEEP_LEASE_MS = 30_000;
 /** Graph's 30 days, less a margin, so the oldest window is never refused for being too old. */
 const OLDEST_MS = GRAPH_RETENTION_MS - 10 * 60_000;
 
@@ -27,21 +28,22 @@ interface BackfillState {
  */
 export async function periodicSweep(deps: SweepDeps, owner: string): Promise<SweepFindings | undefined> {
   const { sync, clock } = deps;
-  const now = clock.now().getTime();
-  if (!(await sync.acquireLease(LEASE.sweep, owner, now, SWEEP_LEASE_MS))) return undefined;
+  const lease = await holdLease(sync, LEASE.sweep, owner, clock, SWEEP_LEASE_MS);
+  if (lease === undefined) return undefined;
   try {
+    const now = clock.now().getTime();
     const stored = await sync.getState(STATE.sweepCursor);
     const cursor = stored === undefined ? NaN : Date.parse(stored);
     const from = Math.max(now - OLDEST_MS, Math.min(Number.isNaN(cursor) ? now : cursor, now - SWEEP_LOOKBACK_MS));
     const findings = await sweepRange(deps, { from, to: now, reason: 'sweep' }, async (next) => {
       await sync.setState(STATE.sweepCursor, new Date(next).toISOString());
-      return sync.acquireLease(LEASE.sweep, owner, clock.now().getTime(), SWEEP_LEASE_MS);
+      return !lease.lost();
     });
     await sync.setState(STATE.lastSweep, JSON.stringify(findings));
     logFindings(deps.log, 'sync: sweep finished', findings);
     return findings;
   } finally {
-    await sync.releaseLease(LEASE.sweep, owner);
+    await lease.release();
   }
 }
 
@@ -70,10 +72,12 @@ async function runBackfill(
   unlessDone: boolean,
 ): Promise<SweepFindings | undefined> {
   const { sync, clock } = deps;
-  for (;;) {
-    if (await sync.acquireLease(LEASE.sweep, owner, clock.now().getTime(), SWEEP_LEASE_MS)) break;
+  let lease: HeldLease | undefined;
+  while ((lease = await holdLease(sync, LEASE.sweep, owner, clock, SWEEP_LEASE_MS)) === undefined) {
+    if (deps.signal?.aborted === true) throw new Error('stopped while waiting for the sweep lease');
     await sleep(clock, 1000, deps.signal);
   }
+  const held = lease;
   try {
     const now = clock.now().getTime();
     const saved = parse<BackfillState>(await sync.getState(STATE.backfill));
@@ -88,7 +92,7 @@ async function runBackfill(
     const findings = await sweepRange(deps, { from: state.next, to: state.to, reason: 'backfill' }, async (next) => {
       state.next = next;
       await sync.setState(STATE.backfill, JSON.stringify(state));
-      return sync.acquireLease(LEASE.sweep, owner, clock.now().getTime(), SWEEP_LEASE_MS);
+      return !held.lost();
     });
     if (state.next >= state.to) {
       state.done = true;
@@ -98,7 +102,7 @@ async function runBackfill(
     logFindings(deps.log, 'sync: backfill listed', findings);
     return findings;
   } finally {
-    await sync.releaseLease(LEASE.sweep, owner);
+    await held.release();
   }
 }
 
