@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'MethodNotAllowed',
   'serviceNotAvailable',
   'generalException',
+  'InvalidAuthenticationToken',
+  'TooManyRequests',
 ] as const;
 
 /** A Graph `error.code` value this service can answer with. */

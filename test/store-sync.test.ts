@@ -76,6 +76,14 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await db.sync.claim('a', 1, T0 + 3000, MIN), []);
     });
 
+    test('a sweep listing an id being fetched does not queue it again', async () => {
+      await db.sync.enqueue([{ id: 'u2', reason: 'backfill' }], T0);
+      await db.sync.claim('a', 1, T0, MIN);
+      await db.sync.enqueue([{ id: 'u2', reason: 'sweep' }], T0 + 1000);
+      assert.equal(await db.sync.complete('u2', 'a', T0 + 2000), true);
+      assert.equal((await db.sync.queueStats(T0 + 2000)).queued, 0);
+    });
+
     test('retryLater keeps the item with its error and attempts; fail keeps it visible until queued again', async () => {
       await db.sync.enqueue([{ id: 'r1', reason: 'created' }], T0);
       await db.sync.claim('a', 1, T0, MIN);

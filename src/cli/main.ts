@@ -82,6 +82,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await syncCommand(opts);
   });
 
+  const simulator = program
+    .command('graph-simulator')
+    .description('an offline Microsoft Graph look-alike (tokens, call records, faults) to try the collector against');
+  optionsFor('graph-simulator').forEach((o) => simulator.addOption(o));
+  simulator.action(async (opts) => {
+    const { graphSimulatorCommand } = await import('./graph-simulator-command.js');
+    exitCode = await graphSimulatorCommand(opts);
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -9,7 +9,7 @@ interface OptionSpec {
   help: string;
   default?: string;
   /** The commands that take it. */
-  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'sync')[];
+  commands: readonly ('serve' | 'import' | 'export' | 'generate' | 'migrate' | 'backup' | 'sync' | 'graph-simulator')[];
   /**
    * A switch (a flag without a value) whose environment variable can also turn it off: `0`, `false`, `no` or `off`
    * wins even over the flag, so `CALLRECORDS_DEMO=0 npm start` runs without the demo that the start script asks for.
@@ -246,9 +246,137 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flags: '--backfill-days <n>',
     env: 'CALLRECORDS_BACKFILL_DAYS',
+    help: "how many days back to collect, at most Graph's 30 (sync: default 30; serve --sync: once, resumed if cut short)",
+    commands: ['serve', 'sync'],
+  },
+  {
+    flags: '--fetch-lease <duration>',
+    env: 'CALLRECORDS_FETCH_LEASE',
+    default: '1m',
+    help: 'Graph sync: how long a record being fetched stays reserved to one instance (renewed while it works)',
+    commands: ['serve', 'sync'],
+  },
+  // callrecords graph-simulator: its own variables, so that it and `serve --sync` can run from one shell.
+  {
+    flags: '--db <url>',
+    env: 'CALLRECORDS_SIMULATOR_DB',
+    default: 'sqlite::memory:',
+    help: 'where the simulated tenant is kept (any --db URL); a file lets `callrecords export --db` read it',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--host <host>',
+    env: 'CALLRECORDS_SIMULATOR_HOST',
+    default: '127.0.0.1',
+    help: 'address to listen on',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--port <port>',
+    env: 'CALLRECORDS_SIMULATOR_PORT',
+    default: '8443',
+    help: 'port to listen on (0: any free port)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tls-cert <file>',
+    env: 'CALLRECORDS_SIMULATOR_TLS_CERT',
+    help: 'PEM certificate: serve HTTPS (with --tls-key), as MSAL requires of an authority',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tls-key <file>',
+    env: 'CALLRECORDS_SIMULATOR_TLS_KEY',
+    help: 'PEM private key for --tls-cert',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--calls <n>',
+    env: 'CALLRECORDS_SIMULATOR_CALLS',
+    default: '1000',
+    help: 'calls in the simulated tenant (plus a meeting of 140 people if none is past the page sizes)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--days <n>',
+    env: 'CALLRECORDS_SIMULATOR_DAYS',
     default: '30',
-    help: "how many days back to collect (at most Graph's 30)",
-    commands: ['sync'],
+    help: 'length of the window the calls start in',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--from <date-time>',
+    env: 'CALLRECORDS_SIMULATOR_FROM',
+    help: 'start of that window (default: --days before now); a window reaching past now brings calls live',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--seed <n>',
+    env: 'CALLRECORDS_SIMULATOR_SEED',
+    default: '1',
+    help: 'random seed of the tenant, the delays and the faults',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--records <file>',
+    env: 'CALLRECORDS_SIMULATOR_RECORDS',
+    help: 'take the tenant from an NDJSON or JSON file (e.g. from `callrecords generate`) instead of generating it',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--speed <factor>',
+    env: 'CALLRECORDS_SIMULATOR_SPEED',
+    default: '1',
+    help: 'simulated time runs this many times faster (records appear, versions change, notifications go)',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--faults <list>',
+    env: 'CALLRECORDS_SIMULATOR_FAULTS',
+    default: 'all',
+    help: 'Graph behaviour to simulate: all, none, or some of 404,429,503,drop,updated,reauth',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--fault-rate <share>',
+    env: 'CALLRECORDS_SIMULATOR_FAULT_RATE',
+    default: '0.05',
+    help: 'share (0–1) of requests answered 503 and of notifications dropped, when those faults are on',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--tenant-id <id>',
+    env: 'CALLRECORDS_SIMULATOR_TENANT_ID',
+    default: '00000000-0000-0000-0000-00000000c0de',
+    help: 'the simulated tenant; the authority is https://<host>:<port>/<tenant-id>',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-id <id>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_ID',
+    default: '11111111-2222-3333-4444-555555555555',
+    help: 'the app registered in the simulated tenant',
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-secret <secret>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_SECRET',
+    default: 'simulator-secret',
+    help: "the app's client secret",
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--client-certificate <file>',
+    env: 'CALLRECORDS_SIMULATOR_CLIENT_CERTIFICATE',
+    help: "the app's certificate (PEM): client assertions signed with its key are accepted too",
+    commands: ['graph-simulator'],
+  },
+  {
+    flags: '--log-level <level>',
+    env: 'CALLRECORDS_SIMULATOR_LOG_LEVEL',
+    default: 'info',
+    help: 'fatal, error, warn, info, debug, trace or silent',
+    commands: ['graph-simulator'],
   },
 ];
 

@@ -3,15 +3,11 @@ import { systemClock } from '../clock.js';
 import { createCollector } from '../collector/collector.js';
 import { sleep } from '../collector/sleep.js';
 import { backfill } from '../collector/sweeper.js';
-import { wholeNumber } from './whole-number.js';
-import { CliError } from './cli-error.js';
 import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 import { syncConfig, type GraphSyncOptions } from './sync-config.js';
 
 /** The options of `callrecords sync`. */
-export interface SyncOptions extends DatabaseOptions, GraphSyncOptions {
-  backfillDays: string;
-}
+export type SyncOptions = DatabaseOptions & GraphSyncOptions;
 
 /**
  * `callrecords sync --backfill-days N`: lists the last N days (at most 30) of Graph's call records, fetches every
@@ -21,9 +17,8 @@ export interface SyncOptions extends DatabaseOptions, GraphSyncOptions {
  * resumes where it stopped when run again.
  */
 export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const days = wholeNumber(opts.backfillDays, '--backfill-days', 1);
-  if (days > 30) throw new CliError('--backfill-days must be at most 30: Graph keeps call records for 30 days');
   const config = syncConfig(opts);
+  const days = config.backfillDays ?? 30;
   const log = pino({ level: 'info' }, pino.destination(2));
   const database = await openDatabaseOption(opts);
   const controller = new AbortController();

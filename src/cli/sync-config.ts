@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { SyncConfig } from '../collector/collector.js';
 import { CliError } from './cli-error.js';
 import { expandHome, httpUrl } from './config-values.js';
+import { wholeNumber } from './whole-number.js';
 
 /** The Graph options of `serve --sync` and `callrecords sync`, as commander hands them over. */
 export interface GraphSyncOptions {
@@ -13,6 +14,8 @@ export interface GraphSyncOptions {
   authorityHost: string;
   sweepInterval?: string;
   notificationUrl?: string;
+  backfillDays?: string;
+  fetchLease?: string;
 }
 
 /** Checks the Graph options; a missing or wrong one is a CliError naming it (exit code 2). */
@@ -42,6 +45,8 @@ export function syncConfig(opts: GraphSyncOptions): SyncConfig & { notificationU
       authorityHost: httpUrl(opts.authorityHost, '--authority-host'),
     },
     sweepIntervalMs: duration(opts.sweepInterval ?? '15m', '--sweep-interval'),
+    backfillDays: opts.backfillDays === undefined ? undefined : backfillDays(opts.backfillDays),
+    worker: { leaseMs: duration(opts.fetchLease ?? '1m', '--fetch-lease') },
     notificationUrl:
       opts.notificationUrl === undefined ? undefined : httpUrl(opts.notificationUrl, '--notification-url'),
   };
@@ -55,6 +60,13 @@ export function duration(value: string, flag: string): number {
   if (!(ms >= 100))
     throw new CliError(`${flag} must be a duration such as 30s, 15m or 1h (at least 100ms), not '${value}'`);
   return ms;
+}
+
+/** `--backfill-days`: 1 to 30, Graph's retention. */
+export function backfillDays(value: string): number {
+  const days = wholeNumber(value, '--backfill-days', 1);
+  if (days > 30) throw new CliError('--backfill-days must be at most 30: Graph keeps call records for 30 days');
+  return days;
 }
 
 function required(value: string | undefined, flag: string): string {

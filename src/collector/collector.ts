@@ -8,7 +8,7 @@ import { QueueWorker, type QueueWorkerSettings } from './queue-worker.js';
 import { GRAPH_LIMITS, RequestBudget, type BudgetLimits } from './request-budget.js';
 import { EVENT } from './state-keys.js';
 import { sleep } from './sleep.js';
-import { periodicSweep } from './sweeper.js';
+import { backfillOnce, periodicSweep } from './sweeper.js';
 import type { SweepDeps } from './sweep.js';
 import { msalTokenSource, type GraphCredentials, type TokenSource } from './token-source.js';
 
@@ -17,6 +17,8 @@ export interface SyncConfig {
   credentials: GraphCredentials;
   /** Time between the starts of two periodic sweeps. */
   sweepIntervalMs: number;
+  /** `serve --sync`: backfill this many days once before the periodic sweeps (resumed if cut short; skipped once done). */
+  backfillDays?: number | undefined;
   worker?: Partial<QueueWorkerSettings> | undefined;
   /** Request budgets (default: Graph's documented limits, with a half-second margin on the window). */
   limits?: BudgetLimits | undefined;
@@ -98,6 +100,13 @@ export function syncJobs(
       factory: (deps) =>
         loopJob(controller, async () => {
           const c = collectorOf(deps);
+          if (config.backfillDays !== undefined) {
+            try {
+              await backfillOnce(c.sweepDeps, c.owner, config.backfillDays);
+            } catch (error) {
+              deps.log.error({ err: error }, 'sync: backfill failed; sweeps go on, a restart resumes it');
+            }
+          }
           while (!controller.signal.aborted) {
             const started = deps.clock.now().getTime();
             try {

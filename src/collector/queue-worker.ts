@@ -143,11 +143,9 @@ export class QueueWorker {
         return;
       }
       await sync.complete(item.id, owner, clock.now().getTime());
-      if (result.status === 'inserted' || result.status === 'updated') {
-        const lag = lagEvent(outcome.record, now);
-        if (result.status === 'inserted' && lag !== undefined) await sync.recordEvents([lag]);
-        log.info({ id: item.id, version: result.version, status: result.status, reason: item.reason }, 'sync: stored');
-      }
+      const lag = result.status === 'inserted' ? lagEvent(outcome.record, now) : undefined;
+      if (lag !== undefined) await sync.recordEvents([lag]);
+      log.info({ id: item.id, version: result.version, status: result.status, reason: item.reason }, 'sync: stored');
     } finally {
       keepLease.cancel();
     }

@@ -7,8 +7,11 @@ import { GraphRequestError } from './graph-client.js';
 
 /** Graph keeps call records for 30 days (spec §12); a sweep never asks for older ones. */
 export const GRAPH_RETENTION_MS = 30 * 24 * 60 * 60_000;
-/** The span of one List query's `$filter` window: the cursor advances by this much at most. */
-export const SWEEP_WINDOW_MS = 60 * 60_000;
+/**
+ * The span of one List query's `$filter` window: the cursor advances by this much at most. Six hours: a 30-day
+ * backfill is 120 windows, three 20 s budgets of List requests (40 each) beside the pages themselves.
+ */
+export const SWEEP_WINDOW_MS = 6 * 60 * 60_000;
 
 /** What one sweep found: how many records Graph listed, and how many it queued (missing, newer, partial here). */
 export interface SweepFindings {

@@ -51,6 +51,24 @@ export async function periodicSweep(deps: SweepDeps, owner: string): Promise<Swe
  * Resolves to the findings of the whole range (of this run, when resumed).
  */
 export async function backfill(deps: SweepDeps, owner: string, days: number): Promise<SweepFindings> {
+  return (await runBackfill(deps, owner, days, false))!;
+}
+
+/**
+ * `serve --sync --backfill-days N`: the backfill, unless one of N days has finished already (checked under the lease,
+ * so a second instance does not list the range again); one cut short is resumed. Resolves to its findings, or
+ * undefined when it was done already.
+ */
+export function backfillOnce(deps: SweepDeps, owner: string, days: number): Promise<SweepFindings | undefined> {
+  return runBackfill(deps, owner, days, true);
+}
+
+async function runBackfill(
+  deps: SweepDeps,
+  owner: string,
+  days: number,
+  unlessDone: boolean,
+): Promise<SweepFindings | undefined> {
   const { sync, clock } = deps;
   for (;;) {
     if (await sync.acquireLease(LEASE.sweep, owner, clock.now().getTime(), SWEEP_LEASE_MS)) break;
@@ -59,6 +77,7 @@ export async function backfill(deps: SweepDeps, owner: string, days: number): Pr
   try {
     const now = clock.now().getTime();
     const saved = parse<BackfillState>(await sync.getState(STATE.backfill));
+    if (unlessDone && saved?.done === true && saved.days === days) return undefined;
     const state: BackfillState =
       saved !== undefined && !saved.done && saved.days === days && saved.from >= now - OLDEST_MS
         ? saved

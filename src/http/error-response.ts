@@ -17,6 +17,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   MethodNotAllowed: 405,
   serviceNotAvailable: 503,
   generalException: 500,
+  InvalidAuthenticationToken: 401,
+  TooManyRequests: 429,
 };
 
 /**

@@ -97,7 +97,8 @@ export interface UpkeepStore {
 export interface SyncStateStore {
   /**
    * Queues ids to fetch, idempotently per id: a queued id stays one row with the earliest due time; a leased id is
-   * marked to be queued again when its holder completes it; a failed id is queued afresh. `now` stamps new rows
+   * marked to be queued again when its holder completes it (for `created`, `updated` and `repair`; a sweep or backfill
+   * that lists an id being fetched changes nothing); a failed id is queued afresh. `now` stamps new rows
    * and is the due time of items without `notBefore`.
    */
   enqueue(items: readonly EnqueueItem[], now: number): Promise<void>;

@@ -3,14 +3,15 @@ import { EVENT_RETENTION_MS, mergeEnqueueItems, toClaimedItem, toFailedItem, typ
 import type { ClaimedItem, EnqueueItem, FailedItem, QueueStats, SyncEvent } from '../sync-state.js';
 import type { PgQueries } from './pg-queries.js';
 
-// A queued id keeps its earliest due time; a leased one notes when to run again; a failed one starts afresh.
+// A queued id keeps its earliest due time; a leased one notes when to run again (for a notification or a repair; a
+// sweep that lists an id being fetched adds nothing); a failed one starts afresh.
 const ENQUEUE = `insert into sync_queue (id, state, reason, known_version, due_at, enqueued_at, attempts, updated_at)
   select i, 'queued', r, v, d, $5, 0, $5 from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) as t(i, r, v, d)
   on conflict (id) do update set
     known_version = greatest(sync_queue.known_version, excluded.known_version),
     due_at = case sync_queue.state when 'queued' then least(sync_queue.due_at, excluded.due_at)
       when 'failed' then excluded.due_at else sync_queue.due_at end,
-    again_at = case when sync_queue.state = 'leased' then least(sync_queue.again_at, excluded.due_at)
+    again_at = case when sync_queue.state = 'leased' and excluded.reason in ('created', 'updated', 'repair') then least(sync_queue.again_at, excluded.due_at)
       else sync_queue.again_at end,
     reason = case when sync_queue.state = 'failed' then excluded.reason else sync_queue.reason end,
     enqueued_at = case when sync_queue.state = 'failed' then excluded.enqueued_at else sync_queue.enqueued_at end,
