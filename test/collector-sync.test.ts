@@ -139,6 +139,14 @@ for (const backend of BACKENDS) {
       );
     });
 
+    test('a sweep cursor moved back (a gap to repair) makes the next sweep start there', async () => {
+      const gapStart = new Date(clock.now().getTime() - 3 * 86_400_000).toISOString();
+      await db.sync.setState(STATE.sweepCursor, gapStart);
+      const findings = await settle(clock, periodicSweep(collector.sweepDeps, collector.owner));
+      assert.equal(findings?.from, gapStart);
+      assert.equal(await db.sync.getState(STATE.sweepCursor), findings?.to);
+    });
+
     test('a backfill cut short resumes where it stopped', async () => {
       await graph.put([
         makeRecord({ id: 'old-1', start: new Date(clock.now().getTime() - 2 * 86_400_000).toISOString() }),

@@ -35,8 +35,14 @@ export async function periodicSweep(deps: SweepDeps, owner: string): Promise<Swe
     const stored = await sync.getState(STATE.sweepCursor);
     const cursor = stored === undefined ? NaN : Date.parse(stored);
     const from = Math.max(now - OLDEST_MS, Math.min(Number.isNaN(cursor) ? now : cursor, now - SWEEP_LOOKBACK_MS));
+    // Compare-and-set: if someone moved the cursor back meanwhile (the subscription manager asking for a sweep of a
+    // gap), this pass leaves it there, and the next pass starts from it.
+    let expected: string | null = stored ?? null;
+    let movedBack = false;
     const findings = await sweepRange(deps, { from, to: now, reason: 'sweep' }, async (next) => {
-      await sync.setState(STATE.sweepCursor, new Date(next).toISOString());
+      const value = new Date(next).toISOString();
+      if (!movedBack && (await sync.setState(STATE.sweepCursor, value, expected))) expected = value;
+      else movedBack = true;
       return !lease.lost();
     });
     await sync.setState(STATE.lastSweep, JSON.stringify(findings));
