@@ -104,7 +104,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help:
       'remove end-user identifiable information (IP and MAC addresses, names, UPNs, device names, feedback text; ' +
       'docs/privacy.md) from records that ended more than this many days ago, at start and hourly (CQD: 28)',
-    commands: ['serve', 'import'],
+    commands: ['serve', 'import', 'sync'],
   },
   {
     flags: '--rate-limit <n/window>',

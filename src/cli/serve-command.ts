@@ -136,7 +136,7 @@ async function startRuntime(
   }
   if (sync !== undefined) {
     // The collector (docs/graph-sync.md): the queue worker and the sweeps, each a job; their state is in the database.
-    for (const job of syncJobs(sync, database)) runtime.addJob(job.name, job.factory);
+    for (const job of syncJobs({ ...sync, euiiDays: config.euiiDays }, database)) runtime.addJob(job.name, job.factory);
     if (sync.notificationUrl !== undefined) {
       // One Graph subscription for every instance on this database, renewed before expiry (subscription-manager.ts).
       const subscription = {

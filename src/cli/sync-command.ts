@@ -1,3 +1,4 @@
+import { wholeNumber } from './whole-number.js';
 import { setMaxListeners } from 'node:events';
 import pino from 'pino';
 import { systemClock } from '../clock.js';
@@ -8,7 +9,8 @@ import { openDatabaseOption, type DatabaseOptions } from './database-options.js'
 import { syncConfig, type GraphSyncOptions } from './sync-config.js';
 
 /** The options of `callrecords sync`. */
-export type SyncOptions = DatabaseOptions & GraphSyncOptions;
+export type SyncOptions = DatabaseOptions &
+  GraphSyncOptions & { /** `--euii-days` (src/privacy/). */ euiiDays?: string };
 
 /**
  * `callrecords sync --backfill-days N`: lists the last N days (at most 30) of Graph's call records, fetches every
@@ -18,7 +20,8 @@ export type SyncOptions = DatabaseOptions & GraphSyncOptions;
  * resumes where it stopped when run again.
  */
 export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const config = syncConfig(opts);
+  const euiiDays = opts.euiiDays === undefined ? undefined : wholeNumber(opts.euiiDays, '--euii-days', 1);
+  const config = { ...syncConfig(opts), euiiDays };
   const days = config.backfillDays ?? 30;
   const log = pino({ level: 'info' }, pino.destination(2));
   const database = await openDatabaseOption(opts);

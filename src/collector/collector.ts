@@ -1,3 +1,4 @@
+import { privacyHooks } from '../privacy/ingest-hooks.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
@@ -25,6 +26,8 @@ export interface SyncConfig {
   limits?: BudgetLimits | undefined;
   /** A token source instead of MSAL (tests). */
   tokens?: TokenSource | undefined;
+  /** `--euii-days`: records past this age are stored scrubbed, as by every other write path (src/privacy/). */
+  euiiDays?: number | undefined;
 }
 
 /** The collector's parts over one database, for one process. */
@@ -65,7 +68,8 @@ export function createCollector(
     signal,
     onThrottled: (at) => void db.sync.recordEvents([{ kind: EVENT.throttled, at }]).catch(() => undefined),
   });
-  const ingest = new IngestService(db.records, deps.clock);
+  // The same privacy rules as the ingest API and import: nothing a purge removed comes back through a fetch.
+  const ingest = new IngestService(db.records, deps.clock, privacyHooks(db, deps.clock, config.euiiDays));
   const worker = new QueueWorker({
     sync: db.sync,
     ingest,
