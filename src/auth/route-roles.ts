@@ -59,7 +59,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'PATCH /beta/subscriptions/:id': 'CallRecords.Read.All',
   'DELETE /beta/subscriptions/:id': 'CallRecords.Read.All',
   'POST /beta/subscriptions/:id/reauthorize': 'CallRecords.Read.All',
-  // The collector's state is operations: administrators.
+  // Operations: the collector's state and the Prometheus scrape (no call data, but the archive's shape and load).
+  'GET /metrics': 'CallRecords.Admin',
   'GET /api/sync/status': 'CallRecords.Admin',
 };
 

@@ -175,6 +175,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const queries = new AnalyticsService(db.analytics, async () => (await analytics.status()).ruleSet);
   await app.register(analyticsQueryPlugin, { prefix: '/api/analytics', analytics: queries, clock, auth });
   await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock, auth });
-  await app.register(metricsPlugin, { metrics });
+  await app.register(metricsPlugin, { metrics, auth });
   return app;
 }

@@ -1,3 +1,4 @@
+import { installAuthentication, type SurfaceAuth } from './auth-hook.js';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -56,13 +57,17 @@ export function installRequestMetrics(app: FastifyInstance, metrics: Metrics): v
 /** What the metrics surface is built from. */
 export interface MetricsPluginOptions {
   metrics: Metrics;
+  /** Authentication of the route (`--auth`): a scrape then needs `CallRecords.Admin`; undefined: none. */
+  auth?: SurfaceAuth | undefined;
 }
 
 /**
  * `GET /metrics`: the Prometheus text format (https://prometheus.io/docs/instrumenting/exposition_formats/). One
- * route entry, never throttled; authentication, when configured, treats it as any other route (docs/security.md).
+ * route entry, never throttled; with `--auth` a scrape needs `CallRecords.Admin` (src/auth/route-roles.ts), sent by
+ * Prometheus as `authorization` in its scrape config (docs/security.md).
  */
-export const metricsPlugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics }) => {
+export const metricsPlugin: FastifyPluginAsync<MetricsPluginOptions> = async (app, { metrics, auth }) => {
+  installAuthentication(app, auth);
   app.get('/metrics', { config: { throttle: false } }, async (_request, reply) => {
     void reply.header('content-type', metrics.contentType).send(await metrics.text());
   });
