@@ -125,6 +125,18 @@ for (const backend of BACKENDS) {
       assert.ok(fresh.filter((r) => r.sender_subnet === b).every((r) => r.sender_building === 'Beta'));
     });
 
+    test('a privacy rewrite re-derives the rows with the stored rule set and building file', async () => {
+      await db.streams.rebuild(LEGACY_RULES);
+      const before = await allStreams(db);
+      const ids = [...new Set(before.map((r) => r.record_id))];
+      assert.ok(before.some((r) => r.sender_building === 'Beta') && before.some((r) => r.classification === 'Poor'));
+      // The identity rewrite: what a purge does to a record that holds nothing to scrub.
+      const same = (raw: string) => writesOf([JSON.parse(raw) as Record<string, unknown>])[0]!;
+      assert.equal(await db.privacy.rewrite(ids, same, RECEIVED), ids.length);
+      assert.deepEqual(await allStreams(db), before, 'classification (legacy) and buildings kept');
+      await db.streams.rebuild(CURRENT_RULES);
+    });
+
     test('retention removes a record with its stream rows', async () => {
       const count = (await allStreams(db)).length;
       assert.ok(count > 0);

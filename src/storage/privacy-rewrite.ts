@@ -2,6 +2,7 @@ import { decompressJson } from './compression.js';
 import { CURRENT_TABLES, HISTORY_TABLES, RECORD_TABLES, type ColumnValue, type RecordTable } from './record-tables.js';
 import type { BodyRewrite } from './roles.js';
 import type { RecordWrite } from './store.js';
+import type { StreamDerivation } from '../analytics/stream-rows.js';
 
 /** What a privacy rewrite reads of a record's head: what a body alone cannot say. */
 export interface StoredHeadFacts {
@@ -42,6 +43,7 @@ export function rebuildRecord(
   head: StoredHeadFacts,
   versions: readonly StoredVersionFacts[],
   rewrite: BodyRewrite,
+  streams?: StreamDerivation,
 ): RebuiltTable[] {
   const rows = new Map<RecordTable, ColumnValue[][]>(RECORD_TABLES.map((t) => [t, []]));
   let current: RecordWrite | undefined;
@@ -61,7 +63,8 @@ export function rebuildRecord(
   }
   if (current === undefined) throw new Error(`record ${id}: its current body is missing from its history`);
   for (const table of CURRENT_TABLES) {
-    rows.get(table)!.push(...table.rows(current, { receivedAt: head.received_at, startKey: head.start_key }));
+    // The stream rows are derived with the stored rule set and building file, as a write derives them.
+    rows.get(table)!.push(...table.rows(current, { receivedAt: head.received_at, startKey: head.start_key, streams }));
   }
   return RECORD_TABLES.map((table) => ({ table, rows: rows.get(table)! }));
 }

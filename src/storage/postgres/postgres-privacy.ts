@@ -1,3 +1,4 @@
+import type { StreamDerivation } from '../../analytics/stream-rows.js';
 import type pg from 'pg';
 import {
   HEAD_FACTS,
@@ -35,7 +36,11 @@ const FORGET_SQL = `delete from euii_purged p where not exists (select 1 from ca
  * docs/privacy.md says how to make that immediate.
  */
 export class PostgresPrivacy implements PrivacyStore {
-  constructor(private readonly db: PgQueries) {}
+  constructor(
+    private readonly db: PgQueries,
+    /** The stored rule set and building file, read in the rewriting transaction (postgres-streams.ts). */
+    private readonly streams?: (client: pg.PoolClient) => Promise<StreamDerivation>,
+  ) {}
 
   async unpurged(cutoffKey: string, limit: number): Promise<string[]> {
     return (await this.db.rows<{ id: string }>(this.db.pool, UNPURGED_SQL, [cutoffKey, limit])).map((r) => r.id);
@@ -56,9 +61,10 @@ export class PostgresPrivacy implements PrivacyStore {
         if (head !== undefined) heads.set(id, head);
       }
       await lockMonthsShared(client, new Set([...heads.values()].map((h) => monthOf(h.start_key))));
+      const derivation = await this.streams?.(client);
       for (const [id, head] of heads) {
         const versions = (await client.query<StoredVersionFacts>(VERSIONS_SQL, [id, head.start_key])).rows;
-        const rebuilt = rebuildRecord(id, head, versions, rewrite);
+        const rebuilt = rebuildRecord(id, head, versions, rewrite, derivation);
         for (const table of RECORD_TABLES) await deleteRows(client, table, id, head.start_key);
         for (const { table, rows } of rebuilt) {
           for (const chunk of chunks(rows, table.columns.length))

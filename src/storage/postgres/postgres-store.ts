@@ -90,7 +90,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     private readonly partitions: MonthlyPartitions,
   ) {
     this.keyStore = new PostgresKeys(db.pool);
-    this.privacy = new PostgresPrivacy(db);
+    this.privacy = new PostgresPrivacy(db, (client) => this.streams.derivation(client));
     this.callLogs = new PostgresCallLogs(db);
     this.streams = new PostgresStreams(db);
     this.sync = new PostgresSync(db);

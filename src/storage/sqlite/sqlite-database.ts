@@ -33,7 +33,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     upkeep: new SqliteUpkeep(connection),
     keys,
     audit: keys,
-    privacy: new SqlitePrivacy(connection),
+    privacy: new SqlitePrivacy(connection, streams),
     callLogs: new SqliteCallLogs(connection),
     streams,
     sync: new SqliteSync(connection),

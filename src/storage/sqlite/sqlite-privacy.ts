@@ -1,3 +1,4 @@
+import type { SqliteStreams } from './sqlite-streams.js';
 import {
   HEAD_FACTS,
   VERSION_FACTS,
@@ -33,15 +34,19 @@ const FORGET_SQL = `delete from euii_purged where not exists (select 1 from call
 export class SqlitePrivacy implements PrivacyStore {
   private readonly rewriteBatch: (ids: readonly string[], rewrite: BodyRewrite, purgedAt: string) => number;
 
-  constructor(private readonly c: SqliteConnection) {
+  constructor(
+    private readonly c: SqliteConnection,
+    private readonly streams?: SqliteStreams,
+  ) {
     const tables = RECORD_TABLES.map(sqliteTableSql);
     this.rewriteBatch = c.writeTransaction((ids: readonly string[], rewrite: BodyRewrite, purgedAt: string) => {
       let done = 0;
+      const derivation = this.streams?.derivation();
       for (const id of ids) {
         const head = c.statement(HEAD_SQL).get(id) as StoredHeadFacts | undefined;
         if (head === undefined) continue;
         const versions = c.statement(VERSIONS_SQL).all(id) as StoredVersionFacts[];
-        const rebuilt = rebuildRecord(id, head, versions, rewrite);
+        const rebuilt = rebuildRecord(id, head, versions, rewrite, derivation);
         for (const table of tables) c.statement(table.deleteRecord).run(id);
         for (const { table, rows } of rebuilt) {
           const sql = tables.find((t) => t.table === table)!;
