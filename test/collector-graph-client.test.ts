@@ -98,6 +98,18 @@ describe('graph client', () => {
     }
   });
 
+  test('a next link to another origin is refused: the token goes only to --graph-url', async () => {
+    const clock = new FakeClock(new Date(T0));
+    const graph = await FakeGraph.create([makeRecord({ id: 'r1' })], clock);
+    try {
+      const work = clientOf(graph, clock).get('https://attacker.example/v1.0/communications/callRecords', ['app']);
+      await assert.rejects(work, (e: unknown) => e instanceof GraphRequestError && /refused/.test(e.message));
+      assert.equal(graph.seen.length, 0, 'nothing was sent');
+    } finally {
+      await graph.close();
+    }
+  });
+
   test('a 401 renews the token once and repeats the request', async () => {
     const clock = new FakeClock(new Date(T0));
     const graph = await FakeGraph.create([makeRecord({ id: 'r1' })], clock);

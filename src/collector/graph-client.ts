@@ -61,6 +61,13 @@ export class GraphClient {
   async get(pathOrUrl: string, keys: readonly BudgetKey[]): Promise<GraphResult> {
     const { clock, log } = this.options;
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.base + pathOrUrl;
+    // The token goes only to Graph: a next link that names another origin is refused, never followed.
+    if (new URL(url).origin !== new URL(this.base).origin) {
+      throw new GraphRequestError(
+        `refused to send the Graph token to ${new URL(url).origin}: not --graph-url`,
+        undefined,
+      );
+    }
     const maxAttempts = this.options.maxAttempts ?? 6;
     const maxThrottled = this.options.maxThrottled ?? 30;
     let failures = 0;
