@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../src/fake-clock.js';
+import { createApiKey, ApiKeyVerifier } from '../src/auth/api-keys.js';
+import { Authenticator } from '../src/auth/authenticator.js';
 import { createApp } from '../src/http/create-app.js';
 import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { SQLITE_BACKEND } from './helpers/databases.js';
@@ -131,5 +133,55 @@ describe('subscriptions on the archive (HTTP)', () => {
   test('the call records API stays read-only beside the subscriptions', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1.0/communications/callRecords', payload: {} });
     assert.equal(res.statusCode, 405);
+  });
+});
+
+describe('subscriptions with authentication: each caller sees and changes only its own', () => {
+  let app: FastifyInstance;
+  let db: CallRecordDatabase;
+  const clock = new FakeClock(NOW);
+  const subscriber = new FakeSubscriber();
+  const keys: Record<'alice' | 'bob' | 'admin', string> = { alice: '', bob: '', admin: '' };
+  before(async () => {
+    db = await SQLITE_BACKEND.open();
+    const authenticator = new Authenticator({ keys: new ApiKeyVerifier(db.keys, clock), challenge: 'Bearer' });
+    app = await createApp({ db, clock, bodyLimit: 1 << 20, logger: false, fetch: subscriber.fetch, authenticator });
+    keys.alice = (
+      await createApiKey(db.keys, clock, { role: 'CallRecords.Read.All', name: 'alice', expiresAt: undefined })
+    ).key;
+    keys.bob = (
+      await createApiKey(db.keys, clock, { role: 'CallRecords.Read.All', name: 'bob', expiresAt: undefined })
+    ).key;
+    keys.admin = (
+      await createApiKey(db.keys, clock, { role: 'CallRecords.Admin', name: 'ops', expiresAt: undefined })
+    ).key;
+  });
+  after(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  const as = (who: keyof typeof keys, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    app.inject({ method, url, headers: { authorization: `Bearer ${keys[who]}` }, ...(payload ? { payload } : {}) });
+
+  test('another reader cannot list, read, renew or delete a subscription; its creator and an admin can', async () => {
+    subscriber.handshake = 'echo';
+    const created = await as('alice', 'POST', '/v1.0/subscriptions', body({ creatorId: 'forged' }));
+    assert.equal(created.statusCode, 201, created.body);
+    const { id, creatorId } = created.json() as { id: string; creatorId: string };
+    assert.match(creatorId, /^key:/, 'creatorId is who created it, not what the client sent');
+    assert.deepEqual((await as('bob', 'GET', '/v1.0/subscriptions')).json().value, []);
+    for (const [method, url, payload] of [
+      ['GET', `/v1.0/subscriptions/${id}`],
+      ['PATCH', `/v1.0/subscriptions/${id}`, { expirationDateTime: IN_A_DAY }],
+      ['POST', `/v1.0/subscriptions/${id}/reauthorize`],
+      ['DELETE', `/v1.0/subscriptions/${id}`],
+    ] as const) {
+      const res = await as('bob', method, url, payload);
+      assert.equal(res.statusCode, 404, `${method} ${url} by another reader: ${res.body}`);
+    }
+    assert.equal((await as('alice', 'GET', `/v1.0/subscriptions/${id}`)).json().clientState, 'secretClientValue');
+    assert.equal((await as('admin', 'GET', '/v1.0/subscriptions')).json().value.length, 1);
+    assert.equal((await as('alice', 'DELETE', `/v1.0/subscriptions/${id}`)).statusCode, 204);
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import type { SubscriptionService } from '../notify/subscription-service.js';
+import type { SubscriptionCaller, SubscriptionService } from '../notify/subscription-service.js';
 import type { StoredSubscription } from '../storage/subscription-data.js';
 import { installAuthentication, type SurfaceAuth } from './auth-hook.js';
 import { installErrorHandler } from './error-handler.js';
@@ -51,30 +51,32 @@ export const subscriptionsPlugin: FastifyPluginAsync<SubscriptionsPluginOptions>
       .header('content-type', GRAPH_JSON_CONTENT_TYPE)
       .send(JSON.stringify({ '@odata.context': context(request, true), ...subscriptionJson(s) }));
 
-  app.post('/', async (request, reply) => sendOne(request, reply, 201, await subscriptions.create(request.body)));
+  app.post('/', async (request, reply) =>
+    sendOne(request, reply, 201, await subscriptions.create(request.body, callerOf(request))),
+  );
 
   app.get('/', async (request, reply) => {
-    const value = (await subscriptions.list()).map(subscriptionJson);
+    const value = (await subscriptions.list(callerOf(request))).map(subscriptionJson);
     void reply
       .header('content-type', GRAPH_JSON_CONTENT_TYPE)
       .send(JSON.stringify({ '@odata.context': context(request, false), value }));
   });
 
   app.get<{ Params: { id: string } }>('/:id', async (request, reply) =>
-    sendOne(request, reply, 200, await subscriptions.get(request.params.id)),
+    sendOne(request, reply, 200, await subscriptions.get(request.params.id, callerOf(request))),
   );
 
   app.patch<{ Params: { id: string } }>('/:id', async (request, reply) =>
-    sendOne(request, reply, 200, await subscriptions.update(request.params.id, request.body)),
+    sendOne(request, reply, 200, await subscriptions.update(request.params.id, request.body, callerOf(request))),
   );
 
   app.delete<{ Params: { id: string } }>('/:id', async (request, reply) => {
-    await subscriptions.delete(request.params.id);
+    await subscriptions.delete(request.params.id, callerOf(request));
     void reply.status(204).send();
   });
 
   app.post<{ Params: { id: string } }>('/:id/reauthorize', async (request, reply) => {
-    await subscriptions.reauthorize(request.params.id);
+    await subscriptions.reauthorize(request.params.id, callerOf(request));
     void reply.status(204).send();
   });
 };
@@ -104,4 +106,10 @@ export function subscriptionJson(s: StoredSubscription): Record<string, unknown>
     ...(s.extra ?? {}),
     ...own,
   };
+}
+
+/** The authenticated caller, whose own subscriptions these routes show (none without `--auth`). */
+function callerOf(request: FastifyRequest): SubscriptionCaller | undefined {
+  const identity = request.identity;
+  return identity === undefined ? undefined : { id: identity.id, admin: identity.roles.includes('CallRecords.Admin') };
 }

@@ -163,6 +163,8 @@ export class OutboxDelivery {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body,
+        // A redirect counts as a failed delivery, never followed (the subscription's URL was validated, its target not).
+        redirect: 'manual',
         signal: abort.signal,
       });
       await response.arrayBuffer().catch(() => undefined);

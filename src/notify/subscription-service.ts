@@ -38,7 +38,7 @@ export class SubscriptionService {
     private readonly deps: { clock: Clock; fetch: Fetch; validationTimeoutMs?: number | undefined },
   ) {}
 
-  async create(body: unknown): Promise<StoredSubscription> {
+  async create(body: unknown, caller?: SubscriptionCaller): Promise<StoredSubscription> {
     const input = objectOf(body);
     const resource = requiredString(input, 'resource');
     if (resource.replace(/^\//, '') !== CALL_RECORDS_RESOURCE.slice(1)) {
@@ -58,7 +58,12 @@ export class SubscriptionService {
     const expirationDateTime = this.expiryOf(requiredString(input, 'expirationDateTime'));
     await this.validate(notificationUrl);
     if (lifecycleNotificationUrl !== null) await this.validate(lifecycleNotificationUrl);
-    const extra = Object.fromEntries(Object.entries(input).filter(([key]) => !OWN_MEMBERS.has(key)));
+    const extra: Record<string, unknown> = Object.fromEntries(
+      Object.entries(input).filter(([key]) => !OWN_MEMBERS.has(key)),
+    );
+    // Graph's `creatorId`: who created it, which decides who may see and change it (never what the client sent).
+    if (caller !== undefined) extra.creatorId = caller.id;
+    else delete extra.creatorId;
     const subscription: StoredSubscription = {
       id: randomUUID(),
       resource,
@@ -74,20 +79,22 @@ export class SubscriptionService {
     return subscription;
   }
 
-  async get(id: string): Promise<StoredSubscription> {
-    return (await this.store.get(id)) ?? notFound(id);
+  /** A subscription the caller may see: its own, or any for an admin or without authentication (else 404). */
+  async get(id: string, caller?: SubscriptionCaller): Promise<StoredSubscription> {
+    const subscription = await this.store.get(id);
+    return subscription !== undefined && visibleTo(subscription, caller) ? subscription : notFound(id);
   }
 
   /** The subscriptions that have not expired, oldest first. */
-  async list(): Promise<StoredSubscription[]> {
+  async list(caller?: SubscriptionCaller): Promise<StoredSubscription[]> {
     const now = this.deps.clock.now().toISOString();
-    return (await this.store.list()).filter((s) => s.expirationDateTime > now);
+    return (await this.store.list()).filter((s) => s.expirationDateTime > now && visibleTo(s, caller));
   }
 
   /** PATCH: a new `expirationDateTime` (renewal) and/or new URLs, each new URL validated first. */
-  async update(id: string, body: unknown): Promise<StoredSubscription> {
+  async update(id: string, body: unknown, caller?: SubscriptionCaller): Promise<StoredSubscription> {
     const input = objectOf(body);
-    const current = await this.get(id);
+    const current = await this.get(id, caller);
     const expiry = input.expirationDateTime;
     const expirationDateTime =
       expiry === undefined ? undefined : this.expiryOf(requiredString(input, 'expirationDateTime'));
@@ -105,7 +112,8 @@ export class SubscriptionService {
     return (await this.store.update(id, patch)) ?? notFound(id);
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, caller?: SubscriptionCaller): Promise<void> {
+    await this.get(id, caller);
     if (!(await this.store.remove(id))) notFound(id);
   }
 
@@ -113,8 +121,8 @@ export class SubscriptionService {
    * `POST /subscriptions/{id}/reauthorize` (https://learn.microsoft.com/graph/api/subscription-reauthorize): the
    * archive has no authorisation to renew, so this only checks that the subscription exists and has not expired.
    */
-  async reauthorize(id: string): Promise<void> {
-    const subscription = await this.get(id);
+  async reauthorize(id: string, caller?: SubscriptionCaller): Promise<void> {
+    const subscription = await this.get(id, caller);
     if (subscription.expirationDateTime <= this.deps.clock.now().toISOString()) notFound(id);
   }
 
@@ -199,4 +207,17 @@ function urlOf(text: string, name: string): string {
     throw new AppError('InvalidRequest', `${name} must be an https (or, for local testing, http) URL.`);
   }
   return text;
+}
+
+/**
+ * Who calls the subscription API. With authentication on, a caller sees and changes only the subscriptions it created
+ * (Graph: an app sees its own, https://learn.microsoft.com/graph/api/subscription-list); an admin sees all.
+ */
+export interface SubscriptionCaller {
+  id: string;
+  admin: boolean;
+}
+
+function visibleTo(subscription: StoredSubscription, caller: SubscriptionCaller | undefined): boolean {
+  return caller === undefined || caller.admin || subscription.extra?.creatorId === caller.id;
 }

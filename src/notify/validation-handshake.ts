@@ -28,15 +28,18 @@ export async function validateEndpoint(
     const response = await deps.fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
+      // A redirect is an answer other than 200, never followed: the server posts only where the subscriber said.
+      redirect: 'manual',
       signal: abort.signal,
     });
     status = response.status;
     body = await response.text();
-  } catch (error) {
+  } catch {
     if (abort.signal.aborted) throw new AppError('InvalidRequest', 'Subscription validation request timed out.');
     throw new AppError(
       'InvalidRequest',
-      `Subscription validation request failed. Notification endpoint ${url} could not be reached: ${reason(error)}.`,
+      // Not the socket's error (refused, unknown host): that would let a caller map hosts and ports it cannot reach.
+      `Subscription validation request failed. Notification endpoint ${url} could not be reached.`,
     );
   } finally {
     timer.cancel();
@@ -53,9 +56,4 @@ export async function validateEndpoint(
       'Subscription validation request failed. Response must exactly match validationToken query parameter.',
     );
   }
-}
-
-function reason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }
