@@ -73,8 +73,9 @@ for (const backend of BACKENDS) {
       await sim.advance(6 * 60 * MINUTE);
       assert.deepEqual(await getRecord(sim, id), { status: 200, version: versions.at(-1)!.version });
       assert.deepEqual(sim.received(), [`created ${id}`, ...versions.slice(1).map(() => `updated ${id}`)]);
-      const history = await sim.app.inject({ url: `/api/callRecords/${id}/versions` });
-      assert.equal((history.json() as { value: unknown[] }).value.length, versions.length);
+      assert.equal((await sim.db.history.listVersions(id)).length, versions.length);
+      // Graph has no archive API: the simulator does not serve it.
+      assert.equal((await sim.app.inject({ url: `/api/callRecords/${id}/versions` })).statusCode, 404);
       assert.equal((await sim.stats()).tenant.versionsPending, 0);
     } finally {
       await sim.close();

@@ -26,6 +26,7 @@ export interface GuardStats {
 }
 
 const GRAPH_PATH = /^\/(?:v1\.0|beta)(?:\/|$)/;
+const ARCHIVE_API_PATH = /^\/api(?:[/?]|$)/;
 // `callRecords`, `callRecords/{id}…` or `callRecords('{id}')…`; the id ends at `/`, `?`, `(` or `'`.
 const RECORDS_PATH = /^\/(?:v1\.0|beta)\/communications\/callRecords(?:\/([^/?(']+)|\('([^']+)'\))?([^?]*)/;
 
@@ -38,6 +39,8 @@ const RECORDS_PATH = /^\/(?:v1\.0|beta)\/communications\/callRecords(?:\/([^/?('
 export function installGraphGuard(app: FastifyInstance, options: GraphGuardOptions): GuardStats {
   const stats: GuardStats = { requests: 0, byStatus: {}, unavailable: 0 };
   app.addHook('onRequest', async (request, reply) => {
+    // Graph has no archive API: the simulator's /api routes (ingest, buildings, audit) are not served at all.
+    if (ARCHIVE_API_PATH.test(request.url)) throw new AppError('NotFound', 'Graph serves no /api routes.');
     if (!GRAPH_PATH.test(request.url)) return;
     stats.requests++;
     const claims = bearerClaims(request, options);
