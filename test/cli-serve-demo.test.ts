@@ -53,7 +53,8 @@ describe('callrecords serve --demo', () => {
   });
 
   test('an empty database gets the demo tenant; the README examples work on it', async () => {
-    const server = await startServer(['--demo', '--db', db('demo.db')]);
+    // Loading 3,000 calls takes seconds on idle cores and much longer on a busy machine (README); the limit allows that.
+    const server = await startServer(['--demo', '--db', db('demo.db')], {}, { startTimeoutMs: 180_000 });
     try {
       assert.equal((await get(`${server.url}/api/health`)).records, 3000);
       assert.ok(
