@@ -5,12 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CallLogIngest } from '../src/call-logs/call-log-ingest.js';
 import { logKindNamed } from '../src/call-logs/log-kinds.js';
+import { importCommand } from '../src/cli/import-command.js';
 import { purgeCommand } from '../src/cli/purge-command.js';
 import { FakeClock } from '../src/fake-clock.js';
 import { createApp } from '../src/http/create-app.js';
@@ -130,6 +131,35 @@ describe('telephony log privacy: job and surfaces', () => {
       assert.equal(a.userPrincipalName, null);
       assert.equal((await storedJson(reopened, 'c')).userId, 'someone-else');
       await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('import --kind … --euii-days: rows already past the age are stored scrubbed, a second import is unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callrecords-import-logs-'));
+    try {
+      const file = join(dir, 'pstn.ndjson');
+      // import runs on the system clock: the rows are dated relative to it.
+      const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+      const rows = [pstnRow('old', `${day(60)}T10:00:00Z`), pstnRow('new', `${day(1)}T10:00:00Z`)];
+      writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+      const db = `sqlite:${join(dir, 'p.db')}`;
+      const outputs: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const stdout = new PassThrough();
+        let printed = '';
+        stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+        const io = { stdout, stderr: Object.assign(new PassThrough(), { isTTY: false }) };
+        const options = { db, kind: 'pstnCalls', euiiDays: '28', progress: false };
+        assert.equal(await importCommand(file, options, io as never), 0);
+        outputs.push(printed);
+      }
+      assert.match(outputs[0]!, /inserted 2,/);
+      assert.match(outputs[1]!, /unchanged 2,/);
+      const opened = await openSqliteDatabase(join(dir, 'p.db'));
+      assert.equal((await storedJson(opened, 'old')).callerNumber, null);
+      assert.equal((await storedJson(opened, 'new')).callerNumber, '+14255550101');
+      await opened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
