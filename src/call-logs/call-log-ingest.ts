@@ -4,11 +4,19 @@ import type { IngestItem, ItemOutcome } from '../ingest/ingest-service.js';
 import type { LogRowWrite } from '../storage/call-log-types.js';
 import type { CallLogStore } from '../storage/roles.js';
 import type { LogKind } from './log-kinds.js';
-import { toLogRowWrite, type ReportPeriod } from './log-row-write.js';
+import { logTimeKey, toLogRowWrite, type ReportPeriod } from './log-row-write.js';
 import { validateLogRow } from './validate-log-row.js';
 
 const MAX_REASONS = 5;
 const MAX_FINDING_LENGTH = 300;
+
+/** What a log ingest is told of, beside its store: the privacy purge plugs in here (src/privacy/log-ingest-hooks.ts). */
+export interface LogIngestHooks {
+  /** Runs before a batch is prepared (`ingest` only; a caller of `prepare` runs it itself). */
+  beforeBatch?(): Promise<void>;
+  /** Sees each validated row, with the sortable time it is filed under, before it is keyed; may change it in place. */
+  beforeWrite?(row: Record<string, unknown>, timeKey: string): void;
+}
 
 /** A prepared batch of log rows: every item's outcome, the rows to write and the outcomes their writes fill in. */
 export interface PreparedLogBatch {
@@ -30,9 +38,11 @@ export class CallLogIngest {
     private readonly kind: LogKind,
     /** The period of a dial-out report batch (required for that kind, unused for the others). */
     private readonly period?: ReportPeriod,
+    private readonly hooks: LogIngestHooks = {},
   ) {}
 
   async ingest(items: readonly IngestItem[], firstIndex = 0): Promise<ItemOutcome[]> {
+    await this.hooks.beforeBatch?.();
     return this.commit(this.prepare(items, firstIndex));
   }
 
@@ -65,6 +75,9 @@ export class CallLogIngest {
       }
       const outcome: ItemOutcome = { index, line: item.line, id, status: 'inserted' };
       if (result.warnings.length > 0) outcome.warnings = result.warnings.map(findingText);
+      // Scrubbed (when past the EUII age, or naming an erased person) before it is keyed: a row without an id is
+      // keyed on what is stored.
+      this.hooks.beforeWrite?.(result.row, logTimeKey(this.kind, result.row, this.period));
       rows.push(toLogRowWrite(this.kind, result.row, this.period));
       writeOutcomes.push(outcome);
       outcomes.push(outcome);

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { IngestItem, ItemOutcome } from '../ingest/ingest-service.js';
 import type { CallLogStore } from '../storage/roles.js';
-import { CallLogIngest } from './call-log-ingest.js';
+import { CallLogIngest, type LogIngestHooks } from './call-log-ingest.js';
 import { instant } from './function-window.js';
 import { LOG_KIND_NAMES, logKindNamed, type LogKind } from './log-kinds.js';
 import type { ReportPeriod } from './log-row-write.js';
@@ -47,11 +47,13 @@ export class CallLogService {
   constructor(
     private readonly store: CallLogStore,
     private readonly clock: Clock,
+    /** The privacy rules every write applies (src/privacy/log-ingest-hooks.ts). */
+    private readonly hooks: LogIngestHooks = {},
   ) {}
 
   /** An ingest service for one kind (and, for dial-out reports, one period). */
   ingestFor(kind: LogKind, period?: ReportPeriod): CallLogIngest {
-    return new CallLogIngest(this.store, this.clock, kind, period);
+    return new CallLogIngest(this.store, this.clock, kind, period, this.hooks);
   }
 
   /** Validates and stores rows of the named kind; every item gets an outcome. */

@@ -20,12 +20,17 @@ export function toLogRowWrite(kind: LogKind, row: Record<string, unknown>, perio
   const json = JSON.stringify(row);
   const id = kind.hasId && typeof row.id === 'string' ? row.id : undefined;
   const rowKey = id ?? `sha256:${contentHash(row, period)}`;
-  const timeKey = kind.timeProperty === undefined ? period!.fromKey : toSortableUtc(row[kind.timeProperty] as string)!;
+  const timeKey = logTimeKey(kind, row, period);
   const write: LogRowWrite = { rowKey, timeKey, json };
   if (period !== undefined && kind.timeProperty === undefined) write.periodEndKey = period.toKey;
   if (kind.name === 'directRoutingCalls' && typeof row.correlationId === 'string') write.linkKey = row.correlationId;
   if (typeof row.userId === 'string' && row.userId !== '') write.userId = row.userId;
   return write;
+}
+
+/** The sortable UTC key of the time a row is filed under: its kind's time property, or a report's period start. */
+export function logTimeKey(kind: LogKind, row: Record<string, unknown>, period?: ReportPeriod): string {
+  return kind.timeProperty === undefined ? period!.fromKey : toSortableUtc(row[kind.timeProperty] as string)!;
 }
 
 function contentHash(row: Record<string, unknown>, period: ReportPeriod | undefined): string {

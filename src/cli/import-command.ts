@@ -7,6 +7,7 @@ import { systemClock } from '../clock.js';
 import { BatchIngest, type BatchService } from '../ingest/batch-ingest.js';
 import { gunzipIfCompressed } from '../ingest/gunzip-source.js';
 import { privacyHooks } from '../privacy/ingest-hooks.js';
+import { logPrivacyHooks } from '../privacy/log-ingest-hooks.js';
 import { wholeNumber } from './whole-number.js';
 import { IngestService, type IngestItem, type ItemOutcome, type PreparedBatch } from '../ingest/ingest-service.js';
 import { parseItems } from '../ingest/parse-items.js';
@@ -55,6 +56,8 @@ export async function importCommand(
   // BatchIngest calls prepare and commit itself: the list of erased people is read once, here.
   const privacy = privacyHooks(database, systemClock, euiiDays);
   await privacy.beforeBatch();
+  const logHooks = logPrivacyHooks(database, systemClock, euiiDays);
+  if (logKind !== undefined) await logHooks.beforeBatch();
   const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const bar = importProgress({ force: opts.progress, stream: io.stderr, totalBytes: size });
   const report = (outcome: ItemOutcome, what: string) => {
@@ -70,7 +73,7 @@ export async function importCommand(
   const service: BatchService<PreparedBatch | PreparedLogBatch> =
     logKind === undefined
       ? new IngestService(database.records, systemClock, privacy)
-      : new CallLogService(database.callLogs, systemClock).ingestFor(logKind.kind, logKind.period);
+      : new CallLogService(database.callLogs, systemClock, logHooks).ingestFor(logKind.kind, logKind.period);
   const batches = new BatchIngest(service, (outcomes) => {
     for (const o of outcomes) {
       if (o.status === 'rejected') report(o, `rejected: ${o.reason ?? ''}`);

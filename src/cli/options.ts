@@ -103,7 +103,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'CALLRECORDS_EUII_DAYS',
     help:
       'remove end-user identifiable information (IP and MAC addresses, names, UPNs, device names, feedback text; ' +
-      'docs/privacy.md) from records that ended more than this many days ago, at start and hourly (CQD: 28)',
+      'docs/privacy.md) from records that ended more than this many days ago, at start and hourly (CQD: 28); ' +
+      'telephony log rows too (numbers, names, client addresses; docs/call-logs.md)',
     commands: ['serve', 'import', 'sync'],
   },
   {

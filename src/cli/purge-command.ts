@@ -1,5 +1,6 @@
 import { systemClock } from '../clock.js';
 import { Erasures } from '../privacy/erasures.js';
+import { LogEuiiPurge } from '../privacy/log-purge.js';
 import { CliError } from './cli-error.js';
 import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 
@@ -11,7 +12,8 @@ export interface PurgeOptions extends DatabaseOptions {
 /**
  * Removes one person's identifiable data on request (`--user <id>`): every record whose current version mentions the
  * id is scrubbed of its EUII in every stored version and the id is replaced by a pseudonym (src/privacy/). Prints
- * how many records were rewritten and the pseudonym; exit 0.
+ * how many records were rewritten and the pseudonym; then the person's telephony log rows are erased the same way
+ * (src/privacy/log-purge.ts) and their number printed; exit 0.
  */
 export async function purgeCommand(opts: PurgeOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const user = opts.user?.trim();
@@ -20,6 +22,8 @@ export async function purgeCommand(opts: PurgeOptions, out: NodeJS.WritableStrea
   try {
     const { records, pseudonym } = await new Erasures(database.privacy, database.meta, systemClock).erase(user);
     out.write(`callrecords: removed the identifiable data of ${user} from ${records} records (now ${pseudonym})\n`);
+    const rows = await new LogEuiiPurge(database.logPrivacy, systemClock).eraseUser(user, pseudonym);
+    out.write(`callrecords: and from ${rows} telephony log rows\n`);
   } finally {
     await database.close();
   }

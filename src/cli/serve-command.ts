@@ -131,7 +131,13 @@ async function startRuntime(
     const { euiiDays } = config;
     runtime.addJob(
       'euii-purge',
-      euiiPurgeJob({ store: database.privacy, euiiDays, intervalMs: EUII_PURGE_INTERVAL_MS }),
+      // The telephony logs lose their EUII in the same pass (docs/privacy.md).
+      euiiPurgeJob({
+        store: database.privacy,
+        euiiDays,
+        intervalMs: EUII_PURGE_INTERVAL_MS,
+        logs: database.logPrivacy,
+      }),
     );
   }
   if (sync !== undefined) {

@@ -10,6 +10,7 @@ import { CallLogService } from '../call-logs/call-log-service.js';
 import { Telephony } from '../call-logs/telephony.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { privacyHooks } from '../privacy/ingest-hooks.js';
+import { logPrivacyHooks } from '../privacy/log-ingest-hooks.js';
 import { ArchiveStatus } from '../service/archive-status.js';
 import { createGraphReaders } from '../service/graph-readers.js';
 import { RecordHistory } from '../service/record-history.js';
@@ -156,7 +157,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const [history, status] = [new RecordHistory(db.history), new ArchiveStatus(db.meta, db.records)];
   const auditReader = new AuditReader(db.audit, audit);
-  const callLogs = new CallLogService(db.callLogs, clock);
+  const callLogs = new CallLogService(db.callLogs, clock, logPrivacyHooks(db, clock, deps.euiiDays));
   const telephony = new Telephony(db.records, db.callLogs);
   await app.register(apiPlugin, {
     prefix: '/api',

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { toRecordWrite } from '../service/record-fragments.js';
 import type { MetaStore, PrivacyStore } from '../storage/roles.js';
 import { replaceId, scrubEuii } from './euii.js';
+import { scrubLogRow } from './log-euii.js';
 import { PURGE_BATCH } from './euii-purge.js';
 
 /** The shared secret (store_meta) that keys the pseudonyms an erased person's id is replaced by. */
@@ -78,6 +79,17 @@ export class Erasures {
       scrubEuii(record);
       replaceId(record, id, replacement);
     }
+  };
+
+  /**
+   * Erases, in place, a telephony log row whose `userId` is an erased person's: scrubbed (log-euii.ts) and the id
+   * replaced by its pseudonym. Synchronous, like `eraseOnWrite`; uses the list read by the last `refreshIfStale`.
+   */
+  eraseLogRowOnWrite = (row: JsonObject): void => {
+    const id = row.userId;
+    if (this.erased.size === 0 || this.key === undefined || typeof id !== 'string') return;
+    const replacement = pseudonym(this.key, id);
+    if (this.erased.has(replacement)) replaceId(scrubLogRow(row), id, replacement);
   };
 
   private async keyOf(): Promise<string> {

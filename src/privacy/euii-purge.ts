@@ -3,9 +3,10 @@ import { toSortableUtc } from '../domain/datetime.js';
 import { periodicJob } from '../runtime/periodic-job.js';
 import type { JobFactory } from '../runtime/runtime.js';
 import { toRecordWrite } from '../service/record-fragments.js';
-import type { PrivacyStore } from '../storage/roles.js';
+import type { LogPrivacyStore, PrivacyStore } from '../storage/roles.js';
 import type { RecordWrite } from '../storage/store.js';
 import { scrubEuii } from './euii.js';
+import { LogEuiiPurge } from './log-purge.js';
 
 const DAY_MS = 86_400_000;
 /** Records rewritten per transaction: short enough that writers barely wait. */
@@ -83,14 +84,26 @@ export class EuiiPurge {
  * The privacy purge job: a pass at start and then every `intervalMs` of the runtime's clock, one at a time, each
  * logged ("euii purge pass done" with the cutoff and the count, or "euii purge pass failed").
  */
-export function euiiPurgeJob(options: { store: PrivacyStore; euiiDays: number; intervalMs: number }): JobFactory {
-  const { store, euiiDays, intervalMs } = options;
+export function euiiPurgeJob(options: {
+  store: PrivacyStore;
+  euiiDays: number;
+  intervalMs: number;
+  /** The telephony logs, purged by the same pass with the same cutoff (log-purge.ts); `logRows` in the log line. */
+  logs?: LogPrivacyStore | undefined;
+}): JobFactory {
+  const { store, euiiDays, intervalMs, logs } = options;
   return ({ clock, log }) => {
     const purge = new EuiiPurge(store, clock, euiiDays);
+    const logPurge = logs === undefined ? undefined : new LogEuiiPurge(logs, clock);
+    const pass = async () => {
+      const done = await purge.runOnce();
+      if (logPurge === undefined) return done;
+      return { ...done, logRows: await logPurge.purgeOlderThan(done.cutoff) };
+    };
     return periodicJob({
       clock,
       intervalMs,
-      run: async () => log.info({ euiiDays: purge.euiiDays, ...(await purge.runOnce()) }, 'euii purge pass done'),
+      run: async () => log.info({ euiiDays: purge.euiiDays, ...(await pass()) }, 'euii purge pass done'),
       onError: (error) => log.error({ err: error }, 'euii purge pass failed'),
     });
   };

@@ -39,8 +39,9 @@ function statementsFor(t: CallLogTable): CallLogStatements {
       `insert into ${t} (row_key, time_key, period_end_key, link_key, user_id, row_json, received_at) ` +
       'values (?, ?, ?, ?, ?, ?, ?)',
     update:
-      `update ${t} set time_key = ?, period_end_key = ?, link_key = ?, user_id = ?, row_json = ?, received_at = ? ` +
-      'where row_key = ?',
+      `update ${t} set time_key = ?, period_end_key = ?, link_key = ?, user_id = ?, row_json = ?, received_at = ?` +
+      // Another body is not purged yet (migration 0012).
+      ', euii_purged_at = null where row_key = ?',
     firstPage: { inclusive: page('<=', false), exclusive: page('<', false) },
     nextPage: { inclusive: page('<=', true), exclusive: page('<', true) },
     periods: `select ${COLUMNS} from ${t} where time_key >= ? and period_end_key <= ? order by time_key, row_key`,

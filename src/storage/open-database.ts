@@ -8,6 +8,7 @@ import type {
   KeyStore,
   MetaStore,
   PrivacyStore,
+  LogPrivacyStore,
   RecordStore,
   StreamStore,
   SubscriptionStore,
@@ -59,6 +60,8 @@ export type EveryRole = RecordStore &
     readonly privacy: PrivacyStore;
     /** The telephony logs role, a class of its own on the same connection. */
     readonly callLogs: CallLogStore;
+    /** The privacy purge of the telephony logs, a class of its own on the same connection. */
+    readonly logPrivacy: LogPrivacyStore;
     /** The per-stream analytics role, a class of its own on the same connection. */
     readonly streams: StreamStore;
     /** The analytics queries over the stream table and its rollups. */
@@ -84,6 +87,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     audit: store.keyStore,
     privacy: store.privacy,
     callLogs: store.callLogs,
+    logPrivacy: store.logPrivacy,
     streams: store.streams,
     sync: store.sync,
     subscriptions: store.subscriptions,

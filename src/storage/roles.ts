@@ -27,6 +27,7 @@ import type {
   LogWriteStatus,
   StoredLogRow,
 } from './call-log-types.js';
+import type { LogRowReplacement, PurgeableLogRow } from './log-privacy-types.js';
 import type {
   Building,
   BuildingsReplaced,
@@ -221,6 +222,23 @@ export interface CallLogStore {
 }
 
 /**
+ * The privacy purge of the telephony logs (src/privacy/log-purge.ts, docs/privacy.md): finding the rows to scrub —
+ * older than a cutoff and not marked, or of one user — and replacing them with their scrubbed form, marked.
+ */
+export interface LogPrivacyStore {
+  /** Up to `limit` rows of `table` whose time key is before `cutoffKey` and that are not marked purged, in time order. */
+  unpurgedLogRows(table: CallLogTable, cutoffKey: string, limit: number): Promise<PurgeableLogRow[]>;
+  /** Up to `limit` rows of `table` whose user id is `userId`, in time order. */
+  logRowsOfUser(table: CallLogTable, userId: string, limit: number): Promise<PurgeableLogRow[]>;
+  /**
+   * Replaces each row (deleted, the new one written under its key and marked purged at `purgedAt`, keeping its
+   * receive time) in one transaction; a row whose stored body is no longer `oldJson` is skipped, and a new key that is
+   * already stored (two rows that became equal) keeps one row. Resolves to the number of rows replaced.
+   */
+  replaceLogRows(table: CallLogTable, replacements: readonly LogRowReplacement[], purgedAt: string): Promise<number>;
+}
+
+/**
  * The analytics query API's reads of the per-stream table: aggregates (from the rollups maintained at ingest when a
  * query fits one, docs/analytics.md "How queries are answered"), and the rollups' repair.
  */
@@ -364,6 +382,8 @@ export interface CallRecordDatabase {
   readonly audit: AuditStore;
   readonly privacy: PrivacyStore;
   readonly callLogs: CallLogStore;
+  /** The privacy purge of the telephony logs. */
+  readonly logPrivacy: LogPrivacyStore;
   readonly analytics: AnalyticsStore;
   readonly streams: StreamStore;
   /** The Graph collector's queue, cursors, leases and events. */

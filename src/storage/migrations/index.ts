@@ -9,6 +9,7 @@ import * as privacy from './0007-privacy.js';
 import * as callLogs from './0009-call-logs.js';
 import * as streams from './0008-streams.js';
 import * as analyticsRollups from './0010-analytics-rollups.js';
+import * as callLogPrivacy from './0012-call-log-privacy.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-call-logs': callLogs,
   '0008-streams': streams,
   '0010-analytics-rollups': analyticsRollups,
+  '0012-call-log-privacy': callLogPrivacy,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

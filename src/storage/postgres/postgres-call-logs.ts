@@ -25,7 +25,7 @@ function upsertOf(t: CallLogTable): string {
       `insert into ${t} as t (row_key, time_key, period_end_key, link_key, user_id, row_json, received_at) ` +
       'values ($1, $2, $3, $4, $5, $6, $7) on conflict (row_key) do update set time_key = excluded.time_key, ' +
       'period_end_key = excluded.period_end_key, link_key = excluded.link_key, user_id = excluded.user_id, ' +
-      'row_json = excluded.row_json, received_at = excluded.received_at where t.row_json <> excluded.row_json ' +
+      'row_json = excluded.row_json, received_at = excluded.received_at, euii_purged_at = null where t.row_json <> excluded.row_json ' +
       'returning (xmax = 0) as inserted';
     UPSERT_CACHE.set(t, text);
   }

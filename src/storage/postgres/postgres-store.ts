@@ -53,6 +53,7 @@ import { PgQueries } from './pg-queries.js';
 import { PostgresKeys } from './postgres-keys.js';
 import { PostgresPrivacy } from './postgres-privacy.js';
 import { PostgresCallLogs } from './postgres-call-logs.js';
+import { PostgresLogPrivacy } from './postgres-log-privacy.js';
 import { PostgresAnalytics } from './postgres-analytics.js';
 import { PostgresStreams } from './postgres-streams.js';
 import { PgSubscriptions } from './pg-subscriptions.js';
@@ -75,6 +76,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly privacy: PrivacyStore;
   /** The call-log role, on the same pool (postgres-call-logs.ts). */
   readonly callLogs: PostgresCallLogs;
+  /** The call-log privacy role, on the same pool (postgres-log-privacy.ts). */
+  readonly logPrivacy: PostgresLogPrivacy;
   /** The stream role (postgres-streams.ts), on the same pool. */
   readonly streams: PostgresStreams;
   /** The sync role, over the same pool (postgres-sync.ts). */
@@ -92,6 +95,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.keyStore = new PostgresKeys(db.pool);
     this.privacy = new PostgresPrivacy(db, (client) => this.streams.derivation(client));
     this.callLogs = new PostgresCallLogs(db);
+    this.logPrivacy = new PostgresLogPrivacy(db);
     this.streams = new PostgresStreams(db);
     this.sync = new PostgresSync(db);
     this.analytics = new PostgresAnalytics(db.pool);

@@ -6,6 +6,7 @@ import { SqliteHistory } from './sqlite-history.js';
 import { SqliteKeys } from './sqlite-keys.js';
 import { SqliteMeta } from './sqlite-meta.js';
 import { SqlitePrivacy } from './sqlite-privacy.js';
+import { SqliteLogPrivacy } from './sqlite-log-privacy.js';
 import { SqliteRecords } from './sqlite-records.js';
 import { SqliteStreams } from './sqlite-streams.js';
 import { SqliteSync } from './sqlite-sync.js';
@@ -35,6 +36,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     audit: keys,
     privacy: new SqlitePrivacy(connection, streams),
     callLogs: new SqliteCallLogs(connection),
+    logPrivacy: new SqliteLogPrivacy(connection),
     streams,
     sync: new SqliteSync(connection),
     subscriptions: new SqliteSubscriptions(connection),
