@@ -187,5 +187,6 @@ function comparison(d: TelephonyDimension, op: string, value: FilterValue, diale
   const bound = TELEPHONY_DIMENSIONS[d].type === 'boolean' ? (value === true ? 1 : 0) : value;
   // `ne` keeps the rows whose value is unknown, as the call-quality analytics' filters do.
   if (op === 'ne') return sql`(${column} <> ${bound} or ${column} is null)`;
-  return sql`${column} ${sql.raw(SQL_OPS[op]!)} ${bound}`;
+  // Never unknown (a null value compares false), so `not (…)` keeps the rows whose value is unknown, as `ne` does.
+  return sql`(${column} ${sql.raw(SQL_OPS[op]!)} ${bound} and ${column} is not null)`;
 }
