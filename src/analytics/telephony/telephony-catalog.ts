@@ -37,8 +37,8 @@ export const TELEPHONY_DIMENSIONS = {
 /** A telephony dimension's name. */
 export type TelephonyDimension = keyof typeof TELEPHONY_DIMENSIONS;
 
-/** Names a filter accepts beside the dimensions: `date` is the day. */
-export const TELEPHONY_FILTER_ALIASES: Readonly<Record<string, TelephonyDimension>> = { date: 'day' };
+/** Names a filter accepts beside the dimensions: `date` is the day, `userId` the user (as in the call-quality API). */
+export const TELEPHONY_FILTER_ALIASES: Readonly<Record<string, TelephonyDimension>> = { date: 'day', userId: 'user' };
 
 /** The measures, with what they count. */
 export const TELEPHONY_MEASURES = {
