@@ -32,7 +32,7 @@ function prop(name: string, kind: Kind, dialect: AnalyticsDialect): RawBuilder<u
     const value = sql`json_extract(row_json, ${sql.lit(`$.${name}`)})`;
     return kind === 'real' ? sql`cast(${value} as real)` : sql`cast(${value} as text)`;
   }
-  const value = sql`(cast(row_json as jsonb) ->> ${sql.lit(name)})`;
+  const value = sql`(j ->> ${sql.lit(name)})`;
   return kind === 'real' ? sql`cast(${value} as double precision)` : value;
 }
 
@@ -50,7 +50,17 @@ function flag(name: string, dialect: AnalyticsDialect): RawBuilder<unknown> {
   if (dialect === 'sqlite') {
     return sql`(case json_type(row_json, ${sql.lit(`$.${name}`)}) when 'true' then 1 when 'false' then 0 end)`;
   }
-  return sql`(case cast(row_json as jsonb) -> ${sql.lit(name)} when 'true'::jsonb then 1 when 'false'::jsonb then 0 end)`;
+  return sql`(case j -> ${sql.lit(name)} when 'true'::jsonb then 1 when 'false'::jsonb then 0 end)`;
+}
+
+/**
+ * A log table to read properties from. On PostgreSQL each row's JSON is parsed once, in a lateral subquery that
+ * `offset 0` keeps from being inlined (inlined, every property would parse the text again); conditions on `time_key`
+ * still reach the table and its index.
+ */
+function from(table: 'pstn_call_logs' | 'direct_routing_logs', dialect: AnalyticsDialect): RawBuilder<unknown> {
+  if (dialect === 'sqlite') return sql.table(table);
+  return sql`${sql.table(table)} cross join lateral (select cast(row_json as jsonb) as j offset 0) parsed`;
 }
 
 function pstnRows(d: AnalyticsDialect): RawBuilder<unknown> {
@@ -69,7 +79,7 @@ function pstnRows(d: AnalyticsDialect): RawBuilder<unknown> {
     sql`${prop('charge', 'real', d)} as charge`,
     sql`${prop('currency', 'text', d)} as currency`,
     sql`${none('int')} as has_record`,
-  ])} from pstn_call_logs`;
+  ])} from ${from('pstn_call_logs', d)}`;
 }
 
 function directRoutingRows(d: AnalyticsDialect, withRecord: boolean): RawBuilder<unknown> {
@@ -92,7 +102,7 @@ function directRoutingRows(d: AnalyticsDialect, withRecord: boolean): RawBuilder
     none('real'),
     none('text'),
     hasRecord,
-  ])} from direct_routing_logs`;
+  ])} from ${from('direct_routing_logs', d)}`;
 }
 
 const DAY = sql`substr(time_key, 1, 10)`;
@@ -182,6 +192,7 @@ function condition(node: FilterNode, dialect: AnalyticsDialect): RawBuilder<unkn
 }
 
 function comparison(d: TelephonyDimension, op: string, value: FilterValue, dialect: AnalyticsDialect) {
+  if (d === 'day' && typeof value === 'string') return dayRange(op, value);
   const column = dimension(d, dialect);
   if (value === null) return op === 'ne' ? sql`${column} is not null` : sql`${column} is null`;
   const bound = TELEPHONY_DIMENSIONS[d].type === 'boolean' ? (value === true ? 1 : 0) : value;
@@ -189,4 +200,26 @@ function comparison(d: TelephonyDimension, op: string, value: FilterValue, diale
   if (op === 'ne') return sql`(${column} <> ${bound} or ${column} is null)`;
   // Never unknown (a null value compares false), so `not (…)` keeps the rows whose value is unknown, as `ne` does.
   return sql`(${column} ${sql.raw(SQL_OPS[op]!)} ${bound} and ${column} is not null)`;
+}
+
+/**
+ * A comparison of the day with a date as a range of `time_key` (sortable UTC text, so `yyyy-mm-dd…` orders by day):
+ * both stores push it into each branch of the union, where the logs' `(time_key, row_key)` index serves it.
+ */
+function dayRange(op: string, day: string): RawBuilder<unknown> {
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  switch (op) {
+    case 'eq':
+      return sql`(time_key >= ${day} and time_key < ${next})`;
+    case 'ne':
+      return sql`(time_key < ${day} or time_key >= ${next})`;
+    case 'gt':
+      return sql`time_key >= ${next}`;
+    case 'ge':
+      return sql`time_key >= ${day}`;
+    case 'lt':
+      return sql`time_key < ${day}`;
+    default:
+      return sql`time_key < ${next}`;
+  }
 }
