@@ -41,6 +41,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/analytics/': 'CallRecords.Read.All',
   'GET /api/analytics/reports': 'CallRecords.Read.All',
   'GET /api/analytics/reports/:name': 'CallRecords.Read.All',
+  // Telephony analytics over the PSTN and Direct Routing logs (issue 14): reads of call records' logs.
+  'GET /api/analytics/telephony': 'CallRecords.Read.All',
+  'GET /api/analytics/telephony/': 'CallRecords.Read.All',
   // Subscriptions to the archive's change notifications need what Graph asks of a callRecords subscription:
   // CallRecords.Read.All (https://learn.microsoft.com/graph/api/subscription-post-subscriptions#permissions).
   'POST /v1.0/subscriptions': 'CallRecords.Read.All',

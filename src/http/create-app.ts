@@ -17,6 +17,8 @@ import { RecordHistory } from '../service/record-history.js';
 import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
 import { analyticsQueryPlugin } from './analytics-query-routes.js';
+import { telephonyAnalyticsPlugin } from './telephony-analytics-routes.js';
+import { TelephonyAnalyticsService } from '../analytics/telephony/telephony-service.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
 import { API_VERSIONS, graphPlugin } from './graph-routes.js';
@@ -175,6 +177,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit, auth });
   const queries = new AnalyticsService(db.analytics, async () => (await analytics.status()).ruleSet);
   await app.register(analyticsQueryPlugin, { prefix: '/api/analytics', analytics: queries, clock, auth });
+  await app.register(telephonyAnalyticsPlugin, {
+    prefix: '/api/analytics/telephony',
+    telephony: new TelephonyAnalyticsService(db.telephonyAnalytics),
+    clock,
+    auth,
+  });
   await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock, auth });
   await app.register(metricsPlugin, { metrics, auth });
   return app;

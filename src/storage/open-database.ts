@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type {
   AnalyticsStore,
+  TelephonyAnalyticsStore,
   AuditStore,
   CallLogStore,
   CallRecordDatabase,
@@ -66,6 +67,8 @@ export type EveryRole = RecordStore &
     readonly streams: StreamStore;
     /** The analytics queries over the stream table and its rollups. */
     readonly analytics: AnalyticsStore;
+    /** The analytics queries over the telephony logs. */
+    readonly telephonyAnalytics: TelephonyAnalyticsStore;
     /** The Graph collector's queue, cursors and leases. */
     readonly sync: SyncStateStore;
     /** Subscriptions to the archive's change notifications, and their outbox. */
@@ -92,6 +95,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     sync: store.sync,
     subscriptions: store.subscriptions,
     analytics: store.analytics,
+    telephonyAnalytics: store.telephonyAnalytics,
     close: () => store.close(),
   };
 }

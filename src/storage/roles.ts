@@ -1,4 +1,5 @@
 import type { AnalyticsQuery, AnalyticsTable } from '../analytics/query/model.js';
+import type { TelephonyQuery, TelephonyTable } from '../analytics/telephony/telephony-query.js';
 import type {
   Collection,
   ExportRange,
@@ -250,6 +251,15 @@ export interface AnalyticsStore {
 }
 
 /**
+ * The telephony analytics reads (issue 14, point 5; docs/analytics.md "Telephony"): aggregates over the PSTN and
+ * Direct Routing logs, joined to the call records by a Direct Routing row's correlationId.
+ */
+export interface TelephonyAnalyticsStore {
+  /** Measures grouped by dimensions over the log rows the filter keeps, rows ordered by dimensions. */
+  aggregateTelephony(query: TelephonyQuery): Promise<TelephonyTable>;
+}
+
+/**
  * The per-stream analytics table (issue 12; docs/analytics.md): its rows are written with the records (record-tables.ts),
  * classified by the stored rule set and mapped to the stored building file; this role changes those two, rebuilds the
  * table and reads it.
@@ -385,6 +395,8 @@ export interface CallRecordDatabase {
   /** The privacy purge of the telephony logs. */
   readonly logPrivacy: LogPrivacyStore;
   readonly analytics: AnalyticsStore;
+  /** Analytics over the telephony logs (issue 14). */
+  readonly telephonyAnalytics: TelephonyAnalyticsStore;
   readonly streams: StreamStore;
   /** The Graph collector's queue, cursors, leases and events. */
   readonly sync: SyncStateStore;

@@ -55,6 +55,7 @@ import { PostgresPrivacy } from './postgres-privacy.js';
 import { PostgresCallLogs } from './postgres-call-logs.js';
 import { PostgresLogPrivacy } from './postgres-log-privacy.js';
 import { PostgresAnalytics } from './postgres-analytics.js';
+import { PostgresTelephonyAnalytics } from './postgres-telephony-analytics.js';
 import { PostgresStreams } from './postgres-streams.js';
 import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
@@ -84,6 +85,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly sync: SyncStateStore;
   /** The analytics role (postgres-analytics.ts), on the same pool. */
   readonly analytics: PostgresAnalytics;
+  /** The telephony analytics role (postgres-telephony-analytics.ts), on the same pool. */
+  readonly telephonyAnalytics: PostgresTelephonyAnalytics;
 
   private constructor(
     private readonly db: PgQueries,
@@ -99,6 +102,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.streams = new PostgresStreams(db);
     this.sync = new PostgresSync(db);
     this.analytics = new PostgresAnalytics(db.pool);
+    this.telephonyAnalytics = new PostgresTelephonyAnalytics(db.pool);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

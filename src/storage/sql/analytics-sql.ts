@@ -187,7 +187,8 @@ function percentile(query: AnalyticsQuery, m: MeasureName, dialect: AnalyticsDia
   return sql`select ${sql.join([...groups, sql`min(v) as p`])} from (${ranked}) ranked where rn = (9 * n + 9) / 10${groupBy}`;
 }
 
-function compile(query: RawBuilder<unknown>, dialect: AnalyticsDialect): CompiledSql {
+/** Compiles a statement for a dialect through Kysely's compiler (values become parameters). */
+export function compile(query: RawBuilder<unknown>, dialect: AnalyticsDialect): CompiledSql {
   const compiled = query.compile(compilers[dialect]);
   return { sql: compiled.sql, parameters: compiled.parameters };
 }

@@ -1,6 +1,7 @@
 import type { CallRecordDatabase } from '../roles.js';
 import { SqliteCallLogs } from './sqlite-call-logs.js';
 import { SqliteAnalytics } from './sqlite-analytics.js';
+import { SqliteTelephonyAnalytics } from './sqlite-telephony-analytics.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
 import { SqliteHistory } from './sqlite-history.js';
 import { SqliteKeys } from './sqlite-keys.js';
@@ -41,6 +42,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     sync: new SqliteSync(connection),
     subscriptions: new SqliteSubscriptions(connection),
     analytics: new SqliteAnalytics(connection),
+    telephonyAnalytics: new SqliteTelephonyAnalytics(connection),
     close: () => connection.close(),
   };
 }
