@@ -10,6 +10,7 @@ import { aggregateDialout } from '../src/call-logs/dialout-aggregate.js';
 import { LOG_KINDS } from '../src/call-logs/log-kinds.js';
 import { createCollector, type SyncConfig } from '../src/collector/collector.js';
 import { logCursorKey, pullAllLogs, type LogPullFindings } from '../src/collector/log-pull.js';
+import { SyncStatus } from '../src/collector/sync-status.js';
 import type { Fetch } from '../src/runtime/runtime.js';
 import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { loadTenantLogs } from '../src/simulator/tenant-logs.js';
@@ -98,6 +99,15 @@ for (const backend of BACKENDS) {
           if (m === null) continue;
           assert.ok(Date.parse(m[3]!) - Date.parse(m[2]!) <= 90 * DAY, `${call}: at most 90 days`);
           assert.ok(call.startsWith('/beta/'), `${call}: from beta, whose rows have every property`);
+        }
+
+        const status = await new SyncStatus(archive.sync, sim.clock).report();
+        for (const entry of status.logs) {
+          assert.equal(
+            entry.cursor,
+            entry.kind.startsWith('pstnOnline') ? '2026-11-26T00:00:00.000Z' : NOW.toISOString(),
+          );
+          assert.equal(entry.lastPull?.rejected, 0, `${entry.kind} in the status`);
         }
 
         // The day of NOW ends; a pull then fetches only that day's dial-out report, nothing else.
