@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { aggregateDialout } from '../src/call-logs/dialout-aggregate.js';
 import { LOG_KINDS } from '../src/call-logs/log-kinds.js';
 import { createCollector, type SyncConfig } from '../src/collector/collector.js';
-import { logCursorKey, pullAllLogs, type LogPullFindings } from '../src/collector/log-pull.js';
+import { logCursorKey, pullAllLogs, pullLogKind, type LogPullFindings } from '../src/collector/log-pull.js';
 import { SyncStatus } from '../src/collector/sync-status.js';
 import type { Fetch } from '../src/runtime/runtime.js';
 import type { CallRecordDatabase } from '../src/storage/roles.js';
@@ -156,6 +156,30 @@ for (const backend of BACKENDS) {
         assert.equal(again.unchanged, partial, 'the window is read again; its stored rows are left as they are');
         const [mine, theirs] = [await tables(archive), await tables(sim.db)];
         for (const kind of LOG_KINDS) sameRows(mine[kind.name]!, theirs[kind.name]!, kind.name);
+      } finally {
+        await archive.close();
+        await sim.close();
+      }
+    });
+
+    test('a pull stopped between two windows resumes at the second, fetching nothing twice', async () => {
+      const sim = await createTestSimulator({ backend, now: NOW });
+      const archive = await backend.open();
+      try {
+        await loadTenantLogs(sim.db.callLogs, sim.clock, SHAPE);
+        const pstnCalls = LOG_KINDS.find((k) => k.name === 'pstnCalls')!;
+        const stopped = collectorOver(archive, sim, simulatorFetch(sim).fetch);
+        const first = await pullLogKind(stopped.logDeps, pstnCalls, 110, () => false);
+        assert.equal(first.windows, 1, 'stopped after the first window');
+        const cursor = await archive.sync.getState(logCursorKey(pstnCalls));
+        assert.equal(cursor, new Date(NOW.getTime() - 20 * DAY).toISOString(), 'the cursor at the first window end');
+
+        const restarted = collectorOver(archive, sim, simulatorFetch(sim).fetch);
+        const rest = await pullLogKind(restarted.logDeps, pstnCalls, 110);
+        assert.equal(rest.windows, 1, 'only the second window');
+        assert.equal(rest.unchanged, 0, 'no row fetched twice');
+        assert.equal(first.inserted + rest.inserted, (await tables(sim.db)).pstnCalls!.length);
+        sameRows((await tables(archive)).pstnCalls!, (await tables(sim.db)).pstnCalls!, 'pstnCalls');
       } finally {
         await archive.close();
         await sim.close();
