@@ -119,6 +119,10 @@ for (const backend of BACKENDS) {
       assert.ok(summary.listed >= 80 && summary.queued === summary.listed, JSON.stringify(summary));
       assert.deepEqual([summary.failed, summary.left], [0, 0]);
       assertSameRecords(archive.url);
+      // The telephony logs are pulled too (log-pull.ts): every kind, none refused, rows of the simulator's calls.
+      const logs = (JSON.parse(run.stdout) as { logs: { kind: string; received: number; rejected: number }[] }).logs;
+      assert.equal(logs.length, 5, JSON.stringify(logs));
+      assert.ok(logs.every((f) => f.rejected === 0) && logs.some((f) => f.received > 0), JSON.stringify(logs));
     });
   });
 }

@@ -8,6 +8,7 @@ import { ShutdownSignals } from '../runtime/shutdown-signals.js';
 import { createSimulator, type GraphSimulator } from '../simulator/create-simulator.js';
 import { parseFaults, type Faults } from '../simulator/faults.js';
 import { tenantRecords } from '../simulator/tenant-records.js';
+import { loadTenantLogs } from '../simulator/tenant-logs.js';
 import { CliError } from './cli-error.js';
 import { expandHome, oneOf } from './config-values.js';
 import { openDatabaseOption } from './database-options.js';
@@ -101,9 +102,14 @@ export async function graphSimulatorCommand(opts: GraphSimulatorOptions): Promis
         ? tenantRecords({ calls, seed, from, days, versions: faults.updated })
         : readRecords(records),
     );
+    // The tenant's telephony logs (issue 14), served as Graph's functions; a --records tenant has none.
+    const logRows =
+      records === undefined
+        ? await loadTenantLogs(db.callLogs, clock, { calls, seed, from, days, versions: faults.updated })
+        : undefined;
     const { versionsReleased, versionsPending } = simulator.tenant.stats();
     simulator.app.log.info(
-      { versionsReleased, versionsPending, seconds: Math.round((performance.now() - started) / 100) / 10 },
+      { versionsReleased, versionsPending, logRows, seconds: Math.round((performance.now() - started) / 100) / 10 },
       'simulated tenant loaded',
     );
     await runtime.start();

@@ -5,6 +5,7 @@ import { systemClock } from '../clock.js';
 import { createCollector } from '../collector/collector.js';
 import { sleep } from '../collector/sleep.js';
 import { backfill } from '../collector/sweeper.js';
+import { pullAllLogs } from '../collector/log-pull.js';
 import { openDatabaseOption, type DatabaseOptions } from './database-options.js';
 import { syncConfig, type GraphSyncOptions } from './sync-config.js';
 
@@ -34,13 +35,15 @@ export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream 
     const collector = createCollector(config, database, { clock, fetch: globalThis.fetch, log }, controller.signal);
     const failedBefore = (await database.sync.queueStats(clock.now().getTime())).failed;
     const findings = await backfill(collector.sweepDeps, collector.owner, days);
+    // The telephony logs (issue 14): every kind from its cursor, or N days back the first time (log-pull.ts).
+    const logs = await pullAllLogs(collector.logDeps, collector.owner, days);
     let fetched = 0;
     for (;;) {
       fetched += await collector.worker.runUntilIdle();
       const stats = await database.sync.queueStats(clock.now().getTime());
       if (stats.queued + stats.leased === 0 || controller.signal.aborted) {
         const failed = stats.failed - failedBefore;
-        const summary = { ...findings, fetched, failed, left: stats.queued + stats.leased };
+        const summary = { ...findings, fetched, failed, left: stats.queued + stats.leased, logs };
         out.write(`${JSON.stringify(summary)}\n`);
         return failed > 0 || summary.left > 0 ? 1 : 0;
       }

@@ -1,4 +1,5 @@
 import { privacyHooks } from '../privacy/ingest-hooks.js';
+import { logPrivacyHooks } from '../privacy/log-ingest-hooks.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
@@ -9,6 +10,7 @@ import { GraphClient } from './graph-client.js';
 import { QueueWorker, type QueueWorkerSettings } from './queue-worker.js';
 import { GRAPH_LIMITS, RequestBudget, type BudgetLimits } from './request-budget.js';
 import { EVENT } from './state-keys.js';
+import { pullAllLogs, PSTN_LIMITS, type LogPullDeps } from './log-pull.js';
 import { sleep } from './sleep.js';
 import { backfillOnce, periodicSweep } from './sweeper.js';
 import type { SweepDeps } from './sweep.js';
@@ -28,6 +30,10 @@ export interface SyncConfig {
   tokens?: TokenSource | undefined;
   /** `--euii-days`: records past this age are stored scrubbed, as by every other write path (src/privacy/). */
   euiiDays?: number | undefined;
+  /** The telephony logs' request budget (default: PSTN_LIMITS, Graph's PSTN call records limits). */
+  logLimits?: BudgetLimits | undefined;
+  /** How long after a log row's time it is pulled (default 1 h; log-pull.ts). */
+  logSettleMs?: number | undefined;
 }
 
 /** The collector's parts over one database, for one process. */
@@ -36,6 +42,8 @@ export interface Collector {
   client: GraphClient;
   worker: QueueWorker;
   sweepDeps: SweepDeps;
+  /** The telephony logs' pull (log-pull.ts), on a client with the PSTN budget of its own. */
+  logDeps: LogPullDeps;
 }
 
 /** The default budgets: Graph's limits counted over 20.5 s, so clock skew and latency never push a window over. */
@@ -81,12 +89,33 @@ export function createCollector(
     signal,
   });
   const sweepDeps: SweepDeps = { sync: db.sync, history: db.history, client, clock: deps.clock, log: deps.log, signal };
-  return { owner, client, worker, sweepDeps };
+  const logClient = new GraphClient({
+    graphUrl: config.credentials.graphUrl,
+    tokens,
+    fetch: deps.fetch,
+    clock: deps.clock,
+    budget: new RequestBudget(config.logLimits ?? PSTN_LIMITS),
+    log: deps.log,
+    signal,
+    onThrottled: (at) => void db.sync.recordEvents([{ kind: EVENT.throttled, at }]).catch(() => undefined),
+  });
+  const logDeps: LogPullDeps = {
+    client: logClient,
+    graphUrl: config.credentials.graphUrl,
+    logs: db.callLogs,
+    sync: db.sync,
+    clock: deps.clock,
+    log: deps.log,
+    settleMs: config.logSettleMs,
+    signal,
+    hooks: logPrivacyHooks(db, deps.clock, config.euiiDays),
+  };
+  return { owner, client, worker, sweepDeps, logDeps };
 }
 
 /**
- * The runtime jobs of `serve --sync`: `sync-queue` (the queue worker) and `sync-sweep` (a sweep at start and every
- * `sweepIntervalMs`). Both stop at once when the runtime stops; what they leave undone stays in the database.
+ * The runtime jobs of `serve --sync`: `sync-queue` (the queue worker), `sync-sweep` (a sweep at start and every
+ * `sweepIntervalMs`) and `sync-logs` (a pull of the telephony logs at start and every `sweepIntervalMs`). Both stop at once when the runtime stops; what they leave undone stays in the database.
  */
 export function syncJobs(
   config: SyncConfig,
@@ -126,8 +155,29 @@ export function syncJobs(
           }
         }),
     },
+    {
+      // The telephony logs (issue 14): a pull of every kind at start and every sweep interval, from each kind's cursor.
+      name: 'sync-logs',
+      factory: (deps) =>
+        loopJob(controller, async () => {
+          const c = collectorOf(deps);
+          while (!controller.signal.aborted) {
+            const started = deps.clock.now().getTime();
+            try {
+              await pullAllLogs(c.logDeps, c.owner, config.backfillDays ?? FIRST_LOG_DAYS);
+            } catch (error) {
+              deps.log.error({ err: error }, 'sync: telephony log pull failed; the next one resumes it');
+            }
+            const wait = config.sweepIntervalMs - (deps.clock.now().getTime() - started);
+            await sleep(deps.clock, wait, controller.signal);
+          }
+        }),
+    },
   ];
 }
+
+/** How far back the first pull of a telephony log reaches without `--backfill-days`: one day, like a sweep. */
+export const FIRST_LOG_DAYS = 1;
 
 function loopJob(controller: AbortController, run: () => Promise<void>): BackgroundJob {
   let running: Promise<void> | undefined;

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { SyncStateStore } from '../storage/roles.js';
 import { EVENT, STATE } from './state-keys.js';
+import { LOG_KINDS } from '../call-logs/log-kinds.js';
+import { LOG_LAST_PULL, logCursorKey } from './log-pull.js';
 
 const HOUR_MS = 3_600_000;
 /** The most failed records the status lists. */
@@ -34,6 +36,8 @@ export interface SyncStatusReport {
   throttledLastHour: number;
   /** Receive time − endDateTime of the first versions stored in the last hour, in seconds. */
   lag: { samples: number; p50Seconds: number | null; p95Seconds: number | null };
+  /** The telephony logs (log-pull.ts): per kind, the time up to which rows are stored and the last pull's findings. */
+  logs: { kind: string; cursor: string | null; lastPull: Record<string, unknown> | null }[];
 }
 
 /** Reads the collector's state for operators: queue, failures, sweeps, subscription, throttling and lag. */
@@ -56,6 +60,7 @@ export class SyncStatus {
       this.sync.eventValues(EVENT.lag, now - HOUR_MS),
     ]);
     const backfillState = objectOf(backfill);
+    const logs = await this.logs();
     return {
       subscription: objectOf(subscription),
       queue: {
@@ -84,7 +89,27 @@ export class SyncStatus {
       backfill: backfillState && readableBackfill(backfillState),
       throttledLastHour: throttled.length,
       lag: { samples: lags.length, p50Seconds: percentile(lags, 0.5), p95Seconds: percentile(lags, 0.95) },
+      logs,
     };
+  }
+
+  private async logs(): Promise<SyncStatusReport['logs']> {
+    const [last, ...cursors] = await Promise.all([
+      this.sync.getState(LOG_LAST_PULL),
+      ...LOG_KINDS.map((kind) => this.sync.getState(logCursorKey(kind))),
+    ]);
+    let pulls: unknown;
+    try {
+      pulls = last === undefined ? [] : JSON.parse(last);
+    } catch {
+      pulls = [];
+    }
+    const found = Array.isArray(pulls) ? (pulls as Record<string, unknown>[]) : [];
+    return LOG_KINDS.map((kind, i) => ({
+      kind: kind.name,
+      cursor: cursors[i] ?? null,
+      lastPull: found.find((f) => f.kind === kind.name) ?? null,
+    }));
   }
 }
 
