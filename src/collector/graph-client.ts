@@ -61,10 +61,10 @@ export class GraphClient {
   async get(pathOrUrl: string, keys: readonly BudgetKey[]): Promise<GraphResult> {
     const { clock, log } = this.options;
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.base + pathOrUrl;
-    // The token goes only to Graph: a next link that names another origin is refused, never followed.
-    if (new URL(url).origin !== new URL(this.base).origin) {
+    // The token goes only to Graph: a next link that names another host is refused, never followed.
+    if (new URL(url).host !== new URL(this.base).host) {
       throw new GraphRequestError(
-        `refused to send the Graph token to ${new URL(url).origin}: not --graph-url`,
+        `refused to send the Graph token to ${new URL(url).host}: not --graph-url`,
         undefined,
       );
     }
