@@ -92,7 +92,8 @@ async function once(run: () => Promise<unknown>): Promise<number> {
 /** Runs the benchmark (loading the data first when it is not cached). */
 export async function runAnalyticsBench(log: (s: string) => void): Promise<AnalyticsBenchResult> {
   const loadBefore = loadavg()[0]!;
-  const withPostgres = await postgresReachable();
+  // BENCH_ANALYTICS_POSTGRES=0 leaves PostgreSQL out (its load is the longest).
+  const withPostgres = process.env.BENCH_ANALYTICS_POSTGRES !== '0' && (await postgresReachable());
   const data: AnalyticsData = await analyticsData(STREAMS, withPostgres, log);
   const duck = await (await DuckDBInstance.create(data.duckdbFile, { access_mode: 'READ_ONLY' })).connect();
   const sqlite = await openDatabase(data.sqliteUrl);
