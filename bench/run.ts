@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: import throughput, full-expand GET throughput, list latency as the database grows and the peak
- * memory of an import, each against its baseline in the same run, printed as one table and written to
- * bench/RESULTS.md with the machine and the profiles. `BENCH_QUICK=1 npm run bench` runs smaller, shorter versions
- * (under two minutes) and writes bench/out/ instead. Generated data and the list databases are cached
+ * `npm run bench`: import throughput, full-expand GET throughput, list latency as the database grows, the peak
+ * memory of an import and the Graph collector's backfill (bench/sync-backfill.ts), each against its baseline in the
+ * same run, printed as one table and written to bench/RESULTS.md with the machine and the profiles.
+ * `BENCH_QUICK=1 npm run bench` runs smaller, shorter versions (under two minutes, and two more for the collector's
+ * cases; `BENCH_SYNC=0` skips those) and writes bench/out/ instead. Generated data and the list databases are cached
  * (bench/bench-data.ts), so the first run takes longer than the next.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,7 @@ import { runMemoryBench } from './memory.js';
 import { benchNdjson } from './bench-data.js';
 import { BENCH_POSTGRES_URL, dropSchema, postgresReachable, runPostgresImportBench } from './postgres-import.js';
 import { resultsMarkdown, resultsTable, type BenchResults } from './report.js';
+import { runSyncBench, syncBenchMarkdown } from './sync-backfill.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -46,6 +48,8 @@ const QUICK_SETTINGS = {
   listSeconds: 3,
   memoryRecords: 5_000,
   postgresImport: { records: 2_000, runs: 1 },
+  // The Graph collector (bench/sync-backfill.ts): backfill without throttling, and under 429s.
+  sync: { records: 1_000, throttledRecords: 1_500 },
 };
 
 const FULL_SETTINGS: typeof QUICK_SETTINGS = {
@@ -62,6 +66,7 @@ const FULL_SETTINGS: typeof QUICK_SETTINGS = {
   // About 1 GB of NDJSON at 43 KB per record.
   memoryRecords: 23_500,
   postgresImport: { records: 10_000, runs: 2 },
+  sync: { records: 10_000, throttledRecords: 3_000 },
 };
 
 const SETTINGS = QUICK ? QUICK_SETTINGS : FULL_SETTINGS;
@@ -76,7 +81,9 @@ function settingsText(s: typeof QUICK_SETTINGS): string {
     `${s.profileSeconds > 0 ? ', profiled' : ', no profiles'}; list at ${s.listSizes.map((n) => n.toLocaleString('en-US')).join(', ')} ` +
     `records, ${s.listSeconds} s each; memory of an import of ${s.memoryRecords.toLocaleString('en-US')} records; ` +
     `PostgreSQL: import of ${s.postgresImport.records.toLocaleString('en-US')} records against raw COPY ` +
-    `(${s.postgresImport.runs === 1 ? 'one run' : `best of ${s.postgresImport.runs}`}) and the GET cases`
+    `(${s.postgresImport.runs === 1 ? 'one run' : `best of ${s.postgresImport.runs}`}) and the GET cases; ` +
+    `Graph collector: backfill of ${s.sync.records.toLocaleString('en-US')} records against their import, and of ` +
+    `${s.sync.throttledRecords.toLocaleString('en-US')} under 429s`
   );
 }
 
@@ -149,6 +156,8 @@ async function main(): Promise<void> {
     const postgres = await runPostgresCases(workDir);
     // 1 million streams (BENCH_QUICK: 200,000; BENCH_ANALYTICS_STREAMS=10000000 for 10 million; BENCH_ANALYTICS=0 skips).
     const analytics = process.env.BENCH_ANALYTICS === '0' ? undefined : await runAnalyticsBench(log);
+    // BENCH_SYNC=0 skips the Graph collector's cases.
+    const sync = process.env.BENCH_SYNC === '0' ? undefined : await runSyncBench(SETTINGS.sync, workDir, log);
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -172,7 +181,9 @@ async function main(): Promise<void> {
     // `npm test` checks formatting of every file Prettier sees, bench/RESULTS.md included.
     const config = (await resolveConfig(target)) ?? {};
     const analyticsSection = analytics === undefined ? '' : `\n## Analytics\n\n${analyticsMarkdown(analytics)}\n`;
-    const markdown = resultsMarkdown(results) + analyticsSection + keptHistory(target);
+    const syncSection =
+      sync === undefined ? '' : `\n## Graph collector\n\n${syncBenchMarkdown(sync, results.command)}\n`;
+    const markdown = resultsMarkdown(results) + analyticsSection + syncSection + keptHistory(target);
     writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {
