@@ -350,7 +350,7 @@ describe('stores opening a fresh schema at the same moment', { skip: SKIP }, () 
         );
         assert.deepEqual(
           tables.rows.map((r) => r.name),
-          ['call_records', 'participants', 'record_versions', 'sessions'],
+          ['call_records', 'participants', 'record_versions', 'sessions', 'streams'],
           'the partitioned tables exist once',
         );
       } finally {
