@@ -44,7 +44,8 @@ for (const backend of BACKENDS) {
       'the archive ends with exactly the simulator records, the queue empty, the budgets kept',
       { timeout: 600_000 },
       async () => {
-        const sim = await createTestSimulator({ faults: 'all', faultRate: 0.15, speed: 30, now: NOW });
+        // A fault rate of 0.3: a few of the tenant's notifications are dropped in every run (at 0.15, sometimes none).
+        const sim = await createTestSimulator({ faults: 'all', faultRate: 0.3, speed: 30, now: NOW });
         const db = await backend.open();
         try {
           const { clock } = sim;
@@ -129,7 +130,10 @@ for (const backend of BACKENDS) {
 
           const stats = await sim.stats();
           assert.ok(stats.tenant.announcedEarly > 0, 'some records were announced before they were ready');
-          assert.ok(stats.notifications.dropped > 0, 'some notifications were dropped');
+          assert.ok(
+            stats.notifications.dropped > 0,
+            `some notifications were dropped: ${JSON.stringify(stats.notifications)}`,
+          );
           assert.ok(stats.graph.unavailable > 0, 'some requests met a 503');
           const { limits, maxPerRecord, maxList, maxPerApp } = stats.graph;
           assert.ok(maxPerRecord.count <= limits.record, `per record: ${maxPerRecord.count}`);

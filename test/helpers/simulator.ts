@@ -41,7 +41,7 @@ export interface TestSimulator extends GraphSimulator {
  * (`all`, `none` or a list); the handshake and deliveries go to a FakeSubscriber.
  */
 export async function createTestSimulator(
-  options: { faults?: string; faultRate?: number; speed?: number; backend?: Backend; now?: Date } = {},
+  options: { faults?: string; faultRate?: number; speed?: number; backend?: Backend; now?: Date; seed?: number } = {},
 ): Promise<TestSimulator> {
   const db = await (options.backend ?? SQLITE_BACKEND).open();
   const clock = new FakeClock(options.now ?? new Date('2026-11-26T12:00:00.000Z'));
@@ -52,7 +52,7 @@ export async function createTestSimulator(
     speed: options.speed ?? 1,
     faults: parseFaults(options.faults ?? 'none'),
     faultRate: options.faultRate ?? 0.05,
-    seed: 1,
+    seed: options.seed ?? 1,
     registration: TEST_REGISTRATION,
     bodyLimit: 1024 * 1024,
     logger: false,
