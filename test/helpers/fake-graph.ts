@@ -98,8 +98,12 @@ export async function settle<T>(clock: FakeClock, work: Promise<T>, stepMs = 250
   const tracked = work.finally(() => (done = true));
   tracked.catch(() => undefined);
   while (!done) {
-    if (clock.pendingTimers > 0) await clock.advance(stepMs);
-    else await new Promise((resolve) => setImmediate(resolve));
+    if (clock.pendingTimers > 0) {
+      // A real millisecond first, so an answer the work awaits from a database arrives before the fake clock moves:
+      // otherwise simulated time races ahead while PostgreSQL answers (a lease timer is always pending).
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (!done) await clock.advance(stepMs);
+    } else await new Promise((resolve) => setImmediate(resolve));
   }
   return tracked;
 }
