@@ -22,35 +22,63 @@ export interface AnalyticsRequest {
 /** The most dimensions one query may group by (a guard against answers the size of the table). */
 export const MAX_DIMENSIONS = 6;
 
+/** What the request check needs of a catalog: its names, how a filter's names resolve, and its wording. */
+export interface QueryCatalog {
+  /** The query's name in the error message (`analytics`, `telephony analytics`). */
+  label: string;
+  /** A measure to suggest when none is named. */
+  exampleMeasure: string;
+  isMeasure(name: string): boolean;
+  isDimension(name: string): boolean;
+  /** Resolves aliases in a parsed filter and adds a line to `problems` for each name or value it refuses. */
+  resolveFilter(node: FilterNode, problems: string[]): FilterNode;
+}
+
 /**
- * Checks a request and returns the query it asks; a missing or unknown measure, an unknown dimension (in `by` or the
- * filter) or a malformed filter is an `AppError('BadRequest')` whose message names every offender.
+ * Checks measures, dimensions and filter of a request against a catalog and returns them, each name once; a missing
+ * or unknown measure, an unknown dimension (in `by` or the filter), more than MAX_DIMENSIONS, or a malformed filter
+ * is an `AppError('BadRequest')` whose message names every offender. Both query APIs (call quality, telephony) use it.
  */
-export function analyticsQueryOf(request: AnalyticsRequest): AnalyticsQuery {
+export function checkQueryRequest(
+  request: AnalyticsRequest,
+  catalog: QueryCatalog,
+): { measures: string[]; by: string[]; filter: FilterNode | undefined } {
   const measureNames = names(request.measures);
   const byNames = names(request.by);
-  if (measureNames.length === 0) throw new AppError('BadRequest', "Name at least one measure: 'measures=streams'.");
+  if (measureNames.length === 0) {
+    throw new AppError('BadRequest', `Name at least one measure: 'measures=${catalog.exampleMeasure}'.`);
+  }
   const problems: string[] = [];
-  const unknownMeasures = measureNames.filter((n) => !isMeasure(n));
+  const unknownMeasures = measureNames.filter((n) => !catalog.isMeasure(n));
   if (unknownMeasures.length > 0) problems.push(`unknown measure(s): ${unknownMeasures.join(', ')}`);
-  const unknownBy = byNames.filter((n) => !isDimension(n));
+  const unknownBy = byNames.filter((n) => !catalog.isDimension(n));
   if (unknownBy.length > 0) problems.push(`unknown dimension(s) in by: ${unknownBy.join(', ')}`);
   if (byNames.length > MAX_DIMENSIONS) problems.push(`at most ${MAX_DIMENSIONS} dimensions in by`);
   let filter: FilterNode | undefined;
   if (request.filter !== undefined && request.filter.trim() !== '') {
     try {
-      filter = resolveNames(parseFilter(request.filter), problems);
+      filter = catalog.resolveFilter(parseFilter(request.filter), problems);
     } catch (error) {
       if (!(error instanceof FilterSyntaxError)) throw error;
       problems.push(`malformed filter: ${error.message}`);
     }
   }
-  if (problems.length > 0) throw new AppError('BadRequest', `Bad analytics query: ${problems.join('; ')}.`);
-  return {
-    measures: unique(measureNames) as MeasureName[],
-    by: unique(byNames) as DimensionName[],
-    filter,
-  };
+  if (problems.length > 0) throw new AppError('BadRequest', `Bad ${catalog.label} query: ${problems.join('; ')}.`);
+  return { measures: unique(measureNames), by: unique(byNames), filter };
+}
+
+const STREAM_CATALOG: QueryCatalog = {
+  label: 'analytics',
+  exampleMeasure: 'streams',
+  isMeasure,
+  isDimension,
+  resolveFilter: (node, problems) => resolveNames(node, problems),
+};
+
+/** Checks a request of `GET /api/analytics` and returns the query it asks (checkQueryRequest, call-quality names). */
+export function analyticsQueryOf(request: AnalyticsRequest): AnalyticsQuery {
+  const { measures, by, filter } = checkQueryRequest(request, STREAM_CATALOG);
+  return { measures: measures as MeasureName[], by: by as DimensionName[], filter };
 }
 
 function names(list: string | undefined): string[] {

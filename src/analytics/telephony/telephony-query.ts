@@ -1,7 +1,6 @@
-import { AppError } from '../../errors.js';
 import type { Cell } from '../query/model.js';
-import { FilterSyntaxError, parseFilter, type FilterNode, type FilterValue } from '../query/filter.js';
-import type { AnalyticsRequest } from '../query/query-request.js';
+import type { FilterNode, FilterValue } from '../query/filter.js';
+import { checkQueryRequest, type AnalyticsRequest } from '../query/query-request.js';
 import {
   isTelephonyDimension,
   isTelephonyMeasure,
@@ -28,47 +27,20 @@ export interface TelephonyTable {
   rows: Cell[][];
 }
 
-/** The most dimensions one query may group by. */
-export const MAX_TELEPHONY_DIMENSIONS = 6;
-
 /**
  * Checks a request of `GET /api/analytics/telephony` and returns its query; a missing or unknown measure, an unknown
  * dimension (in `by` or the filter), a literal of the wrong type or a malformed filter is an `AppError('BadRequest')`
- * naming every offender. The filter grammar is the analytics API's (src/analytics/query/filter.ts).
+ * naming every offender. The check and the filter grammar are the analytics API's (src/analytics/query/).
  */
 export function telephonyQueryOf(request: AnalyticsRequest): TelephonyQuery {
-  const measureNames = names(request.measures);
-  const byNames = names(request.by);
-  if (measureNames.length === 0) throw new AppError('BadRequest', "Name at least one measure: 'measures=calls'.");
-  const problems: string[] = [];
-  const unknownMeasures = measureNames.filter((n) => !isTelephonyMeasure(n));
-  if (unknownMeasures.length > 0) problems.push(`unknown measure(s): ${unknownMeasures.join(', ')}`);
-  const unknownBy = byNames.filter((n) => !isTelephonyDimension(n));
-  if (unknownBy.length > 0) problems.push(`unknown dimension(s) in by: ${unknownBy.join(', ')}`);
-  if (byNames.length > MAX_TELEPHONY_DIMENSIONS) problems.push(`at most ${MAX_TELEPHONY_DIMENSIONS} dimensions in by`);
-  let filter: FilterNode | undefined;
-  if (request.filter !== undefined && request.filter.trim() !== '') {
-    try {
-      filter = resolve(parseFilter(request.filter), problems);
-    } catch (error) {
-      if (!(error instanceof FilterSyntaxError)) throw error;
-      problems.push(`malformed filter: ${error.message}`);
-    }
-  }
-  if (problems.length > 0) throw new AppError('BadRequest', `Bad telephony analytics query: ${problems.join('; ')}.`);
-  return {
-    measures: [...new Set(measureNames)] as TelephonyMeasure[],
-    by: [...new Set(byNames)] as TelephonyDimension[],
-    filter,
-  };
-}
-
-function names(list: string | undefined): string[] {
-  if (list === undefined) return [];
-  return list
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
+  const { measures, by, filter } = checkQueryRequest(request, {
+    label: 'telephony analytics',
+    exampleMeasure: 'calls',
+    isMeasure: isTelephonyMeasure,
+    isDimension: isTelephonyDimension,
+    resolveFilter: resolve,
+  });
+  return { measures: measures as TelephonyMeasure[], by: by as TelephonyDimension[], filter };
 }
 
 function resolve(node: FilterNode, problems: string[]): FilterNode {
