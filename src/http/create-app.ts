@@ -39,6 +39,10 @@ import { subscriptionsPlugin } from './subscription-routes.js';
 import { NotificationIntake } from '../collector/notification-intake.js';
 import { webhookUrls } from '../collector/webhook-config.js';
 import { webhooksPlugin } from './webhook-routes.js';
+import { dashboardPlugin } from './dashboard-routes.js';
+import { builtDashboard } from '../dashboard/dashboard-assets.js';
+import type { DashboardEntra } from '../dashboard/dashboard-config.js';
+import { dashboardConfig } from '../dashboard/dashboard-settings.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -73,6 +77,8 @@ export interface AppDeps {
   fetch?: Fetch | undefined;
   /** The `--notification-url` base: when set, Graph's notifications are received under its path (webhook-routes.ts). */
   notificationUrl?: string | undefined;
+  /** The web dashboard at `/` (dashboard-routes.ts): on by default; `entra` enables its Entra sign-in; false: off. */
+  dashboard?: { entra?: DashboardEntra | undefined } | false | undefined;
 }
 
 /**
@@ -185,5 +191,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock, auth });
   await app.register(metricsPlugin, { metrics, auth });
+  if (deps.dashboard !== false) {
+    const config = dashboardConfig(deps.authenticator, deps.dashboard?.entra);
+    await app.register(dashboardPlugin, { bundle: builtDashboard(), config });
+  }
   return app;
 }
