@@ -1,7 +1,7 @@
 /**
  * The call search's first pages (`GET /api/analytics/calls`, docs/analytics.md "Call search") over the analytics
  * benchmark's generated streams (bench/analytics-data.ts; `BENCH_CALL_SEARCH_STREAMS`, default 200,000), on SQLite
- * and PostgreSQL: each store's query plan of the page statement (`explain`), and the median time of a first page of
+ * and PostgreSQL: each store's query plan of the statement that walks the index (`pageStartsSql`, `explain`), and the median time of a first page of
  * 50 without a user, with poorOnly, with a date range, and with a user. Run it alone with
  * `node --import tsx bench/call-search.ts`; it prints what it measured.
  */
@@ -10,7 +10,7 @@ import pg from 'pg';
 import { callSearchQuery } from '../src/analytics/call-search.js';
 import { openDatabase } from '../src/storage/open-database.js';
 import type { CallSearchQuery } from '../src/storage/call-search-types.js';
-import { callPageSql } from '../src/storage/sql/call-search-sql.js';
+import { pageStartsSql } from '../src/storage/sql/call-search-sql.js';
 import { analyticsData, LAST_DAY } from './analytics-data.js';
 import { postgresReachable } from './postgres-import.js';
 
@@ -55,11 +55,13 @@ for (const [store, url] of [
 }
 
 async function plan(store: 'sqlite' | 'postgres', url: string, query: CallSearchQuery): Promise<string> {
-  const statement = callPageSql(query, store);
+  const statement = pageStartsSql(query, store);
   if (store === 'sqlite') {
     const db = new BetterSqlite3(url.slice('sqlite:'.length), { readonly: true });
     try {
-      const rows = db.prepare(`explain query plan ${statement.sql}`).all(...statement.parameters) as { detail: string }[];
+      const rows = db.prepare(`explain query plan ${statement.sql}`).all(...statement.parameters) as {
+        detail: string;
+      }[];
       return rows.map((r) => r.detail).join('\n');
     } finally {
       db.close();

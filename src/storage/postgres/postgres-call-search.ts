@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { CallSearchQuery, CallSummary, NamedStream } from '../call-search-types.js';
 import type { CallSearchStore } from '../roles.js';
 import { callSummaries, namedStream, type SummaryRow } from '../sql/call-search-result.js';
-import { callPageSql, callStreamsSql, pageStreamsSql, recordStartSql } from '../sql/call-search-sql.js';
+import { callPageSql, callStreamsSql, pageStartsSql, pageStreamsSql, recordStartSql } from '../sql/call-search-sql.js';
 import type { CompiledSql } from '../sql/analytics-sql.js';
 import type { PgQueries } from './pg-queries.js';
 
@@ -15,8 +15,10 @@ export class PostgresCallSearch implements CallSearchStore {
 
   searchCalls(query: CallSearchQuery): Promise<CallSummary[]> {
     return this.db.snapshot(async (client) => {
-      const page = await all<{ start_key: string; record_id: string }>(client, callPageSql(query, 'postgres'));
-      if (page.length === 0) return [];
+      const starts = await all<{ start_key: string }>(client, pageStartsSql(query, 'postgres'));
+      if (starts.length === 0) return [];
+      const keys = { newest: starts[0]!.start_key, oldest: starts.at(-1)!.start_key };
+      const page = await all<{ start_key: string; record_id: string }>(client, callPageSql(query, keys, 'postgres'));
       const calls = page.map((row) => ({ startKey: row.start_key, id: row.record_id }));
       return callSummaries(calls, await all<SummaryRow>(client, pageStreamsSql(calls, 'postgres')));
     });

@@ -9,26 +9,51 @@ import { compile, type AnalyticsDialect, type CompiledSql } from './analytics-sq
  */
 
 /**
- * One page of calls (`start_key`, `record_id`), newest first, keyset-paged after the query's cursor. Every condition
- * is on one stream row, so a call matches when any of its rows does, and `distinct` makes it one call. The order
- * leads with `start_key`, which the `streams_by_start` index gives backwards: SQLite sorts only the ids within one
- * start time, PostgreSQL's incremental sort likewise, and both stop after `limit` calls instead of reading the range.
+ * The start keys of the next page's calls: the newest `limit` distinct start keys of the rows the query keeps, after
+ * its cursor. Each start key has at least one call, so the calls of these keys fill the page. This is the statement
+ * that walks the `streams_by_start` index backwards and stops early: its order and `distinct` are the index's own
+ * (SQLite needs no temporary b-tree, PostgreSQL reads each month's index backwards), whereas ordering by start key and
+ * id at once would make both stores gather every call of the range before the limit applies.
  */
-export function callPageSql(query: CallSearchQuery, dialect: AnalyticsDialect): CompiledSql {
-  const conditions: RawBuilder<unknown>[] = [];
-  if (query.fromKey !== undefined) conditions.push(sql`start_key >= ${query.fromKey}`);
-  if (query.toKey !== undefined) conditions.push(sql`start_key < ${query.toKey}`);
-  if (query.after !== undefined) {
-    const { startKey, id } = query.after;
-    conditions.push(sql`(start_key < ${startKey} or (start_key = ${startKey} and record_id < ${id}))`);
-  }
-  if (query.poorOnly) conditions.push(sql`call_poor = 1`);
-  if (query.user !== undefined) conditions.push(userCondition(query.user, dialect));
-  const where = conditions.length === 0 ? sql`` : sql` where ${sql.join(conditions, sql` and `)}`;
+export function pageStartsSql(query: CallSearchQuery, dialect: AnalyticsDialect): CompiledSql {
   return compile(
-    sql`select distinct start_key, record_id from streams${where} order by start_key desc, record_id desc limit ${query.limit}`,
+    sql`select distinct start_key from streams${where(conditions(query, dialect))} order by start_key desc limit ${query.limit}`,
     dialect,
   );
+}
+
+/**
+ * One page of calls (`start_key`, `record_id`), newest first, after the query's cursor, among the start keys from
+ * `pageStartsSql` (`newest` down to `oldest`): a call matches when any of its rows does, and `distinct` makes it one.
+ */
+export function callPageSql(
+  query: CallSearchQuery,
+  keys: { newest: string; oldest: string },
+  dialect: AnalyticsDialect,
+): CompiledSql {
+  const range = [sql`start_key >= ${keys.oldest}`, sql`start_key <= ${keys.newest}`];
+  return compile(
+    sql`select distinct start_key, record_id from streams${where([...range, ...conditions(query, dialect)])} order by start_key desc, record_id desc limit ${query.limit}`,
+    dialect,
+  );
+}
+
+/** The conditions on one stream row: date range, cursor, poorOnly, user. */
+function conditions(query: CallSearchQuery, dialect: AnalyticsDialect): RawBuilder<unknown>[] {
+  const list: RawBuilder<unknown>[] = [];
+  if (query.fromKey !== undefined) list.push(sql`start_key >= ${query.fromKey}`);
+  if (query.toKey !== undefined) list.push(sql`start_key < ${query.toKey}`);
+  if (query.after !== undefined) {
+    const { startKey, id } = query.after;
+    list.push(sql`(start_key < ${startKey} or (start_key = ${startKey} and record_id < ${id}))`);
+  }
+  if (query.poorOnly) list.push(sql`call_poor = 1`);
+  if (query.user !== undefined) list.push(userCondition(query.user, dialect));
+  return list;
+}
+
+function where(list: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
+  return list.length === 0 ? sql`` : sql` where ${sql.join(list, sql` and `)}`;
 }
 
 /**

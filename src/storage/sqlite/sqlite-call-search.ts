@@ -1,7 +1,7 @@
 import type { CallSearchQuery, CallSummary, NamedStream } from '../call-search-types.js';
 import type { CallSearchStore } from '../roles.js';
 import { callSummaries, namedStream, type SummaryRow } from '../sql/call-search-result.js';
-import { callPageSql, callStreamsSql, pageStreamsSql, recordStartSql } from '../sql/call-search-sql.js';
+import { callPageSql, callStreamsSql, pageStartsSql, pageStreamsSql, recordStartSql } from '../sql/call-search-sql.js';
 import type { CompiledSql } from '../sql/analytics-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
@@ -11,8 +11,10 @@ export class SqliteCallSearch implements CallSearchStore {
 
   searchCalls(query: CallSearchQuery): Promise<CallSummary[]> {
     return this.c.inSnapshot(() => {
-      const page = this.all<{ start_key: string; record_id: string }>(callPageSql(query, 'sqlite'));
-      if (page.length === 0) return [];
+      const starts = this.all<{ start_key: string }>(pageStartsSql(query, 'sqlite'));
+      if (starts.length === 0) return [];
+      const keys = { newest: starts[0]!.start_key, oldest: starts.at(-1)!.start_key };
+      const page = this.all<{ start_key: string; record_id: string }>(callPageSql(query, keys, 'sqlite'));
       const calls = page.map((row) => ({ startKey: row.start_key, id: row.record_id }));
       return callSummaries(calls, this.all<SummaryRow>(pageStreamsSql(calls, 'sqlite')));
     });
