@@ -124,6 +124,11 @@ for (const backend of BACKENDS) {
         ['skiptoken=not-a-token', "'skiptoken'"],
         [`skiptoken=${Buffer.from('["yesterday","x"]').toString('base64url')}`, "'skiptoken'"],
         ['pooronly=true', "'pooronly'"],
+        ['user=a%00b', "'user'"],
+        [
+          `skiptoken=${Buffer.from('["2026-09-03T08:00:00.5000000Z","a\\u0000"]').toString('base64url')}`,
+          "'skiptoken'",
+        ],
       ];
       for (const [query, named] of cases) {
         const res = await get(`/api/analytics/calls?${query}`);
@@ -166,6 +171,7 @@ for (const backend of BACKENDS) {
       assert.equal(body.error.code, 'NotFound');
       assert.match(body.error.message, /00000000-0000-0000-0000-000000000000/);
       assert.equal(body.error.innerError['request-id'], res.headers['request-id']);
+      assert.equal((await get('/api/analytics/calls/a%00b/streams')).statusCode, 404);
       const none = await get(`/api/analytics/calls/${NO_MEDIA.id}/streams`);
       assert.equal(none.statusCode, 200);
       assert.deepEqual(none.json().value, []);

@@ -1,3 +1,4 @@
+import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
 import type { CallSearchCursor, CallSearchQuery, CallSummary, NamedStream } from '../storage/call-search-types.js';
 import type { CallSearchStore } from '../storage/roles.js';
@@ -64,7 +65,9 @@ export class CallSearch {
 
   /** Answers `GET /api/analytics/calls/{id}/streams`; a record that is not archived is `NotFound`. */
   async streams(id: string): Promise<{ ruleSet: string; callId: string; value: NamedStream[] }> {
-    const [streams, ruleSet] = await Promise.all([this.store.callStreams(id), this.ruleSet()]);
+    // No stored id holds U+0000 (ingest refuses it), and PostgreSQL could not even compare one.
+    const found = holdsNul(id) ? undefined : this.store.callStreams(id);
+    const [streams, ruleSet] = await Promise.all([found, this.ruleSet()]);
     if (streams === undefined) throw new AppError('NotFound', `Call record '${id}' is not in the archive.`);
     return { ruleSet, callId: id, value: streams };
   }
@@ -80,6 +83,8 @@ export function callSearchQuery(params: ReadonlyMap<string, string>): CallSearch
     );
   }
   const user = params.get('user') ?? '';
+  // No stored name or id holds U+0000, and PostgreSQL cannot compare a text that does.
+  if (holdsNul(user)) throw new AppError('BadRequest', "'user' must not hold U+0000.");
   return {
     fromKey: dateParam(params, 'from'),
     toKey: dateParam(params, 'to'),
@@ -144,7 +149,8 @@ function cursorOf(token: string): CallSearchCursor {
     value.length !== 2 ||
     typeof value[0] !== 'string' ||
     !START_KEY.test(value[0]) ||
-    typeof value[1] !== 'string'
+    typeof value[1] !== 'string' ||
+    holdsNul(value[1])
   ) {
     throw new AppError('BadRequest', "'skiptoken' is not valid; follow @odata.nextLink as given.");
   }
