@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { STREAM_COLUMNS } from '../src/analytics/stream-columns.js';
 import { generateRecords } from '../src/generate/index.js';
+import { createApp } from '../src/http/create-app.js';
+import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { referenceCalls } from './helpers/call-search-reference.js';
 import { BACKENDS } from './helpers/databases.js';
 import type { Json } from './helpers/json.js';
-import { createTestApp, INJECT_BASE, ingest } from './helpers/test-app.js';
+import { createTestApp, fixedClock, INJECT_BASE, ingest } from './helpers/test-app.js';
 
 // Every fourth call starts at one instant, so the next links must page across equal start times.
 const TENANT: Json[] = [
@@ -33,9 +35,10 @@ const ITEM_KEYS = ['id', 'startDateTime', 'callType', 'participants', 'streams',
 for (const backend of BACKENDS) {
   describe(`call search API: ${backend.name}`, () => {
     let app: FastifyInstance;
+    let db: CallRecordDatabase;
     let close: () => Promise<void>;
     before(async () => {
-      ({ app, close } = await createTestApp({ backend, bodyLimit: 64 * 1024 * 1024 }));
+      ({ app, db, close } = await createTestApp({ backend, bodyLimit: 64 * 1024 * 1024 }));
       assert.equal((await ingest(app, [...TENANT, NO_MEDIA])).status, 200);
     });
     after(() => close());
@@ -93,6 +96,25 @@ for (const backend of BACKENDS) {
           .filter((c: Json) => c.poor && c.startDateTime >= '2026-09-02' && c.startDateTime < '2026-09-06')
           .map((c: Json) => c.id),
       );
+    });
+
+    test('next links are built on --public-url when set, else on a well-formed Host only', async () => {
+      const publicApp = await createApp({
+        db,
+        clock: fixedClock,
+        bodyLimit: 1024,
+        logger: false,
+        publicUrl: 'https://calls.example.com',
+      });
+      try {
+        const res = await publicApp.inject({ method: 'GET', url: '/api/analytics/calls?top=1' });
+        assert.ok(res.json()['@odata.nextLink'].startsWith('https://calls.example.com/api/analytics/calls?top=1&'));
+      } finally {
+        await publicApp.close();
+      }
+      const bad = await app.inject({ method: 'GET', url: '/api/analytics/calls?top=1', headers: { host: 'a/b' } });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json().error.message, /Host/);
     });
 
     test('user is read as a form value: a full name with + for the space, an apostrophe', async () => {
