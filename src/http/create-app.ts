@@ -18,6 +18,8 @@ import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
 import { analyticsQueryPlugin } from './analytics-query-routes.js';
 import { telephonyAnalyticsPlugin } from './telephony-analytics-routes.js';
+import { CALL_SEARCH_PREFIX, callSearchPlugin } from './call-search-routes.js';
+import { CallSearch } from '../analytics/call-search.js';
 import { TelephonyAnalyticsService } from '../analytics/telephony/telephony-service.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
@@ -181,8 +183,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
   await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit, auth });
-  const queries = new AnalyticsService(db.analytics, async () => (await analytics.status()).ruleSet);
+  const ruleSet = async () => (await analytics.status()).ruleSet;
+  const queries = new AnalyticsService(db.analytics, ruleSet);
   await app.register(analyticsQueryPlugin, { prefix: '/api/analytics', analytics: queries, clock, auth });
+  // The dashboard's call list and call detail (issue 13).
+  const calls = new CallSearch(db.callSearch, ruleSet);
+  await app.register(callSearchPlugin, { prefix: CALL_SEARCH_PREFIX, calls, clock, publicUrl, auth });
   await app.register(telephonyAnalyticsPlugin, {
     prefix: '/api/analytics/telephony',
     telephony: new TelephonyAnalyticsService(db.telephonyAnalytics),
