@@ -11,7 +11,7 @@ import { createAuthenticator } from '../src/auth/auth-config.js';
 import { httpsJsonFetch, jsonFetchOf } from '../src/auth/json-fetch.js';
 import { systemClock } from '../src/clock.js';
 import { dashboardEntra } from '../src/dashboard/dashboard-settings.js';
-import { inPage, launchBrowser, screenshot, settled, until, watchedPage } from './helpers/browser.js';
+import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { FAKE_USER, FakeOidc } from './helpers/fake-oidc.js';
 
@@ -64,14 +64,17 @@ describe('dashboard sign-in with API keys (Chromium)', () => {
   });
 
   it('shows only the sign-in form before, refuses a wrong key, opens the page with a good one, signs out', async () => {
-    const { page, problems, context } = await watchedPage(browser, { expectedStatus: [/^GET \/api\/health 401$/] });
+    // The 401s: the wrong key's verification, and the overview's reads once the key is revoked.
+    const { page, problems, context } = await watchedPage(browser, { expectedStatus: [/^GET \/api\/[a-z/]+ 401$/] });
     const requests = apiRequests(page);
     await page.goto(`${server.url}${OVERVIEW}`);
     await showsOnlySignIn(page);
     assert.equal(await page.locator('#sign-in-entra').count(), 0, 'keys only: no Microsoft button');
     assert.equal(await page.getByLabel('API key', { exact: true }).getAttribute('type'), 'password');
     assert.deepEqual(requests, [], 'no API request before sign-in');
-    await screenshot(page, 'sign-in');
+    await page.setViewportSize(VIEWPORTS.phone);
+    assert.equal(await inPage(page, 'document.documentElement.scrollWidth'), VIEWPORTS.phone.width, 'no sideways scroll');
+    await page.setViewportSize(VIEWPORTS.desktop);
 
     // A key the server does not know: an error, and the person stays on the form.
     await page.getByLabel('API key', { exact: true }).fill(`cr_0123456789abcdef_${'x'.repeat(43)}`);
@@ -100,7 +103,21 @@ describe('dashboard sign-in with API keys (Chromium)', () => {
     await page.waitForURL((url) => url.pathname === '/sign-in');
     await showsOnlySignIn(page);
     assert.equal(await inPage(page, `sessionStorage.getItem('callrecords.credential')`), null);
+
+    // Signed in again (from /sign-in: the overview), then the key is revoked: the next reads are refused, and the
+    // page goes back to sign-in, to return to the same page after.
+    await page.getByLabel('API key', { exact: true }).fill(key);
+    await page.getByRole('button', { name: 'Sign in with the key' }).click();
+    await settled(page, 3);
+    assert.equal(new URL(page.url()).pathname, '/overview');
+    assert.equal(await server.db.keys.revokeKey(key.split('_')[1]!, new Date().toISOString()), true);
     assert.deepEqual(problems, []);
+    await page.reload();
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await showsOnlySignIn(page);
+    assert.equal(await inPage(page, `sessionStorage.getItem('callrecords.askedFor')`), '/overview');
+    // Leaving for /sign-in at the first 401 cancels the page's other reads, which would be refused too.
+    for (const problem of problems) assert.match(problem, /^failed: GET \S+\/api\/\S+ net::ERR_ABORTED$/);
     await context.close();
   });
 });
@@ -141,6 +158,7 @@ describe('dashboard sign-in with Entra ID (Chromium, a fake tenant)', () => {
     await showsOnlySignIn(page);
     assert.equal(await page.getByLabel('API key', { exact: true }).count(), 1, 'entra,keys: the key form too');
     assert.deepEqual(requests, []);
+    await screenshot(page, 'sign-in');
 
     await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
     await page.waitForURL((url) => url.pathname === '/overview');
@@ -165,6 +183,17 @@ describe('dashboard sign-in with Entra ID (Chromium, a fake tenant)', () => {
     assert.equal(fake.authorizeRequests.length, trips);
     assert.equal(await page.locator('#account .who').textContent(), FAKE_USER.name);
     await screenshot(page, 'signed-in-entra');
+
+    // An expired token is dropped: the page asks for sign-in again, and reads nothing meanwhile.
+    await inPage(
+      page,
+      `(() => { const c = JSON.parse(sessionStorage.getItem('callrecords.credential'));
+        c.expiresAt = Date.now() - 1000; sessionStorage.setItem('callrecords.credential', JSON.stringify(c)); })()`,
+    );
+    const before = requests.length;
+    await page.reload();
+    await showsOnlySignIn(page);
+    assert.equal(requests.length, before, 'no request with the expired token');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -74,7 +74,7 @@ function keyPart(resolve: (credential: Credential) => void): Node {
   });
   const message = h('p', { class: 'state error', id: 'api-key-error', role: 'alert' });
   message.hidden = true;
-  const button = h('button', { type: 'submit' }, 'Sign in with the key');
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in with the key');
   const form = h(
     'form',
     {
@@ -103,7 +103,7 @@ function keyPart(resolve: (credential: Credential) => void): Node {
     },
     h('label', { for: 'api-key' }, 'API key'),
     input,
-    h('p', { class: 'hint', id: 'api-key-help' }, 'A key made with `callrecords keys create`, starting with cr_.'),
+    h('p', { class: 'hint', id: 'api-key-help' }, 'A key made with callrecords keys create (it starts with cr_).'),
     message,
     button,
   );
