@@ -46,7 +46,10 @@ test('the dashboard: off with --no-dashboard; Entra sign-in with --dashboard-cli
       scopes: ['api://callrecords/.default', 'openid', 'profile'],
     },
   });
-  const scoped = dashboardOptions({ ...entraOpts, dashboardClientId: 'spa-app', dashboardScopes: 'api://x/Read, openid' }, auth);
+  const scoped = dashboardOptions(
+    { ...entraOpts, dashboardClientId: 'spa-app', dashboardScopes: 'api://x/Read, openid' },
+    auth,
+  );
   assert.deepEqual(scoped && scoped.entra?.scopes, ['api://x/Read', 'openid', 'profile']);
 });
 
@@ -57,5 +60,8 @@ test('a dashboard client id or scopes nothing would use are refused', () => {
   const entraOpts = { auth: 'entra', authAudience: 'api://a', authTenantId: 't1' };
   const auth = authConfig(entraOpts, '0.0.0.0');
   assert.throws(() => dashboardOptions({ ...entraOpts, dashboardScopes: 'api://a/Read' }, auth), usage);
-  assert.throws(() => dashboardOptions({ ...entraOpts, dashboardClientId: 'spa', dashboardScopes: ' , ' }, auth), usage);
+  assert.throws(
+    () => dashboardOptions({ ...entraOpts, dashboardClientId: 'spa', dashboardScopes: ' , ' }, auth),
+    usage,
+  );
 });

@@ -69,7 +69,9 @@ export function dashboardOptions(
   }
   if (clientId === '') return {};
   if (auth?.entra === undefined) {
-    throw new CliError('--dashboard-client-id needs --auth entra: it is the client the dashboard signs in to Entra ID as');
+    throw new CliError(
+      '--dashboard-client-id needs --auth entra: it is the client the dashboard signs in to Entra ID as',
+    );
   }
   if (opts.dashboardScopes !== undefined && scopes.length === 0) {
     throw new CliError('--dashboard-scopes must name at least one scope');

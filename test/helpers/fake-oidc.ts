@@ -56,7 +56,12 @@ export class FakeOidc {
   ) {}
 
   /** Starts the tenant `tenant`, whose app `clientId` gets tokens for `audience` with `roles`. */
-  static async start(options: { tenant: string; clientId: string; audience: string; roles?: string[] }): Promise<FakeOidc> {
+  static async start(options: {
+    tenant: string;
+    clientId: string;
+    audience: string;
+    roles?: string[];
+  }): Promise<FakeOidc> {
     const dir = mkdtempSync(join(tmpdir(), 'callrecords-fake-oidc-'));
     const cert = createSelfSignedCert(dir);
     const key = await issuerKey('fake-oidc-key');

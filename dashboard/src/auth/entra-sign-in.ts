@@ -78,7 +78,9 @@ export async function completeEntraSignIn(entra: DashboardEntra, answer: URLSear
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok || typeof body.access_token !== 'string') {
     const code = typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`;
-    throw new SignInError(describeOAuthError(code, typeof body.error_description === 'string' ? body.error_description : null));
+    throw new SignInError(
+      describeOAuthError(code, typeof body.error_description === 'string' ? body.error_description : null),
+    );
   }
   return credentialOf(body.access_token, body, pending.nonce);
 }

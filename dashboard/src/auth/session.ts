@@ -38,7 +38,8 @@ export async function ensureSignedIn(config: DashboardConfig, root: HTMLElement)
     // The code is single-use, but it leaves the address bar (and the history) before anything else.
     history.replaceState(null, '', SIGN_IN_PATH);
     try {
-      if (config.auth.entra === undefined) throw new SignInError('This server does not offer signing in with Microsoft.');
+      if (config.auth.entra === undefined)
+        throw new SignInError('This server does not offer signing in with Microsoft.');
       replace(root, h('p', { class: 'state loading', role: 'status' }, 'Signing in…'));
       return signedIn(await completeEntraSignIn(config.auth.entra, answer));
     } catch (failure) {
