@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import type { AuthConfig } from '../auth/auth-config.js';
+import type { DashboardEntra } from '../dashboard/dashboard-config.js';
+import { dashboardEntra } from '../dashboard/dashboard-settings.js';
 import { CliError } from './cli-error.js';
 import { httpUrl } from './config-values.js';
 
@@ -9,6 +11,12 @@ export interface AuthOptions {
   authAudience?: string;
   authTenantId?: string;
   authAuthorityHost?: string;
+  /** `--dashboard-client-id`: the dashboard's own Entra app registration (a single-page application). */
+  dashboardClientId?: string;
+  /** `--dashboard-scopes`: the API scopes the dashboard asks Entra for (default: `{first audience}/.default`). */
+  dashboardScopes?: string;
+  /** false with `--no-dashboard`. */
+  dashboard?: boolean;
 }
 
 const MODES = ['entra', 'keys', 'none'];
@@ -42,6 +50,33 @@ export function authConfig(opts: AuthOptions, host: string): AuthConfig | undefi
   const authorityHost = httpUrl(opts.authAuthorityHost ?? 'https://login.microsoftonline.com', '--auth-authority-host');
   if (!authorityHost.startsWith('https://')) throw new CliError('--auth-authority-host must be an https:// URL');
   return { entra: { authorityHost, tenants, audiences }, keys: modes.includes('keys') };
+}
+
+/**
+ * The dashboard `serve` offers (createApp's `dashboard`): false with `--no-dashboard`; else, with `--auth entra` and
+ * `--dashboard-client-id`, the endpoints and client of its Entra sign-in. Without the client id the dashboard offers
+ * API keys only (if on) and says what is missing; a client id or scopes that nothing would use are refused.
+ */
+export function dashboardOptions(
+  opts: AuthOptions,
+  auth: AuthConfig | undefined,
+): { entra?: DashboardEntra | undefined } | false {
+  if (opts.dashboard === false) return false;
+  const clientId = opts.dashboardClientId?.trim() ?? '';
+  const scopes = list(opts.dashboardScopes);
+  if (opts.dashboardScopes !== undefined && clientId === '') {
+    throw new CliError('--dashboard-scopes needs --dashboard-client-id (see docs/dashboard.md, "Signing in")');
+  }
+  if (clientId === '') return {};
+  if (auth?.entra === undefined) {
+    throw new CliError(
+      '--dashboard-client-id needs --auth entra: it is the client the dashboard signs in to Entra ID as',
+    );
+  }
+  if (opts.dashboardScopes !== undefined && scopes.length === 0) {
+    throw new CliError('--dashboard-scopes must name at least one scope');
+  }
+  return { entra: dashboardEntra(auth.entra, clientId, scopes.length === 0 ? undefined : scopes) };
 }
 
 /** Whether a listening address is reachable from this machine only: 127.0.0.0/8, ::1 or localhost. */

@@ -174,6 +174,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['serve'],
   },
   {
+    flags: '--dashboard-client-id <id>',
+    env: 'CALLRECORDS_DASHBOARD_CLIENT_ID',
+    help:
+      "with --auth entra: the dashboard's own Entra app registration (a single-page application whose redirect URI " +
+      'is <public url>/sign-in), for "Sign in with Microsoft" (docs/dashboard.md)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--dashboard-scopes <list>',
+    env: 'CALLRECORDS_DASHBOARD_SCOPES',
+    help: 'with --dashboard-client-id: the API scopes to ask for, comma-separated (default: <first --auth-audience>/.default)',
+    commands: ['serve'],
+  },
+  {
+    flags: '--no-dashboard',
+    env: 'CALLRECORDS_NO_DASHBOARD',
+    help: 'do not serve the web dashboard at / (the API only)',
+    commands: ['serve'],
+  },
+  {
     flags: '--audit-retain-days <days>',
     env: 'CALLRECORDS_AUDIT_RETAIN_DAYS',
     default: '365',

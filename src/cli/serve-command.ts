@@ -93,6 +93,7 @@ async function startRuntime(
       qualityRules: config.qualityRules,
       // With --notification-url, Graph's notifications are received under its path (webhook-routes.ts).
       notificationUrl: sync?.notificationUrl,
+      dashboard: config.dashboard,
     });
   } catch (error) {
     await database.close();

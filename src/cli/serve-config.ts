@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { checkTls } from '../http/server-limits.js';
-import { authConfig, type AuthOptions } from './auth-options.js';
+import { authConfig, dashboardOptions, type AuthOptions } from './auth-options.js';
+import type { DashboardEntra } from '../dashboard/dashboard-config.js';
 import { parseRate, type ThrottleConfig } from '../http/throttle.js';
 import type { Rate } from '../http/token-buckets.js';
 import { CliError } from './cli-error.js';
@@ -57,6 +58,8 @@ export interface ServeConfig {
   https: { cert: Buffer; key: Buffer; ciphers: string | undefined } | undefined;
   /** Who may call the API (`--auth`); undefined: anyone (`--auth none`, or loopback without `--auth`). */
   auth: AuthConfig | undefined;
+  /** The web dashboard (createApp's `dashboard`): false with `--no-dashboard`; its Entra sign-in when configured. */
+  dashboard: { entra?: DashboardEntra | undefined } | false;
   /** How long audit entries are kept (`--audit-retain-days`). */
   auditRetainDays: number;
   graphStrict: boolean;
@@ -81,6 +84,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
   const db = databaseUrl(opts.db);
   // Before the database or a certificate is read: serving openly on a reachable address is refused first.
   const auth = authConfig(opts, opts.host);
+  const dashboard = dashboardOptions(opts, auth);
   const auditRetainDays = wholeNumber(opts.auditRetainDays ?? '365', '--audit-retain-days', 1);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new CliError('--tls-cert and --tls-key go together');
@@ -113,6 +117,7 @@ export function serveConfig(opts: ServeOptions): ServeConfig {
     graphStrict,
     qualityRules,
     auth,
+    dashboard,
     auditRetainDays,
   };
 }

@@ -46,9 +46,17 @@ export interface WatchedPage {
  */
 export async function watchedPage(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; expectedStatus?: RegExp[] } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    expectedStatus?: RegExp[];
+    /** Trust any certificate: for a fake sign-in service on 127.0.0.1 with a self-signed one (fake-oidc.ts). */
+    ignoreHTTPSErrors?: boolean;
+  } = {},
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORTS.desktop });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? VIEWPORTS.desktop,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors === true,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const expected = options.expectedStatus ?? [];
