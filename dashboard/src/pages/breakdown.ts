@@ -180,7 +180,8 @@ export const breakdownPage: Page = {
       by: state.by,
       filter: allOf(periodFilter(period), state.filter && `(${state.filter})`),
     };
-    const apiUrl = `${location.origin}${analyticsUrl(query)}`;
+    // Commas left as they are: the URL is for people to read and copy (the API takes `by=a,b` as is).
+    const apiUrl = `${location.origin}${analyticsUrl(query).replace(/%2C/g, ',')}`;
     const csvButton = h('button', { type: 'button', id: 'pivot-csv' }, 'Download CSV');
     const csvStatus = h('span', { id: 'pivot-csv-status', role: 'status' });
     csvButton.addEventListener('click', () => {

@@ -77,7 +77,7 @@ export const locationsPage: Page = {
     const { element: periodBar, period } = periodControls(context);
     const byBuilding = panel('by-building', 'Poor audio streams by building and network');
     const missing = panel('missing-subnets', 'Subnets in no building (missing-subnet report)');
-    const file = panel('building-file', 'Building file');
+    const file = panel('buildings', 'Building file');
     const stored = h('div', { id: 'building-summary' });
     root.append(
       heading('Locations'),
