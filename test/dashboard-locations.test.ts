@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { ApiKeyVerifier, createApiKey } from '../src/auth/api-keys.js';
+import { Authenticator } from '../src/auth/authenticator.js';
+import { systemClock } from '../src/clock.js';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
@@ -192,6 +195,54 @@ describe('dashboard locations (Chromium)', () => {
     await settled(page, 1);
     const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('dashboard locations with authentication on (Chromium)', () => {
+  let server: DashboardServer;
+  let browser: Browser;
+  let readerKey = '';
+
+  before(async () => {
+    server = await startDashboardServer({
+      calls: 0,
+      authenticator: (db) => new Authenticator({ keys: new ApiKeyVerifier(db.keys, systemClock), challenge: 'Bearer' }),
+      prepare: async (db) => {
+        const created = await createApiKey(db.keys, systemClock, {
+          role: 'CallRecords.Read.All',
+          name: 'reader',
+          expiresAt: undefined,
+        });
+        readerKey = created.key;
+      },
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('tells a reader that only an administrator may replace the building file', async () => {
+    const { page, problems, context } = await watchedPage(browser, {
+      expectedStatus: [/^PUT \/api\/buildings 403$/],
+    });
+    await page.goto(`${server.url}/locations`);
+    await page.fill('#api-key', readerKey);
+    await page.press('#api-key', 'Enter');
+    await page.waitForSelector('#building-text');
+    await until(page, `document.querySelectorAll('[aria-busy="true"]').length === 0`);
+    await page.fill('#building-text', '10.200.0.0,Lab,24,Lab,Owned,Office,Lab,Oslo,0150,NO,Oslo,EMEA,1,0,0');
+    await page.click('#building-upload');
+    await page.waitForSelector('#building-outcome [role=alert]');
+    assert.match(
+      (await page.locator('#building-outcome').textContent()) ?? '',
+      /Only an administrator \(the CallRecords\.Admin role\) may replace the building file; nothing changed\./,
+    );
+    const stored = await fetch(`${server.url}/api/buildings`, { headers: { authorization: `Bearer ${readerKey}` } });
+    assert.deepEqual(((await stored.json()) as { value: unknown[] }).value, []);
     assert.deepEqual(problems, []);
     await context.close();
   });

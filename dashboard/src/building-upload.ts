@@ -45,7 +45,7 @@ export function buildingUploadForm(api: ApiClient, onLoaded: (result: BuildingsR
     ),
     h('label', { for: file.id }, 'Building file'),
     file,
-    h('label', { for: pasted.id }, 'or paste its lines'),
+    h('label', { for: pasted.id }, 'or paste its lines (sent instead of the file when filled)'),
     pasted,
     h('div', {}, submit),
     outcome,
