@@ -74,13 +74,18 @@ describe('dashboard breakdown (Chromium)', () => {
     const query = { measures: 'poorStreamPct,streams,calls', by: 'building,platform', filter: period };
     const answer = (await (await api(query)).json()) as { rows: Row[] };
     assert.ok(answer.rows.length > 1, 'the tenant has several buildings and platforms');
-    const expected = answer.rows.map((r) => ['building', 'platform', 'poorStreamPct', 'streams', 'calls'].map((c) => r[c]));
+    const expected = answer.rows.map((r) =>
+      ['building', 'platform', 'poorStreamPct', 'streams', 'calls'].map((c) => r[c]),
+    );
     const shown = await tableValues(page);
     assert.deepEqual(canonical(shown), canonical(expected));
     // Sorted by the first measure, largest first, unless told otherwise.
     assert.equal(await page.locator('th:has(#sort-poorStreamPct)').getAttribute('aria-sort'), 'descending');
     const pct = shown.map((r) => r[2]).filter((v): v is number => typeof v === 'number');
-    assert.deepEqual(pct, [...pct].sort((a, b) => b - a));
+    assert.deepEqual(
+      pct,
+      [...pct].sort((a, b) => b - a),
+    );
     // The chart: the first measure, one bar per row, labelled "building · platform".
     const chartRows = await page.locator('#pivot-result figure.chart table.data tbody tr').count();
     assert.equal(chartRows, Math.min(30, expected.length));
@@ -94,7 +99,11 @@ describe('dashboard breakdown (Chromium)', () => {
     assert.equal(await page.locator('th:has(#sort-building)').getAttribute('aria-sort'), 'ascending');
     assert.equal(await page.locator('th:has(#sort-poorStreamPct)').getAttribute('aria-sort'), 'none');
     const ascending = (await tableValues(page)).map((r) => r[0]);
-    assert.notDeepEqual(ascending, shown.map((r) => r[0]), 'the order changed');
+    assert.notDeepEqual(
+      ascending,
+      shown.map((r) => r[0]),
+      'the order changed',
+    );
     const known = ascending.filter((v) => v !== null) as string[];
     assert.deepEqual(known, [...known].sort());
     assert.equal(await inPage(page, 'document.activeElement?.id'), 'sort-building', 'the focus stays on the header');
@@ -137,10 +146,7 @@ describe('dashboard breakdown (Chromium)', () => {
     const answer = (await (
       await api({ measures: 'streams,poorStreams', by: 'callType', filter: `${period} and (${filter})` })
     ).json()) as { rows: Row[] };
-    assert.deepEqual(
-      canonical(filtered),
-      canonical(answer.rows.map((r) => [r.callType, r.streams, r.poorStreams])),
-    );
+    assert.deepEqual(canonical(filtered), canonical(answer.rows.map((r) => [r.callType, r.streams, r.poorStreams])));
     // A shared link: every control and the table come back.
     const shared = await context.newPage();
     await shared.goto(page.url());
@@ -160,7 +166,11 @@ describe('dashboard breakdown (Chromium)', () => {
       expectedStatus: [/^GET \/api\/analytics 400$/],
     });
     const filter = "platform eq 'web' and nosuch eq 1";
-    const response = await api({ measures: 'poorStreamPct,streams', by: 'building', filter: `${period} and (${filter})` });
+    const response = await api({
+      measures: 'poorStreamPct,streams',
+      by: 'building',
+      filter: `${period} and (${filter})`,
+    });
     assert.equal(response.status, 400);
     const { error } = (await response.json()) as { error: { message: string } };
     await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&filter=${encodeURIComponent(filter)}`);

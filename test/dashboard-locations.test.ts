@@ -98,7 +98,10 @@ describe('dashboard locations (Chromium)', () => {
     assert.ok(expected.length > 2, 'the tenant has several networks');
     assert.deepEqual(await tableValues(page, 'building-rows'), expected);
     // Streams whose subnet is in no building are a row of their own.
-    assert.ok(expected.some((r) => r.startsWith('[null,')), 'the generated building file leaves some subnets out');
+    assert.ok(
+      expected.some((r) => r.startsWith('[null,')),
+      'the generated building file leaves some subnets out',
+    );
     assert.ok((await page.locator('#building-rows').textContent())?.includes('(no building)'));
 
     const missing = await getJson<{ value: { subnet: string; audioStreams: number }[] }>(
@@ -154,7 +157,10 @@ describe('dashboard locations (Chromium)', () => {
     await page.click('#building-upload');
     await page.waitForSelector('#building-errors li');
     const listed = await page.locator('#building-errors li').allTextContents();
-    assert.deepEqual(listed, error.details.map((d) => d.message));
+    assert.deepEqual(
+      listed,
+      error.details.map((d) => d.message),
+    );
     for (const [i, line] of [1, 3, 4].entries()) assert.match(listed[i] ?? '', new RegExp(`^line ${line}: `));
     assert.deepEqual(await getJson<unknown>('/api/buildings'), before, 'the stored file is unchanged');
     await screenshot(page, 'locations-refused');

@@ -91,7 +91,11 @@ function refusal(error: unknown): HTMLElement {
     return h(
       'div',
       { class: 'state error', role: 'alert' },
-      h('p', {}, `The file was refused and nothing changed: ${error.details.length} ${error.details.length === 1 ? 'problem' : 'problems'}.`),
+      h(
+        'p',
+        {},
+        `The file was refused and nothing changed: ${error.details.length} ${error.details.length === 1 ? 'problem' : 'problems'}.`,
+      ),
       h('ul', { id: 'building-errors' }, ...error.details.map((d) => h('li', {}, problemText(d)))),
     );
   }

@@ -61,9 +61,7 @@ function measurePickers(context: PageContext, state: PivotState): HTMLElement {
       checked: state.measures.includes(m.name),
     });
     box.addEventListener('change', () => {
-      const measures = box.checked
-        ? [...state.measures, m.name]
-        : state.measures.filter((name) => name !== m.name);
+      const measures = box.checked ? [...state.measures, m.name] : state.measures.filter((name) => name !== m.name);
       if (measures.length === 0) {
         box.checked = true;
         announce('Choose at least one measure.');
@@ -199,7 +197,11 @@ export const breakdownPage: Page = {
     const result = h(
       'section',
       { class: 'panel', id: 'pivot-result', 'aria-labelledby': 'pivot-result-title' },
-      h('h2', { id: 'pivot-result-title' }, `${state.measures.map((m) => measureOf(m)?.label ?? m).join(', ')} by ${state.by.map(dimensionLabel).join(', ').toLowerCase()}`),
+      h(
+        'h2',
+        { id: 'pivot-result-title' },
+        `${state.measures.map((m) => measureOf(m)?.label ?? m).join(', ')} by ${state.by.map(dimensionLabel).join(', ').toLowerCase()}`,
+      ),
     );
     const resultBody = h('div', { class: 'panel-body' });
     result.append(resultBody);
@@ -223,7 +225,11 @@ export const breakdownPage: Page = {
       const table = await askAnalytics(api, query);
       if (!context.isCurrent()) return;
       if (table.rows.length === 0) {
-        showEmpty(resultBody, 'No streams match this period and filter.', 'Choose another period or loosen the filter.');
+        showEmpty(
+          resultBody,
+          'No streams match this period and filter.',
+          'Choose another period or loosen the filter.',
+        );
         return;
       }
       const rows = sortRows(table.rows, state.sort);
@@ -244,7 +250,10 @@ export const breakdownPage: Page = {
         format: (v) => measureText(first, v),
         categories: charted.map((row) => rowLabel(state.by, row)),
         series: [
-          { label: firstLabel, values: charted.map((row) => (typeof row[first] === 'number' ? (row[first] as number) : null)) },
+          {
+            label: firstLabel,
+            values: charted.map((row) => (typeof row[first] === 'number' ? (row[first] as number) : null)),
+          },
         ],
       });
       resultBody.append(resultTable(context, state, rows, rows.length));

@@ -57,7 +57,9 @@ function table(id: string, caption: string, header: string[], numeric: number, r
         h(
           'tr',
           {},
-          ...header.map((c, i) => h('th', { scope: 'col', class: i >= header.length - numeric ? 'num' : undefined }, c)),
+          ...header.map((c, i) =>
+            h('th', { scope: 'col', class: i >= header.length - numeric ? 'num' : undefined }, c),
+          ),
         ),
       ),
       h('tbody', {}, ...rows),
@@ -129,7 +131,11 @@ export const locationsPage: Page = {
               h(
                 'tr',
                 {},
-                h('td', { 'data-value': JSON.stringify(row.building ?? null) }, dimensionText('building', row.building)),
+                h(
+                  'td',
+                  { 'data-value': JSON.stringify(row.building ?? null) },
+                  dimensionText('building', row.building),
+                ),
                 h('td', { 'data-value': JSON.stringify(row.network ?? null) }, dimensionText('network', row.network)),
                 numberCell(row.poorStreamPct, percent(row.poorStreamPct as number | null)),
                 numberCell(row.poorStreams, count(row.poorStreams as number | null)),
@@ -179,16 +185,16 @@ export const locationsPage: Page = {
         if (!context.isCurrent()) return;
         const networks = answer.value;
         if (networks.length === 0) {
-          return showEmpty(stored, 'No building file is stored: every stream counts as “(no building)”.', 'Upload one below.');
+          return showEmpty(
+            stored,
+            'No building file is stored: every stream counts as “(no building)”.',
+            'Upload one below.',
+          );
         }
         const buildings = new Set(networks.map((n) => n.buildingName));
         showReady(
           stored,
-          h(
-            'p',
-            { id: 'building-count' },
-            `${count(networks.length)} networks in ${count(buildings.size)} buildings.`,
-          ),
+          h('p', { id: 'building-count' }, `${count(networks.length)} networks in ${count(buildings.size)} buildings.`),
           h(
             'details',
             {},
