@@ -92,6 +92,8 @@ describe('dashboard breakdown (Chromium)', () => {
     const firstLabel = await page.locator('#pivot-result figure.chart table.data tbody tr td').first().textContent();
     assert.match(firstLabel ?? '', / · /);
 
+    await screenshot(page, 'breakdown');
+
     // Sort by building: a click, then Enter on the same header button reverses it.
     await page.click('#sort-building');
     await page.waitForURL((url) => url.searchParams.get('sort') === 'building');
@@ -126,7 +128,6 @@ describe('dashboard breakdown (Chromium)', () => {
     const viaShown = (await (await fetch(shownUrl)).json()) as { rows: Row[] };
     assert.deepEqual(viaShown.rows, answer.rows);
 
-    await screenshot(page, 'breakdown');
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -177,6 +178,17 @@ describe('dashboard breakdown (Chromium)', () => {
     await page.waitForSelector('#pivot-result .state.error');
     const text = (await page.locator('#pivot-result [role=alert]').textContent()) ?? '';
     assert.ok(text.includes(error.message), `${text} names ${error.message}`);
+
+    // A filter whose parentheses would close the period's group is refused before it is sent.
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/analytics') asked.push(request.url());
+    });
+    const escaping = "platform eq 'web') or (mediaType eq 'audio'";
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&filter=${encodeURIComponent(escaping)}`);
+    await page.waitForSelector('#pivot-result .state.error');
+    assert.match((await page.locator('#pivot-result [role=alert]').textContent()) ?? '', /parentheses do not balance/);
+    assert.deepEqual(asked, []);
     assert.deepEqual(problems, []);
     await context.close();
   });

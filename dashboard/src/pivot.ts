@@ -111,3 +111,21 @@ export function rowLabel(by: readonly string[], row: PivotRow): string {
 export function csvFileName(by: readonly string[], from: string, to: string): string {
   return `callrecords-${by.join('+')}-${from}-${to}.csv`;
 }
+
+/**
+ * Why a typed filter cannot be combined with the period, if it cannot: the page sends `<period> and (<filter>)`, so a
+ * filter whose parentheses do not balance (outside quotes) could close the group and escape the period
+ * (`a eq 'x') or (b eq 'y'`). Everything else is the API's to judge.
+ */
+export function filterProblem(filter: string): string | undefined {
+  let depth = 0;
+  let quoted = false;
+  for (const char of filter) {
+    if (char === "'") quoted = !quoted;
+    else if (!quoted && char === '(') depth += 1;
+    else if (!quoted && char === ')' && --depth < 0) break;
+  }
+  if (quoted) return 'The filter has a quote that is not closed.';
+  if (depth !== 0) return 'The filter’s parentheses do not balance.';
+  return undefined;
+}

@@ -1,12 +1,13 @@
 import { allOf, analyticsUrl, askAnalytics, type AnalyticsQuery } from '../analytics.js';
 import { categoryChart } from '../charts/category-chart.js';
 import { saveText } from '../csv-download.js';
-import { announce, h } from '../dom.js';
+import { announce, h, replace } from '../dom.js';
 import { periodControls } from '../filters.js';
 import type { Page, PageContext } from '../page.js';
 import { periodFilter } from '../period.js';
 import {
   csvFileName,
+  filterProblem,
   dimensionText,
   measureText,
   nextSort,
@@ -25,6 +26,16 @@ const CHART_ROWS = 30;
 /** Rows drawn in the table; the CSV download holds every row. */
 const TABLE_ROWS = 500;
 
+/**
+ * The URL's `sort` after the columns changed: kept while its column is shown, else dropped (the default, the first
+ * measure largest first, applies again).
+ */
+function keptSort(context: PageContext, by: string[], measures: string[]): string | undefined {
+  const sort = context.params.get('sort') ?? undefined;
+  const column = sort?.replace(/^-/, '');
+  return column !== undefined && (by.includes(column) || measures.includes(column)) ? sort : undefined;
+}
+
 /** The dimension pickers: the first is required, the others may be "(none)". */
 function dimensionPickers(context: PageContext, state: PivotState): HTMLElement {
   const selects = Array.from({ length: MAX_PIVOT_DIMENSIONS }, (_v, i) => {
@@ -38,7 +49,7 @@ function dimensionPickers(context: PageContext, state: PivotState): HTMLElement 
   });
   const apply = (): void => {
     const by = [...new Set(selects.map((s) => s.value).filter((v) => v !== ''))];
-    context.setParams({ by: by.join(',') });
+    context.setParams({ by: by.join(','), sort: keptSort(context, by, state.measures) });
   };
   for (const select of selects) select.addEventListener('change', apply);
   return h(
@@ -67,7 +78,7 @@ function measurePickers(context: PageContext, state: PivotState): HTMLElement {
         announce('Choose at least one measure.');
         return;
       }
-      context.setParams({ measures: measures.join(',') });
+      context.setParams({ measures: measures.join(','), sort: keptSort(context, state.by, measures) });
     });
     return h('span', { class: 'pivot-measure' }, box, h('label', { for: box.id }, m.label));
   });
@@ -162,6 +173,51 @@ function resultTable(context: PageContext, state: PivotState, rows: PivotRow[], 
   );
 }
 
+/** Asks the query API and draws the chart and the table, or the empty or error state. */
+async function drawResult(
+  context: PageContext,
+  state: PivotState,
+  query: AnalyticsQuery,
+  resultBody: HTMLElement,
+): Promise<void> {
+  showLoading(resultBody, 'the breakdown');
+  try {
+    const table = await askAnalytics(context.api, query);
+    if (!context.isCurrent()) return;
+    if (table.rows.length === 0) {
+      showEmpty(resultBody, 'No streams match this period and filter.', 'Choose another period or loosen the filter.');
+      return;
+    }
+    const rows = sortRows(table.rows, state.sort);
+    const charted = rows.slice(0, CHART_ROWS);
+    const first = state.measures[0]!;
+    const firstLabel = measureOf(first)?.label ?? first;
+    const sortLabel = state.by.includes(state.sort.column)
+      ? dimensionLabel(state.sort.column)
+      : (measureOf(state.sort.column)?.label ?? state.sort.column);
+    showReady(resultBody);
+    categoryChart(resultBody, {
+      title:
+        rows.length > CHART_ROWS
+          ? `${firstLabel}: the top ${CHART_ROWS} of ${rows.length} rows by ${sortLabel.toLowerCase()} (${state.sort.descending ? 'largest' : 'smallest'} first); the table has them all`
+          : `${firstLabel} by ${state.by.map(dimensionLabel).join(' · ').toLowerCase()}, ordered by ${sortLabel.toLowerCase()}`,
+      xLabel: state.by.map(dimensionLabel).join(' · '),
+      yLabel: firstLabel,
+      format: (v) => measureText(first, v),
+      categories: charted.map((row) => rowLabel(state.by, row)),
+      series: [
+        {
+          label: firstLabel,
+          values: charted.map((row) => (typeof row[first] === 'number' ? (row[first] as number) : null)),
+        },
+      ],
+    });
+    resultBody.append(resultTable(context, state, rows, rows.length));
+  } catch (error) {
+    if (context.isCurrent()) showError(resultBody, error, () => void drawResult(context, state, query, resultBody));
+  }
+}
+
 /**
  * Breakdown: CQD's pivot. Up to three dimensions and any measures over a period and an optional filter, as a table
  * sortable by any column and a chart of the first measure, with the query API's URL and its CSV. Every choice lives
@@ -220,45 +276,12 @@ export const breakdownPage: Page = {
       result,
     );
 
-    showLoading(resultBody, 'the breakdown');
-    try {
-      const table = await askAnalytics(api, query);
-      if (!context.isCurrent()) return;
-      if (table.rows.length === 0) {
-        showEmpty(
-          resultBody,
-          'No streams match this period and filter.',
-          'Choose another period or loosen the filter.',
-        );
-        return;
-      }
-      const rows = sortRows(table.rows, state.sort);
-      const charted = rows.slice(0, CHART_ROWS);
-      const first = state.measures[0]!;
-      const firstLabel = measureOf(first)?.label ?? first;
-      const sortLabel = state.by.includes(state.sort.column)
-        ? dimensionLabel(state.sort.column)
-        : (measureOf(state.sort.column)?.label ?? state.sort.column);
-      showReady(resultBody);
-      categoryChart(resultBody, {
-        title:
-          rows.length > CHART_ROWS
-            ? `${firstLabel}: the top ${CHART_ROWS} of ${rows.length} rows by ${sortLabel.toLowerCase()} (${state.sort.descending ? 'largest' : 'smallest'} first); the table has them all`
-            : `${firstLabel} by ${state.by.map(dimensionLabel).join(' · ').toLowerCase()}, ordered by ${sortLabel.toLowerCase()}`,
-        xLabel: state.by.map(dimensionLabel).join(' · '),
-        yLabel: firstLabel,
-        format: (v) => measureText(first, v),
-        categories: charted.map((row) => rowLabel(state.by, row)),
-        series: [
-          {
-            label: firstLabel,
-            values: charted.map((row) => (typeof row[first] === 'number' ? (row[first] as number) : null)),
-          },
-        ],
-      });
-      resultBody.append(resultTable(context, state, rows, rows.length));
-    } catch (error) {
-      if (context.isCurrent()) showError(resultBody, error, () => context.setParams({}));
+    const problem = filterProblem(state.filter);
+    if (problem !== undefined) {
+      csvButton.disabled = true;
+      replace(resultBody, h('div', { class: 'state error', role: 'alert' }, h('p', {}, problem)));
+      return;
     }
+    await drawResult(context, state, query, resultBody);
   },
 };
