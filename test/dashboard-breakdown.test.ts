@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { PIVOT_DIMENSIONS, PIVOT_MEASURES } from '../dashboard/src/pivot-catalog.js';
+import { DIMENSIONS, MEASURES } from '../src/analytics/query/catalog.js';
+import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
+import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
+
+const DAY_MS = 86_400_000;
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+type Row = Record<string, unknown>;
+
+describe('dashboard breakdown (Chromium)', () => {
+  let server: DashboardServer;
+  let browser: Browser;
+  const from = day(Date.now() - 31 * DAY_MS);
+  const to = day(Date.now() + DAY_MS);
+  const period = `date ge ${from} and date lt ${to}`;
+
+  before(async () => {
+    server = await startDashboardServer({ calls: 120 });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function api(query: Record<string, string>): Promise<Response> {
+    return fetch(`${server.url}/api/analytics?${new URLSearchParams(query).toString()}`);
+  }
+
+  /** The table's cells as the API's values (each cell carries its raw value), one array per row in page order. */
+  async function tableValues(page: Page): Promise<unknown[][]> {
+    const json = await inPage<string>(
+      page,
+      `JSON.stringify([...document.querySelectorAll('#pivot-rows tbody tr')].map((tr) =>
+         [...tr.querySelectorAll('td')].map((td) => JSON.parse(td.dataset.value))))`,
+    );
+    return JSON.parse(json) as unknown[][];
+  }
+
+  const canonical = (rows: unknown[][]): string[] => rows.map((r) => JSON.stringify(r)).sort();
+
+  it('offers exactly the dimensions and measures the query API accepts', async () => {
+    assert.deepEqual(PIVOT_DIMENSIONS.map((d) => d.name).sort(), Object.keys(DIMENSIONS).sort());
+    assert.deepEqual(PIVOT_MEASURES.map((m) => m.name).sort(), Object.keys(MEASURES).sort());
+    // And the server takes each of them (a period without streams keeps the answers empty and quick).
+    const measures = PIVOT_MEASURES.map((m) => m.name).join(',');
+    for (let i = 0; i < PIVOT_DIMENSIONS.length; i += 6) {
+      const by = PIVOT_DIMENSIONS.slice(i, i + 6)
+        .map((d) => d.name)
+        .join(',');
+      const response = await api({ measures, by, filter: 'date lt 2001-01-01' });
+      assert.equal(response.status, 200, `${by}: ${await response.text()}`);
+    }
+  });
+
+  it('pivots by the chosen dimensions and measures, equal to the API’s answer, sortable, as CSV', async () => {
+    const { page, problems, context } = await watchedPage(browser);
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}`);
+    await settled(page, 1);
+    // A second dimension with the mouse, a third measure with the keyboard.
+    await page.selectOption('#pivot-by-2', 'platform');
+    await page.waitForURL((url) => url.searchParams.get('by') === 'building,platform');
+    await settled(page, 1);
+    await page.focus('#measure-calls');
+    await page.keyboard.press('Space');
+    await page.waitForURL((url) => url.searchParams.get('measures') === 'poorStreamPct,streams,calls');
+    await settled(page, 1);
+
+    const query = { measures: 'poorStreamPct,streams,calls', by: 'building,platform', filter: period };
+    const answer = (await (await api(query)).json()) as { rows: Row[] };
+    assert.ok(answer.rows.length > 1, 'the tenant has several buildings and platforms');
+    const expected = answer.rows.map((r) =>
+      ['building', 'platform', 'poorStreamPct', 'streams', 'calls'].map((c) => r[c]),
+    );
+    const shown = await tableValues(page);
+    assert.deepEqual(canonical(shown), canonical(expected));
+    // Sorted by the first measure, largest first, unless told otherwise.
+    assert.equal(await page.locator('th:has(#sort-poorStreamPct)').getAttribute('aria-sort'), 'descending');
+    const pct = shown.map((r) => r[2]).filter((v): v is number => typeof v === 'number');
+    assert.deepEqual(
+      pct,
+      [...pct].sort((a, b) => b - a),
+    );
+    // The chart: the first measure, one bar per row, labelled "building · platform".
+    const chartRows = await page.locator('#pivot-result figure.chart table.data tbody tr').count();
+    assert.equal(chartRows, Math.min(30, expected.length));
+    const firstLabel = await page.locator('#pivot-result figure.chart table.data tbody tr td').first().textContent();
+    assert.match(firstLabel ?? '', / · /);
+
+    await screenshot(page, 'breakdown');
+
+    // Sort by building: a click, then Enter on the same header button reverses it.
+    await page.click('#sort-building');
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'building');
+    await settled(page, 1);
+    assert.equal(await page.locator('th:has(#sort-building)').getAttribute('aria-sort'), 'ascending');
+    assert.equal(await page.locator('th:has(#sort-poorStreamPct)').getAttribute('aria-sort'), 'none');
+    const ascending = (await tableValues(page)).map((r) => r[0]);
+    assert.notDeepEqual(
+      ascending,
+      shown.map((r) => r[0]),
+      'the order changed',
+    );
+    const known = ascending.filter((v) => v !== null) as string[];
+    assert.deepEqual(known, [...known].sort());
+    assert.equal(await inPage(page, 'document.activeElement?.id'), 'sort-building', 'the focus stays on the header');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('sort') === '-building');
+    await settled(page, 1);
+    assert.equal(await page.locator('th:has(#sort-building)').getAttribute('aria-sort'), 'descending');
+    const descending = (await tableValues(page)).map((r) => r[0]).filter((v) => v !== null) as string[];
+    assert.deepEqual(descending, [...known].reverse());
+
+    // The CSV download is the API's CSV for the same question.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#pivot-csv')]);
+    assert.equal(download.suggestedFilename(), `callrecords-building+platform-${from}-${to}.csv`);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const apiCsv = await (await api({ ...query, format: 'csv' })).text();
+    assert.equal(csv, apiCsv);
+    assert.match(csv, /^building,platform,poorStreamPct,streams,calls\r\n/);
+    // The URL shown to copy answers the same rows.
+    const shownUrl = (await page.locator('#pivot-api-url').textContent()) ?? '';
+    const viaShown = (await (await fetch(shownUrl)).json()) as { rows: Row[] };
+    assert.deepEqual(viaShown.rows, answer.rows);
+
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('opens the same view from its URL, and applies a filter typed in the grammar', async () => {
+    const { page, problems, context } = await watchedPage(browser);
+    const filter = "mediaType eq 'audio'";
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&by=callType&measures=streams,poorStreams`);
+    await settled(page, 1);
+    const unfiltered = await tableValues(page);
+    await page.fill('#pivot-filter', filter);
+    await page.press('#pivot-filter', 'Enter');
+    await page.waitForURL((url) => url.searchParams.get('filter') === filter);
+    await settled(page, 1);
+    const filtered = await tableValues(page);
+    assert.notDeepEqual(filtered, unfiltered);
+    const answer = (await (
+      await api({ measures: 'streams,poorStreams', by: 'callType', filter: `${period} and (${filter})` })
+    ).json()) as { rows: Row[] };
+    assert.deepEqual(canonical(filtered), canonical(answer.rows.map((r) => [r.callType, r.streams, r.poorStreams])));
+    // A shared link: every control and the table come back.
+    const shared = await context.newPage();
+    await shared.goto(page.url());
+    await settled(shared, 1);
+    assert.equal(await shared.locator('#pivot-by-1').inputValue(), 'callType');
+    assert.equal(await shared.locator('#pivot-by-2').inputValue(), '');
+    assert.equal(await shared.locator('#pivot-filter').inputValue(), filter);
+    assert.equal(await shared.locator('#measure-poorStreams').isChecked(), true);
+    assert.equal(await shared.locator('#measure-poorStreamPct').isChecked(), false);
+    assert.deepEqual(await tableValues(shared), filtered);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('shows the API’s 400 message for a bad filter', async () => {
+    const { page, problems, context } = await watchedPage(browser, {
+      expectedStatus: [/^GET \/api\/analytics 400$/],
+    });
+    const filter = "platform eq 'web' and nosuch eq 1";
+    const response = await api({
+      measures: 'poorStreamPct,streams',
+      by: 'building',
+      filter: `${period} and (${filter})`,
+    });
+    assert.equal(response.status, 400);
+    const { error } = (await response.json()) as { error: { message: string } };
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&filter=${encodeURIComponent(filter)}`);
+    await page.waitForSelector('#pivot-result .state.error');
+    const text = (await page.locator('#pivot-result [role=alert]').textContent()) ?? '';
+    assert.ok(text.includes(error.message), `${text} names ${error.message}`);
+
+    // A filter whose parentheses would close the period's group is refused before it is sent.
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/analytics') asked.push(request.url());
+    });
+    const escaping = "platform eq 'web') or (mediaType eq 'audio'";
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&filter=${encodeURIComponent(escaping)}`);
+    await page.waitForSelector('#pivot-result .state.error');
+    assert.match((await page.locator('#pivot-result [role=alert]').textContent()) ?? '', /parentheses do not balance/);
+    assert.deepEqual(asked, []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('fits a phone-width screen without sideways scrolling', async () => {
+    const { page, problems, context } = await watchedPage(browser, { viewport: VIEWPORTS.phone });
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&by=building,platform,mediaType`);
+    await settled(page, 1);
+    await until(page, `document.querySelector('#pivot-rows') !== null`);
+    const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
