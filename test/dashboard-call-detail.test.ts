@@ -10,7 +10,15 @@ const DAY_MS = 86_400_000;
 /** One generated call, shaped by `sessions` (1: two people; more: a meeting of that many sessions). */
 function generatedCall(sessions: number, seed: number, media: boolean): Record<string, unknown> {
   const [record] = [
-    ...generateRecords({ calls: 1, seed, from: new Date(Date.now() - 3 * DAY_MS), days: 1, versions: false, sessions, media }),
+    ...generateRecords({
+      calls: 1,
+      seed,
+      from: new Date(Date.now() - 3 * DAY_MS),
+      days: 1,
+      versions: false,
+      sessions,
+      media,
+    }),
   ];
   return record!;
 }
@@ -65,7 +73,10 @@ describe('dashboard call detail (Chromium)', () => {
     });
     await page.goto(`${server.url}/calls/${meeting.id as string}`);
     await drawn(page);
-    const ids = await inPage<string[]>(page, `[...new Set([...document.querySelectorAll('.timeline-bar')].map((b) => b.dataset.session))]`);
+    const ids = await inPage<string[]>(
+      page,
+      `[...new Set([...document.querySelectorAll('.timeline-bar')].map((b) => b.dataset.session))]`,
+    );
     const expected = (meeting.sessions as { id: string }[]).map((s) => s.id);
     assert.equal(expected.length, 65);
     assert.deepEqual([...ids].sort(), [...expected].sort());
@@ -119,10 +130,16 @@ describe('dashboard call detail (Chromium)', () => {
     assert.equal(await page.locator('#stream-table tbody tr').count(), streams.value.length);
     assert.equal(await page.locator('#stream-table tbody tr.poor-row').count(), poor.length);
     const reasons = await page.locator('#stream-table tbody tr.poor-row td.reasons').allTextContents();
-    assert.ok(reasons.every((r) => r !== ''), 'every poor stream says why');
+    assert.ok(
+      reasons.every((r) => r !== ''),
+      'every poor stream says why',
+    );
     // One highlighted metric per reason (each reason is one metric over its threshold).
     const highlighted = await page.locator('#stream-table tbody tr.poor-row td.num.poor').count();
-    assert.equal(highlighted, poor.reduce((n, s) => n + s.poorReasons.split(';').length, 0));
+    assert.equal(
+      highlighted,
+      poor.reduce((n, s) => n + s.poorReasons.split(';').length, 0),
+    );
     assert.equal(await page.locator('#stream-table tbody tr:not(.poor-row) td.poor').count(), 0);
     await screenshot(page, 'call-detail');
     await page.click('#raw summary');

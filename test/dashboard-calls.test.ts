@@ -58,7 +58,12 @@ describe('dashboard calls (Chromium)', () => {
     const ids: string[] = [];
     for (let pages = 0; pages < 20; pages++) {
       await listed(page);
-      ids.push(...(await inPage<string[]>(page, `[...document.querySelectorAll('#calls-table tr[data-call]')].map((r) => r.dataset.call)`)));
+      ids.push(
+        ...(await inPage<string[]>(
+          page,
+          `[...document.querySelectorAll('#calls-table tr[data-call]')].map((r) => r.dataset.call)`,
+        )),
+      );
       if ((await page.locator('#calls-next').count()) === 0) return ids;
       const url = page.url();
       await page.click('#calls-next');
@@ -105,7 +110,10 @@ describe('dashboard calls (Chromium)', () => {
     await page.press('#calls-user', 'Enter');
     await page.waitForURL((url) => url.searchParams.get('user') === person.id);
     const byId = await everyListedCall(page);
-    assert.deepEqual(byId, (await apiCalls({ user: person.id })).map((c) => c.id));
+    assert.deepEqual(
+      byId,
+      (await apiCalls({ user: person.id })).map((c) => c.id),
+    );
     assert.ok(byId.length > 0);
     assert.deepEqual(problems, []);
     await context.close();

@@ -11,7 +11,7 @@ import {
 } from '../graph-record.js';
 import type { Page, PageContext } from '../page.js';
 import { heading, showEmpty, showError, showLoading, showReady } from '../states.js';
-import { timeline } from '../timeline.js';
+import { lanesOf, timeline } from '../timeline.js';
 import { streamTable, type CallStreams } from './call-streams.js';
 import { drawVersions, loadVersions } from './call-versions.js';
 
@@ -33,7 +33,9 @@ function facts(items: [string, string | Node][]): HTMLElement {
 /** The record's summary: what kind of call, when, who organised it and who took part, which version. */
 function summary(record: CallRecord): HTMLElement {
   const organizer = record.organizer_v2?.identity ?? record.organizer;
-  const people = (record.participants_v2?.map((p) => p.identity) ?? record.participants ?? []).map(identityName);
+  // participants_v2 comes only with its own $expand (paged apart); the sessions name everyone who joined.
+  const listed = (record.participants_v2?.map((p) => p.identity) ?? record.participants ?? []).map(identityName);
+  const people = listed.length > 0 ? listed : lanesOf(record).map((lane) => lane.name);
   const ms = Date.parse(record.endDateTime) - Date.parse(record.startDateTime);
   const shown = people.slice(0, 20).join(', ');
   return facts([
@@ -108,12 +110,14 @@ function failures(record: CallRecord): HTMLElement | null {
 
 /** The feedback participants gave at the end of the call (participantEndpoint.feedback: rating, text, tokens). */
 function feedback(record: CallRecord): HTMLElement | null {
-  const seen = new Set<Endpoint>();
+  const seen = new Set<string>();
   const rows: HTMLElement[] = [];
   const add = (endpoint: Endpoint | null | undefined, where: string): void => {
     const given = endpoint?.feedback;
-    if (!endpoint || !given || seen.has(endpoint)) return;
-    seen.add(endpoint);
+    // A segment repeats its session's endpoints: the same feedback is listed once.
+    const key = JSON.stringify([endpointName(endpoint), given]);
+    if (!endpoint || !given || seen.has(key)) return;
+    seen.add(key);
     const tokens = Object.entries(given.tokens ?? {})
       .filter(([name, value]) => value === true && !name.startsWith('@'))
       .map(([name]) => name);

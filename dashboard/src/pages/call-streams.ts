@@ -60,6 +60,13 @@ function text(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? '–' : String(value);
 }
 
+/** Who sent or received a stream: the user's name, else the Teams service, else the endpoint's role. */
+function side(row: StreamRow, which: 'sender' | 'receiver'): string {
+  const name = row[`${which}UserName`];
+  if (typeof name === 'string' && name !== '') return name;
+  return row[`${which}Kind`] === 'server' ? 'Teams service' : text(row[`${which}Role`]);
+}
+
 /**
  * One table of every stream of the call, in document order: where it is (session and segment number, as on the
  * timeline), its media and direction, who sent it to whom, the metrics, and its class. Poor rows are marked and the
@@ -86,7 +93,7 @@ export function streamTable(record: CallRecord, streams: CallStreams): HTMLEleme
       h('td', {}, session === undefined ? '–' : `#${session}`),
       h('td', {}, segment ?? '–'),
       h('td', {}, text(row.mediaLabel)),
-      h('td', {}, `${text(row.senderUserName ?? row.senderRole)} → ${text(row.receiverUserName ?? row.receiverRole)}`),
+      h('td', {}, `${side(row, 'sender')} → ${side(row, 'receiver')}`),
       ...METRICS.map((metric) => {
         const value = row[metric.column];
         const over = poor && reasons.includes(metric.reason);
