@@ -94,7 +94,7 @@ export const callsPage: Page = {
         userInput,
         h('button', { type: 'submit', class: 'primary' }, 'Search'),
       ),
-      h('span', { class: 'filter' }, poorBox, h('label', { for: 'calls-poor' }, 'Poor calls only')),
+      h('span', { class: 'filter inline' }, poorBox, h('label', { for: 'calls-poor' }, 'Poor calls only')),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
