@@ -81,6 +81,12 @@ describe('dashboard call detail (Chromium)', () => {
     assert.equal(expected.length, 65);
     assert.deepEqual([...ids].sort(), [...expected].sort());
     assert.ok(sessionPages.length >= 1, 'the second page of sessions was asked for');
+    // The later pages keep the inner $expand: every session's segments are drawn inside its bar.
+    const withoutSegments = await inPage<number>(
+      page,
+      `[...document.querySelectorAll('.timeline-bar')].filter((b) => !b.querySelector('.timeline-segment')).length`,
+    );
+    assert.equal(withoutSegments, 0);
     assert.match((await page.locator('#call-summary').textContent()) ?? '', /Sessions65/);
     // Each bar can be reached from the keyboard and says who, what and when.
     const label = (await page.locator('.timeline-bar').first().getAttribute('aria-label')) ?? '';

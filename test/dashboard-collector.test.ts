@@ -4,12 +4,17 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, until, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { STATE, EVENT } from '../src/collector/state-keys.js';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { createAuthenticator } from '../src/auth/auth-config.js';
+import { systemClock } from '../src/clock.js';
 
 const MIN = 60_000;
 
 describe('dashboard collector status (Chromium)', () => {
   let idle: DashboardServer;
   let busy: DashboardServer;
+  let guarded: DashboardServer;
+  let readerKey = '';
   let browser: Browser;
   const now = Date.now();
   // The state a running collector leaves (src/collector): its subscription, the last sweep, a queue, a record given
@@ -57,12 +62,34 @@ describe('dashboard collector status (Chromium)', () => {
         ]);
       },
     });
+    // API keys on: a key of the read role may read calls but not the collector's status (CallRecords.Admin).
+    guarded = await startDashboardServer({
+      calls: 0,
+      authenticator: (db) =>
+        createAuthenticator(
+          { keys: true },
+          {
+            keys: db.keys,
+            clock: systemClock,
+            fetchJson: () => Promise.reject(new Error('no Entra here')),
+          },
+        ),
+      prepare: async (db) => {
+        const created = await createApiKey(db.keys, systemClock, {
+          role: 'CallRecords.Read.All',
+          name: 'reader',
+          expiresAt: undefined,
+        });
+        readerKey = created.key;
+      },
+    });
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
     await idle?.close();
     await busy?.close();
+    await guarded?.close();
   });
 
   async function drawn(page: Page): Promise<void> {
@@ -119,6 +146,19 @@ describe('dashboard collector status (Chromium)', () => {
       status.failed.map((f) => f.id),
     );
     await screenshot(page, 'collector');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('tells a person without the Admin role that the status needs it', async () => {
+    const { page, problems, context } = await watchedPage(browser, {
+      expectedStatus: [/^GET \/api\/sync\/status 403$/],
+    });
+    await page.goto(`${guarded.url}/collector`);
+    await page.fill('#api-key', readerKey);
+    await page.click('form.sign-in button[type=submit]');
+    await page.waitForSelector('#collector-forbidden');
+    assert.match((await page.locator('#collector').textContent()) ?? '', /needs the Admin role \(CallRecords\.Admin\)/);
     assert.deepEqual(problems, []);
     await context.close();
   });
