@@ -1,0 +1,170 @@
+import { h } from '../dom.js';
+import { count, dateTime, duration } from '../format.js';
+
+/** The answer of `GET /api/sync/status` (docs/graph-sync.md, "Status"; src/collector/sync-status.ts). */
+export interface SyncStatus {
+  subscription: Record<string, unknown> | null;
+  queue: {
+    queued: number;
+    due: number;
+    inProgress: number;
+    failed: number;
+    oldest: { id: string; reason: string; queuedDateTime: string; ageSeconds: number } | null;
+  };
+  failed: {
+    id: string;
+    reason: string;
+    attempts: number;
+    queuedDateTime: string;
+    failedDateTime: string;
+    error: string;
+  }[];
+  lastSweep: Record<string, unknown> | null;
+  backfill: Record<string, unknown> | null;
+  throttledLastHour: number;
+  lag: { samples: number; p50Seconds: number | null; p95Seconds: number | null };
+  logs: { kind: string; cursor: string | null; lastPull: Record<string, unknown> | null }[];
+}
+
+/** A value of the status as text: times as UTC, counts with separators, objects as JSON. */
+export function scalar(value: unknown): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(value) ? dateTime(value) : value;
+  if (typeof value === 'number') return count(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** An object's members as a definition list (the status shows the collector's state objects as stored). */
+export function facts(object: Record<string, unknown>, id: string): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts', id },
+    ...Object.entries(object).flatMap(([name, value]) => [
+      h('dt', {}, name),
+      h('dd', { 'data-field': name }, scalar(value)),
+    ]),
+  );
+}
+
+/** A headline number; `warn` colours it when it asks for attention (failures, throttling). */
+export function tile(id: string, label: string, value: string, warn = false): HTMLElement {
+  return h(
+    'div',
+    { class: `tile${warn ? ' warn' : ''}` },
+    h('p', { class: 'tile-label' }, label),
+    h('p', { class: 'tile-value', id }, value),
+  );
+}
+
+/** A titled panel of the page. */
+export function section(id: string, title: string, ...children: (Node | null)[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'panel', id, 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title),
+    ...children,
+  );
+}
+
+/** Graph's subscription as the collector keeps it, and how long until it expires; or that there is none. */
+export function subscriptionPanel(subscription: Record<string, unknown> | null): HTMLElement {
+  if (subscription === null) {
+    return section(
+      'collector-subscription',
+      'Change notifications',
+      h('p', { class: 'state empty' }, 'No subscription: the collector runs on sweeps only (no --notification-url).'),
+    );
+  }
+  const expiry =
+    typeof subscription.expirationDateTime === 'string' ? Date.parse(subscription.expirationDateTime) : NaN;
+  const left = expiry - Date.now();
+  const note = Number.isNaN(expiry)
+    ? null
+    : h(
+        'p',
+        { class: left <= 0 ? 'state error' : 'hint', id: 'subscription-expiry' },
+        left <= 0
+          ? 'The subscription has expired: notifications stop until it is renewed.'
+          : `Expires in ${duration(left)}.`,
+      );
+  return section(
+    'collector-subscription',
+    'Change notifications (Graph subscription)',
+    facts(subscription, 'subscription-facts'),
+    note,
+  );
+}
+
+/** The records given up on after every retry, with their error. */
+export function failedTable(failed: SyncStatus['failed']): HTMLElement {
+  if (failed.length === 0) return h('p', { class: 'state empty' }, 'No record was given up on.');
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { id: 'collector-failed-table' },
+      h('caption', {}, `Records given up on after every retry (latest ${failed.length})`),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Record', 'Why queued', 'Attempts', 'Failed at', 'Error'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...failed.map((f) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, h('code', {}, f.id)),
+            h('td', {}, f.reason),
+            h('td', { class: 'num' }, count(f.attempts)),
+            h('td', {}, dateTime(f.failedDateTime)),
+            h('td', {}, f.error),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Per telephony log: the time up to which rows are stored, and what the last pull found. */
+export function logsTable(logs: SyncStatus['logs']): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { id: 'collector-logs-table' },
+      h('caption', {}, 'Telephony logs: stored up to, and the last pull'),
+      h('thead', {}, h('tr', {}, ...['Log', 'Stored up to', 'Last pull'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        ...logs.map((log) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, log.kind),
+            h('td', {}, scalar(log.cursor)),
+            h(
+              'td',
+              {},
+              log.lastPull === null
+                ? '–'
+                : Object.entries(log.lastPull)
+                    .filter(([name]) => name !== 'kind')
+                    .map(([name, value]) => `${name}: ${scalar(value)}`)
+                    .join(', '),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
