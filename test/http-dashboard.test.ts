@@ -3,15 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { renderShell } from '../src/dashboard/dashboard-assets.js';
+import type { DashboardConfig } from '../src/dashboard/dashboard-config.js';
 import { DASHBOARD_PAGES } from '../src/http/dashboard-routes.js';
 import { bearer, startAuthFixture, type AuthFixture } from './helpers/auth-fixture.js';
 import { createTestApp } from './helpers/test-app.js';
 
 /** The configuration block of a served shell. */
-function configOf(html: string): { version: string; auth: { modes: string[] } } {
+function configOf(html: string): DashboardConfig {
   const match = /<script type="application\/json" id="callrecords-config">(.*?)<\/script>/s.exec(html);
   assert.ok(match, 'the shell carries its configuration');
-  return JSON.parse(match[1]!) as { version: string; auth: { modes: string[] } };
+  return JSON.parse(match[1]!) as DashboardConfig;
 }
 
 describe('the dashboard is served at / (issue 13)', () => {
@@ -52,6 +53,8 @@ describe('the dashboard is served at / (issue 13)', () => {
       assert.equal(br.headers['content-encoding'], 'br');
       assert.deepEqual(brotliDecompressSync(br.rawPayload), plain.rawPayload);
       assert.ok(br.rawPayload.length < plain.rawPayload.length / 2);
+      const refused = await app.inject({ url: `/assets/${name}`, headers: { 'accept-encoding': 'br;q=0, gzip' } });
+      assert.equal(refused.headers['content-encoding'], 'gzip', 'q=0 refuses brotli');
       const gzip = await app.inject({ url: `/assets/${name}`, headers: { 'accept-encoding': 'gzip' } });
       assert.equal(gzip.headers['content-encoding'], 'gzip');
       assert.deepEqual(gunzipSync(gzip.rawPayload), plain.rawPayload);
@@ -69,10 +72,13 @@ describe('the dashboard is served at / (issue 13)', () => {
   it('writes the configuration so that no value can end its element', () => {
     const html = renderShell('<head><!--callrecords-config--></head>', {
       version: '</script><script>alert(1)</script>',
-      auth: { modes: [] },
+      auth: { modes: ['entra'], entra: { authorizeUrl: 'a', tokenUrl: 'https://t', clientId: '$`', scopes: ["$&$'"] } },
     });
     assert.doesNotMatch(html, /<\/script><script>/);
     assert.equal(configOf(html).version, '</script><script>alert(1)</script>');
+    // Replacement patterns in a value stay text.
+    assert.equal(configOf(html).auth.entra?.clientId, '$`');
+    assert.deepEqual(configOf(html).auth.entra?.scopes, ["$&$'"]);
   });
 
   it('is off with dashboard: false', async () => {

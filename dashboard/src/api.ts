@@ -23,7 +23,15 @@ export interface Credentials {
  * credential, so that everything on screen can be scripted with the same requests (docs/dashboard.md).
  */
 export class ApiClient {
-  constructor(private readonly credentials: Credentials) {}
+  constructor(
+    private readonly credentials: Credentials,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** The same client, its requests aborted with `signal` (the router gives each page drawing its own). */
+  bound(signal: AbortSignal): ApiClient {
+    return new ApiClient(this.credentials, signal);
+  }
 
   /** GETs a JSON answer. */
   async json<T>(path: string, signal?: AbortSignal): Promise<T> {
@@ -47,6 +55,7 @@ export class ApiClient {
   private async send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
     const authorization = this.credentials.authorization();
     if (authorization !== undefined) init.headers.authorization = authorization;
+    init.signal ??= this.signal;
     const response = await fetch(path, init);
     if (response.ok) return response;
     if (response.status === 401) this.credentials.rejected();

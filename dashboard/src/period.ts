@@ -24,12 +24,22 @@ export function daysOf(period: Period): string[] {
   return days;
 }
 
-/** The period the URL names (`from`, `to`), else the 30 days up to and including today. */
+/** Whether a text is a real calendar day (yyyy-mm-dd): `2026-02-30` and `2026-13-45` are not. */
+export function isDay(text: string | null): text is string {
+  if (text === null || !DATE.test(text)) return false;
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(time) && day(new Date(time)) === text;
+}
+
+/**
+ * The period the URL names (`from`, `to`), else the 30 days up to and including today. A date that is not a real
+ * day (a mistyped shared link) is ignored, as is a `from` not before `to`.
+ */
 export function periodOf(params: URLSearchParams, now = new Date()): Period {
   const to = params.get('to');
   const from = params.get('from');
-  const end = to !== null && DATE.test(to) ? to : addDays(day(now), 1);
-  const start = from !== null && DATE.test(from) && from < end ? from : addDays(end, -30);
+  const end = isDay(to) ? to : addDays(day(now), 1);
+  const start = isDay(from) && from < end ? from : addDays(end, -30);
   return { from: start, to: end };
 }
 

@@ -1,3 +1,4 @@
+import { releaseDetachedCharts } from './charts/figure.js';
 import { announce } from './dom.js';
 import type { Page, PageContext } from './page.js';
 
@@ -30,11 +31,12 @@ function match(pattern: string, path: string): Record<string, string> | undefine
  */
 export class Router {
   private generation = 0;
+  private leaving: AbortController | undefined;
 
   constructor(
     private readonly routes: readonly Route[],
     private readonly notFound: Page,
-    private readonly base: Omit<PageContext, 'root' | 'params' | 'path' | 'setParams' | 'navigate' | 'isCurrent'>,
+    private readonly base: Pick<PageContext, 'api' | 'config'>,
     private readonly root: HTMLElement,
   ) {}
 
@@ -83,24 +85,32 @@ export class Router {
       if (here) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
+    // The page left behind stops asking, and its charts let go of their listeners.
+    this.leaving?.abort();
+    const leaving = new AbortController();
+    this.leaving = leaving;
     this.root.replaceChildren();
+    releaseDetachedCharts();
+    const params = new URLSearchParams(location.search);
     const context: PageContext = {
-      ...this.base,
+      api: this.base.api.bound(leaving.signal),
+      config: this.base.config,
       root: this.root,
-      params: new URLSearchParams(location.search),
+      params,
       path: pathParams,
-      setParams: (changes) => {
-        const params = new URLSearchParams(location.search);
+      setParams: (changes, options) => {
         for (const [name, value] of Object.entries(changes)) {
           if (value === undefined || value === '') params.delete(name);
           else params.set(name, value);
         }
         const query = params.toString();
         history.pushState(null, '', `${location.pathname}${query === '' ? '' : `?${query}`}`);
-        void this.render(false);
+        if (options?.redraw !== false) void this.render(false);
       },
+      redraw: () => void this.render(false),
       navigate: (url) => this.navigate(url),
       isCurrent: () => generation === this.generation,
+      signal: leaving.signal,
     };
     try {
       await page.render(context);

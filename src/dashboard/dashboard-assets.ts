@@ -62,5 +62,9 @@ const CONFIG_PLACEHOLDER = '<!--callrecords-config-->';
  */
 export function renderShell(shell: string, config: DashboardConfig): string {
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
-  return shell.replace(CONFIG_PLACEHOLDER, `<script type="application/json" id="callrecords-config">${json}</script>`);
+  // A function, not a string: `$&` or `` $` `` in a value (a scope, say) must not be read as a replacement pattern.
+  return shell.replace(
+    CONFIG_PLACEHOLDER,
+    () => `<script type="application/json" id="callrecords-config">${json}</script>`,
+  );
 }

@@ -36,9 +36,15 @@ function contentSecurityPolicy(config: DashboardConfig): string {
 
 /** The encodings a request accepts, best first, among those the bundle holds. */
 function pickEncoding(request: FastifyRequest): 'br' | 'gzip' | undefined {
-  const accepted = String(request.headers['accept-encoding'] ?? '');
-  if (/\bbr\b/.test(accepted)) return 'br';
-  if (/\bgzip\b/.test(accepted)) return 'gzip';
+  const accepted = new Set<string>();
+  for (const part of String(request.headers['accept-encoding'] ?? '').split(',')) {
+    const [coding = '', ...parameters] = part.trim().toLowerCase().split(';');
+    // `q=0` means "not this one" (RFC 9110, 12.5.3); other weights only rank, and brotli is always the smaller.
+    if (parameters.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p))) continue;
+    accepted.add(coding.trim());
+  }
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
   return undefined;
 }
 

@@ -67,9 +67,12 @@ export async function watchedPage(
     problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '';
+    // The dashboard aborts the requests of a page the person has left (router.ts): by design, not a failure.
+    if (reason === 'net::ERR_ABORTED') return;
+    problems.push(`failed: ${request.method()} ${request.url()} ${reason}`);
+  });
   page.on('response', (response) => {
     if (response.status() < 400) return;
     const line = `${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`;

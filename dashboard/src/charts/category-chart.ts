@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { colour } from './palette.js';
-import { chartFigure, markDrawn, onWidth, type Series } from './figure.js';
+import { chartFigure, markDrawn, onWidth, track, type Series } from './figure.js';
 
 /** A bar chart of values per category (a building, a platform, a dimension combination). */
 export interface CategoryChartOptions {
@@ -66,6 +66,10 @@ export function categoryChart(target: HTMLElement, options: CategoryChartOptions
     [xs, ...series.map((s) => s.values)] as uPlot.AlignedData,
     plot,
   );
-  onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
+  const observer = onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
+  track(figure, () => {
+    observer.disconnect();
+    chart.destroy();
+  });
   return figure;
 }

@@ -47,14 +47,40 @@ export function chartFigure(
   return { figure, plot };
 }
 
-/** Calls `resize(width)` whenever the element's width changes (a phone turned, a window resized). */
-export function onWidth(element: HTMLElement, resize: (width: number) => void): void {
+/** Charts on screen, each with what lets it go: uPlot keeps window listeners per chart until it is destroyed. */
+const live = new Map<HTMLElement, () => void>();
+
+/** Registers a drawn chart (its figure) and how to destroy it. */
+export function track(figure: HTMLElement, destroy: () => void): void {
+  releaseDetachedCharts();
+  live.set(figure, destroy);
+}
+
+/**
+ * Destroys every chart whose figure has left the page (the router calls this on each drawing, a chart on each new
+ * one, so a panel redrawn in place releases its old chart too).
+ */
+export function releaseDetachedCharts(): void {
+  for (const [figure, destroy] of live) {
+    if (figure.isConnected) continue;
+    live.delete(figure);
+    destroy();
+  }
+}
+
+/**
+ * Calls `resize(width)` whenever the element's width changes (a phone turned, a window resized); returns the
+ * observer, to disconnect with its chart.
+ */
+export function onWidth(element: HTMLElement, resize: (width: number) => void): ResizeObserver {
   let last = 0;
-  new ResizeObserver((entries) => {
+  const observer = new ResizeObserver((entries) => {
     const width = Math.floor(entries[0]?.contentRect.width ?? 0);
     if (width > 0 && width !== last) {
       last = width;
       resize(width);
     }
-  }).observe(element);
+  });
+  observer.observe(element);
+  return observer;
 }

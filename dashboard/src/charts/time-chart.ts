@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { colour } from './palette.js';
-import { chartFigure, markDrawn, onWidth, type Series } from './figure.js';
+import { chartFigure, markDrawn, onWidth, track, type Series } from './figure.js';
 
 /** A chart of values per day. */
 export interface TimeChartOptions {
@@ -76,6 +76,10 @@ export function timeChart(target: HTMLElement, options: TimeChartOptions): HTMLE
     [xs, ...series.map((s) => s.values)] as uPlot.AlignedData,
     plot,
   );
-  onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
+  const observer = onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
+  track(figure, () => {
+    observer.disconnect();
+    chart.destroy();
+  });
   return figure;
 }
