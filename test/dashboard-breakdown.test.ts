@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { PIVOT_DIMENSIONS, PIVOT_MEASURES } from '../dashboard/src/pivot-catalog.js';
-import { DIMENSIONS, MEASURES } from '../src/analytics/query/catalog.js';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
@@ -44,18 +42,75 @@ describe('dashboard breakdown (Chromium)', () => {
 
   const canonical = (rows: unknown[][]): string[] => rows.map((r) => JSON.stringify(r)).sort();
 
-  it('offers exactly the dimensions and measures the query API accepts', async () => {
-    assert.deepEqual(PIVOT_DIMENSIONS.map((d) => d.name).sort(), Object.keys(DIMENSIONS).sort());
-    assert.deepEqual(PIVOT_MEASURES.map((m) => m.name).sort(), Object.keys(MEASURES).sort());
-    // And the server takes each of them (a period without streams keeps the answers empty and quick).
-    const measures = PIVOT_MEASURES.map((m) => m.name).join(',');
-    for (let i = 0; i < PIVOT_DIMENSIONS.length; i += 6) {
-      const by = PIVOT_DIMENSIONS.slice(i, i + 6)
-        .map((d) => d.name)
-        .join(',');
-      const response = await api({ measures, by, filter: 'date lt 2001-01-01' });
-      assert.equal(response.status, 200, `${by}: ${await response.text()}`);
-    }
+  it('offers exactly the dimensions and measures the API’s catalog lists, asked once, with a retry on failure', async () => {
+    const catalog = (await (await fetch(`${server.url}/api/analytics/catalog`)).json()) as {
+      dimensions: { name: string; about: string }[];
+      measures: { name: string; about: string; unit?: string }[];
+      maxDimensions: number;
+    };
+    const { page, problems, context } = await watchedPage(browser, {
+      expectedStatus: [/^GET \/api\/analytics\/catalog 503$/],
+    });
+    // The first answer fails: the page says so and offers to ask again.
+    let asked = 0;
+    let failNext = true;
+    await page.route('**/api/analytics/catalog', async (route) => {
+      asked += 1;
+      if (failNext) {
+        failNext = false;
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'serviceNotAvailable', message: 'The catalog is not there yet.' } }),
+        });
+      } else await route.continue();
+    });
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}`);
+    await page.waitForSelector('#pivot-page .state.error');
+    assert.match((await page.locator('#pivot-page [role=alert]').textContent()) ?? '', /not there yet/);
+    assert.equal(await page.locator('#pivot-by-1').count(), 0, 'no choices without the catalog');
+    await page.click('#pivot-page .state.error button');
+    await settled(page, 1);
+
+    const options = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('#pivot-by-1 option')].map((o) => o.value)`,
+    );
+    assert.deepEqual(
+      options,
+      catalog.dimensions.map((d) => d.name),
+    );
+    const second = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('#pivot-by-2 option')].map((o) => o.value)`,
+    );
+    assert.deepEqual(second, ['', ...catalog.dimensions.map((d) => d.name)]);
+    assert.equal(await page.locator('select[id^=pivot-by-]').count(), Math.min(3, catalog.maxDimensions));
+    const boxes = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('.pivot-measures input[type=checkbox]')].map((b) => b.value)`,
+    );
+    assert.deepEqual(
+      boxes,
+      catalog.measures.map((m) => m.name),
+    );
+    // Each measure is described by the catalog's words, and its unit heads its column.
+    const jitter = catalog.measures.find((m) => m.name === 'avgJitter')!;
+    assert.equal(await page.locator('#measure-avgJitter').getAttribute('aria-describedby'), 'measure-avgJitter-about');
+    assert.equal(await page.locator('#measure-avgJitter-about').textContent(), jitter.about);
+    assert.equal(await page.locator('label[for=measure-avgJitter]').textContent(), `avgJitter (${jitter.unit})`);
+    const building = catalog.dimensions.find((d) => d.name === 'building')!;
+    const described = (await page.locator('#pivot-by-about').textContent()) ?? '';
+    assert.ok(described.includes(`building: ${building.about}`), described);
+
+    // Another choice draws the page again without asking for the catalog again.
+    assert.equal(asked, 2);
+    await page.selectOption('#pivot-by-1', 'platform');
+    await page.waitForURL((url) => url.searchParams.get('by') === 'platform');
+    await settled(page, 1);
+    assert.equal(asked, 2);
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   it('pivots by the chosen dimensions and measures, equal to the API’s answer, sortable, as CSV', async () => {

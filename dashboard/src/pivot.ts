@@ -1,5 +1,5 @@
 import { count, decimal, percent } from './format.js';
-import { MAX_PIVOT_DIMENSIONS, measureOf, PIVOT_DIMENSIONS, PIVOT_MEASURES } from './pivot-catalog.js';
+import type { CatalogMeasure, QueryCatalog } from './query-catalog.js';
 
 /** A cell of the query API's answer. */
 export type Cell = string | number | boolean | null;
@@ -11,13 +11,19 @@ export interface PivotSort {
   descending: boolean;
 }
 
-/** The Breakdown page's state, read from its URL (`by`, `measures`, `filter`, `sort`); unknown names are dropped. */
+/**
+ * The Breakdown page's state, read from its URL (`by`, `measures`, `filter`, `sort`); names the query API's catalog
+ * does not list are dropped.
+ */
 export interface PivotState {
   by: string[];
   measures: string[];
   filter: string;
   sort: PivotSort;
 }
+
+/** The query API takes up to `maxDimensions` (6); the page offers CQD's usual pivot of up to 3. */
+export const PIVOT_DIMENSIONS = 3;
 
 const DEFAULT_BY = ['building'];
 const DEFAULT_MEASURES = ['poorStreamPct', 'streams'];
@@ -27,12 +33,18 @@ function names(raw: string | null, known: readonly { name: string }[]): string[]
   return [...new Set(wanted)];
 }
 
+/** The page's usual choice, as far as the catalog lists it; else the catalog's first name. */
+function defaults(wanted: readonly string[], known: readonly { name: string }[]): string[] {
+  const kept = wanted.filter((n) => known.some((k) => k.name === n));
+  return kept.length > 0 ? kept : known.slice(0, 1).map((k) => k.name);
+}
+
 /** The state a URL names; without `sort`, the first measure, largest first (CQD's "worst first" habit). */
-export function pivotStateOf(params: URLSearchParams): PivotState {
-  const byNames = names(params.get('by'), PIVOT_DIMENSIONS).slice(0, MAX_PIVOT_DIMENSIONS);
-  const by = byNames.length > 0 ? byNames : DEFAULT_BY;
-  const measureNames = names(params.get('measures'), PIVOT_MEASURES);
-  const measures = measureNames.length > 0 ? measureNames : DEFAULT_MEASURES;
+export function pivotStateOf(params: URLSearchParams, catalog: QueryCatalog): PivotState {
+  const byNames = names(params.get('by'), catalog.dimensions).slice(0, pivotDimensions(catalog));
+  const by = byNames.length > 0 ? byNames : defaults(DEFAULT_BY, catalog.dimensions);
+  const measureNames = names(params.get('measures'), catalog.measures);
+  const measures = measureNames.length > 0 ? measureNames : defaults(DEFAULT_MEASURES, catalog.measures);
   const rawSort = params.get('sort') ?? '';
   const column = rawSort.replace(/^-/, '');
   const sort =
@@ -40,6 +52,11 @@ export function pivotStateOf(params: URLSearchParams): PivotState {
       ? { column, descending: rawSort.startsWith('-') }
       : { column: measures[0]!, descending: true };
   return { by, measures, filter: params.get('filter') ?? '', sort };
+}
+
+/** How many dimension pickers the page shows: 3, or fewer if the API takes fewer. */
+export function pivotDimensions(catalog: QueryCatalog): number {
+  return Math.min(PIVOT_DIMENSIONS, catalog.maxDimensions);
 }
 
 /** The `sort` parameter for a sort (`-streams`, `building`). */
@@ -87,15 +104,15 @@ export function dimensionText(name: string, value: Cell | undefined): string {
   return String(value);
 }
 
-/** A measure's value as shown, by its kind. */
-export function measureText(name: string, value: Cell | undefined): string {
+/** A measure's value as shown, by the unit the catalog gives it: none is a count, a rate 0–1 gets four decimals. */
+export function measureText(measure: CatalogMeasure | undefined, value: Cell | undefined): string {
   const number = typeof value === 'number' ? value : null;
-  switch (measureOf(name)?.kind) {
-    case 'percent':
+  switch (measure?.unit) {
+    case '%':
       return percent(number);
-    case 'count':
+    case undefined:
       return count(number);
-    case 'rate':
+    case '0–1':
       return decimal(number, 4);
     default:
       return decimal(number, 2);

@@ -39,6 +39,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/analytics/status': 'CallRecords.Read.All',
   'GET /api/analytics': 'CallRecords.Read.All',
   'GET /api/analytics/': 'CallRecords.Read.All',
+  'GET /api/analytics/catalog': 'CallRecords.Read.All',
   'GET /api/analytics/reports': 'CallRecords.Read.All',
   'GET /api/analytics/reports/:name': 'CallRecords.Read.All',
   // The dashboard's call search and one call's streams (issue 13): reads of call records.

@@ -20,7 +20,8 @@ export const RULE_SET_HEADER = 'callrecords-rule-set';
 
 /**
  * The analytics query API, registered with the prefix `/api/analytics` (docs/api.md, "Analytics"): `GET
- * /api/analytics?measures=…&by=…&filter=…`, the canned reports (`GET /api/analytics/reports/<name>`) and their list.
+ * /api/analytics?measures=…&by=…&filter=…`, the names it accepts (`GET /api/analytics/catalog`), the canned reports
+ * (`GET /api/analytics/reports/<name>`) and their list.
  * Parameters are read from the raw query string (raw-query.ts). The answer is JSON, or CSV when `Accept` names
  * `text/csv` (or `format=csv`), for Excel's and Power BI's "From Web".
  */
@@ -33,6 +34,9 @@ export const analyticsQueryPlugin: FastifyPluginAsync<AnalyticsQueryPluginOption
     const params = rawParams(request);
     send(request, reply, params, await analytics.query(params));
   });
+
+  // The names the routes above accept, for scripts and the dashboard's Breakdown page (docs/analytics.md, "Catalog").
+  api.get('/catalog', async () => analytics.catalog());
 
   api.get('/reports', async () => ({
     value: Object.entries(REPORTS).map(([name, report]) => ({ name, about: report.about })),

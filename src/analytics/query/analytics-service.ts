@@ -1,12 +1,25 @@
 import type { AnalyticsStore } from '../../storage/roles.js';
 import type { AnalyticsTable } from './model.js';
-import { analyticsQueryOf, type AnalyticsRequest } from './query-request.js';
+import { DIMENSIONS, MEASURES, type DimensionType, type MeasureUnit } from './catalog.js';
+import { analyticsQueryOf, MAX_DIMENSIONS, type AnalyticsRequest } from './query-request.js';
 import { reportRequest, type ReportParams } from './reports.js';
 
 /** An answer of the analytics API: the table, and the rule set whose classification it counts. */
 export interface AnalyticsAnswer extends AnalyticsTable {
   /** The rule set that classified the streams (`name@version`, e.g. `current@1`). */
   ruleSet: string;
+}
+
+/**
+ * The names a query may use, as `GET /api/analytics/catalog` lists them (docs/analytics.md, "Catalog"): a script or the
+ * dashboard's Breakdown page discovers them here instead of keeping a copy.
+ */
+export interface AnalyticsCatalog {
+  ruleSet: string;
+  dimensions: { name: string; kind: DimensionType; about: string }[];
+  measures: { name: string; about: string; unit?: MeasureUnit }[];
+  /** The most dimensions one query may group by. */
+  maxDimensions: number;
 }
 
 /**
@@ -25,6 +38,16 @@ export class AnalyticsService {
     const query = analyticsQueryOf(request);
     const [table, ruleSet] = await Promise.all([this.store.aggregate(query), this.ruleSet()]);
     return { ...table, ruleSet };
+  }
+
+  /** Answers `GET /api/analytics/catalog`: every dimension and measure, in the catalog's order. */
+  async catalog(): Promise<AnalyticsCatalog> {
+    return {
+      ruleSet: await this.ruleSet(),
+      dimensions: Object.entries(DIMENSIONS).map(([name, d]) => ({ name, kind: d.type, about: d.about })),
+      measures: Object.entries(MEASURES).map(([name, m]) => ({ name, ...m })),
+      maxDimensions: MAX_DIMENSIONS,
+    };
   }
 
   /** Answers `GET /api/analytics/reports/<name>`. */

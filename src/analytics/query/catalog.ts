@@ -9,9 +9,10 @@ export type DimensionType = 'text' | 'date' | 'boolean';
 
 /** The dimensions, with their type and what they are. */
 export const DIMENSIONS = {
-  day: { type: 'date', about: 'the UTC day the stream started (yyyy-mm-dd)' },
-  week: { type: 'date', about: 'the Monday of the ISO week the stream started in (yyyy-mm-dd)' },
-  month: { type: 'text', about: 'the month the stream started in (yyyy-mm)' },
+  // A stream's day is its call's: the per-stream table keys days on the record's startDateTime (start_key).
+  day: { type: 'date', about: 'the UTC day the call started (yyyy-mm-dd)' },
+  week: { type: 'date', about: 'the Monday of the ISO week the call started in (yyyy-mm-dd)' },
+  month: { type: 'text', about: 'the month the call started in (yyyy-mm)' },
   mediaType: { type: 'text', about: 'audio, video, vbss (video-based screen sharing) or other' },
   mediaLabel: { type: 'text', about: "the stream's media label (main-audio, main-video, …)" },
   direction: { type: 'text', about: 'callerToCallee or calleeToCaller' },
@@ -50,35 +51,41 @@ export const FILTER_ALIASES: Readonly<Record<string, DimensionName>> = { date: '
  */
 export const USER_FILTER = 'userId';
 
-/** The measures, with what they count. */
+/**
+ * How a measure's values read beside the number: a percentage, milliseconds, a rate from 0 to 1, a rating from 1 to 5;
+ * a measure without a unit is a count.
+ */
+export type MeasureUnit = '%' | 'ms' | '0–1' | '1–5';
+
+/** The measures, with what they count and their unit (none: a count). */
 export const MEASURES = {
-  streams: 'streams',
-  goodStreams: 'streams classified Good',
-  poorStreams: 'streams classified Poor',
-  unclassifiedStreams: 'streams left Unclassified',
-  poorStreamPct: 'Poor / (Poor + Good) × 100; null when none is classified',
-  poorDueToJitter: 'Poor streams with jitter among their reasons',
-  poorDueToPacketLoss: 'Poor streams with packet loss among their reasons',
-  poorDueToRoundTrip: 'Poor streams with round trip among their reasons',
-  poorDueToDegradation: 'Poor streams with audio degradation among their reasons (legacy rule set)',
-  poorDueToConcealedRatio: 'Poor streams with concealed-samples ratio among their reasons (legacy rule set)',
-  poorDueToFrameLoss: 'Poor video streams decided by frame loss',
-  poorDueToFrameRate: 'Poor video streams decided by frame rate',
-  poorDueToPostFecPacketLoss: 'Poor video streams decided by post-FEC packet loss',
-  calls: 'distinct call records',
-  poorCalls: 'distinct call records with at least one Poor audio stream',
-  poorCallPct: 'poor calls × 100 / calls with at least one classified audio stream',
-  failures: 'distinct segments with failureInfo (on the segment or its session)',
-  setupFailures: 'distinct segments whose failureInfo (or their session’s) has stage callSetup',
-  drops: 'distinct segments whose failureInfo (or their session’s) has stage midcall',
-  avgJitter: 'average jitter, ms',
-  p90Jitter: '90th percentile of jitter, ms',
-  avgRoundTrip: 'average round trip, ms',
-  p90RoundTrip: '90th percentile of round trip, ms',
-  avgPacketLoss: 'average packet loss rate (0–1)',
-  p90PacketLoss: '90th percentile of packet loss rate (0–1)',
-  avgFeedbackRating: 'average user feedback rating (1 bad … 5 excellent), over rated streams',
-} as const;
+  streams: { about: 'media streams' },
+  goodStreams: { about: 'streams classified Good' },
+  poorStreams: { about: 'streams classified Poor' },
+  unclassifiedStreams: { about: 'streams left Unclassified' },
+  poorStreamPct: { about: 'Poor / (Poor + Good) × 100; null when none is classified', unit: '%' },
+  poorDueToJitter: { about: 'Poor streams with jitter among their reasons' },
+  poorDueToPacketLoss: { about: 'Poor streams with packet loss among their reasons' },
+  poorDueToRoundTrip: { about: 'Poor streams with round trip among their reasons' },
+  poorDueToDegradation: { about: 'Poor streams with audio degradation among their reasons (legacy rule set)' },
+  poorDueToConcealedRatio: { about: 'Poor streams with concealed-samples ratio among their reasons (legacy rule set)' },
+  poorDueToFrameLoss: { about: 'Poor video streams decided by frame loss' },
+  poorDueToFrameRate: { about: 'Poor video streams decided by frame rate' },
+  poorDueToPostFecPacketLoss: { about: 'Poor video streams decided by post-FEC packet loss' },
+  calls: { about: 'distinct call records' },
+  poorCalls: { about: 'distinct call records with at least one Poor audio stream' },
+  poorCallPct: { about: 'poor calls × 100 / calls with at least one classified audio stream', unit: '%' },
+  failures: { about: 'distinct segments with failureInfo (on the segment or its session)' },
+  setupFailures: { about: 'distinct segments whose failureInfo (or their session’s) has stage callSetup' },
+  drops: { about: 'distinct segments whose failureInfo (or their session’s) has stage midcall' },
+  avgJitter: { about: 'average jitter', unit: 'ms' },
+  p90Jitter: { about: '90th percentile of jitter', unit: 'ms' },
+  avgRoundTrip: { about: 'average round trip', unit: 'ms' },
+  p90RoundTrip: { about: '90th percentile of round trip', unit: 'ms' },
+  avgPacketLoss: { about: 'average packet loss rate', unit: '0–1' },
+  p90PacketLoss: { about: '90th percentile of packet loss rate', unit: '0–1' },
+  avgFeedbackRating: { about: 'average user feedback rating (1 bad … 5 excellent), over rated streams', unit: '1–5' },
+} as const satisfies Record<string, { about: string; unit?: MeasureUnit }>;
 
 /** A measure's name. */
 export type MeasureName = keyof typeof MEASURES;
