@@ -9,8 +9,8 @@
  *   version) goes through the ingest service like any import, so those records are complete in every table
  *   (`call_records`, `sessions`, `participants`, `record_versions`, `streams`) — the call detail and its version
  *   history read one of them;
- * - every other record is a **copy** of a template record under a new id (the GUID's fourth group becomes `8` and the
- *   copy number), moved back by whole STEP_DAYS steps (newest first, so a small archive still fills the last weeks)
+ * - every other record is a **copy** of a template record under a new id (the GUID's fourth group becomes `c` and the
+ *   copy number in hex: generated ids have RFC 4122's variant there, 8 to b, so no copy meets an original), moved back by whole STEP_DAYS steps (newest first, so a small archive still fills the last weeks)
  *   and by a few seconds per round, with the template's own rows in `call_records` (the top-level JSON with its id
  *   and dates rewritten), `participants` and `streams` (every time column moved). Copies have no `sessions` and no
  *   `record_versions` rows: nothing the overview or the call search reads comes from those tables.
@@ -208,7 +208,7 @@ function copyStatement(
   const columns = (
     db.prepare(`select name from pragma_table_info('${table}') order by cid`).all() as { name: string }[]
   ).map((c) => c.name);
-  const newId = (column: string) => `substr(${column}, 1, 19) || printf('8%03x', :copy) || substr(${column}, 24)`;
+  const newId = (column: string) => `substr(${column}, 1, 19) || printf('c%03x', :copy) || substr(${column}, 24)`;
   // Times are stored as YYYY-MM-DDTHH:MM:SS followed by the fraction and zone, which the copy keeps.
   const moved = (e: string) =>
     `strftime('%Y-%m-%dT%H:%M:%S', substr(${e}, 1, 19), :days, :seconds) || substr(${e}, 20)`;
