@@ -1,0 +1,181 @@
+/**
+ * The chart library comparison of issue 13: the same chart — the daily poor stream % of audio, video and screen
+ * sharing over a year (3 series × 365 points, axes with units, a legend) — drawn by uPlot and by ECharts tree-shaken
+ * to a line chart, grid, tooltip, legend and canvas renderer (bench/chart-pages/). Each page is bundled by esbuild
+ * (minified, as the dashboard is) and served from a tiny local server, gzip-compressed as a browser asks; Chromium
+ * loads it cold (a new browser context each time: empty cache) and the page marks `chart-drawn` when the library
+ * says the chart is drawn. Reported: bundle bytes, their gzip size, bytes transferred, and navigation start → drawn.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+
+/** The pages compared, each one entry point. */
+const LIBRARIES = [
+  { library: 'uPlot', packageName: 'uplot', entry: 'uplot-chart.ts' },
+  { library: 'ECharts', packageName: 'echarts', entry: 'echarts-chart.ts' },
+] as const;
+
+/** What one library gave. */
+export interface ChartLibraryCase {
+  library: string;
+  version: string;
+  /** Minified bundle: script and stylesheet. */
+  jsBytes: number;
+  cssBytes: number;
+  /** gzip (level 6, what the local server sends) of script + stylesheet + page. */
+  gzipBytes: number;
+  /** Bytes transferred for the page and what it loaded (headers included), from Resource Timing; median. */
+  transferredBytes: number;
+  /** Navigation start → `chart-drawn` of each cold load, in milliseconds. */
+  drawnMs: number[];
+  medianDrawnMs: number;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** Bundles both pages and loads each `loads` times, cold, in `browser`. */
+export async function runChartBench(browser: Browser, loads: number): Promise<ChartLibraryCase[]> {
+  const cases: ChartLibraryCase[] = [];
+  for (const lib of LIBRARIES) {
+    const dir = mkdtempSync(join(tmpdir(), `callrecords-chart-${lib.packageName}-`));
+    try {
+      const { jsBytes, cssBytes } = await bundlePage(lib.entry, dir);
+      const gzipBytes = readdirSync(dir).reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f))).length, 0);
+      const server = await serveFolder(dir);
+      try {
+        const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+        const runs: { drawnMs: number; transferred: number }[] = [];
+        for (let i = 0; i < loads; i++) runs.push(await coldLoad(browser, url));
+        const drawnMs = runs.map((r) => round1(r.drawnMs));
+        cases.push({
+          library: lib.library,
+          version: packageVersion(lib.packageName),
+          jsBytes,
+          cssBytes,
+          gzipBytes,
+          transferredBytes: median(runs.map((r) => r.transferred)),
+          drawnMs,
+          medianDrawnMs: median(drawnMs),
+        });
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return cases;
+}
+
+/** Writes index.html, page.js and (when the page imports one) page.css into `dir`. */
+async function bundlePage(entry: string, dir: string): Promise<{ jsBytes: number; cssBytes: number }> {
+  await build({
+    entryPoints: { page: join(import.meta.dirname, 'chart-pages', entry) },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    outdir: dir,
+    logLevel: 'error',
+  });
+  const css = readdirSync(dir).includes('page.css');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Poor streams per day</title><link rel="icon" href="data:,">' +
+      (css ? '<link rel="stylesheet" href="page.css">' : '') +
+      '<script type="module" src="page.js"></script></head>' +
+      '<body><h1>Poor streams per day</h1><div id="chart"></div></body></html>',
+  );
+  return { jsBytes: statSync(join(dir, 'page.js')).size, cssBytes: css ? statSync(join(dir, 'page.css')).size : 0 };
+}
+
+/** A server of the files in `dir` (gzip when asked), on a free loopback port. */
+async function serveFolder(dir: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const name = request.url === '/' ? 'index.html' : (request.url ?? '').slice(1);
+    if (!readdirSync(dir).includes(name)) {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = readFileSync(join(dir, name));
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding']));
+    response.writeHead(200, {
+      'content-type': MIME[extname(name)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+    response.end(gzip ? gzipSync(body) : body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** One load in a new browser context (nothing cached): navigation start → drawn, and the bytes transferred. */
+async function coldLoad(browser: Browser, url: string): Promise<{ drawnMs: number; transferred: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('chart-drawn').length > 0, undefined, {
+      timeout: 30_000,
+    });
+    if (errors.length > 0) throw new Error(`${url}: ${errors.join('; ')}`);
+    return await page.evaluate(() => {
+      const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+      return {
+        drawnMs: performance.getEntriesByName('chart-drawn')[0]!.startTime,
+        transferred: entries.reduce((sum, e) => sum + (e as PerformanceResourceTiming).transferSize, 0),
+      };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/** The markdown table of the comparison. */
+export function chartBenchMarkdown(cases: readonly ChartLibraryCase[], loads: number): string {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const rows = cases.map(
+    (c) =>
+      `| ${c.library} ${c.version} | ${kb(c.jsBytes)} | ${kb(c.cssBytes)} | ${kb(c.gzipBytes)} | ` +
+      `${kb(c.transferredBytes)} | ${c.medianDrawnMs.toFixed(1)} ms | ${c.drawnMs.join(', ')} |`,
+  );
+  return [
+    `The same chart (3 series × 365 points, axes with units, legend; bench/chart-pages/) in each library, bundled by ` +
+      `esbuild (minified), served gzip-compressed from loopback, loaded cold in headless Chromium ${loads} times ` +
+      `(median; each load a new browser context).`,
+    '',
+    '| Library | Script | Stylesheet | gzip (page + script + stylesheet) | Transferred | Navigation → drawn | Each load (ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+function packageVersion(name: string): string {
+  const file = join(import.meta.dirname, '..', 'node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
