@@ -48,7 +48,7 @@ const DAY_MS = 86_400_000;
 const SETTLE_MS = 3 * 3_600_000;
 
 /** The tables copies get rows in, with the columns whose values a copy changes. */
-const COPIED: Record<'call_records' | 'participants' | 'streams', { id: string; times: readonly string[] }> = {
+export const COPIED: Record<'call_records' | 'participants' | 'streams', { id: string; times: readonly string[] }> = {
   call_records: { id: 'id', times: ['start_key', 'end_key', 'last_modified_key'] },
   participants: { id: 'record_id', times: ['start_key'] },
   streams: {
@@ -76,7 +76,7 @@ export interface DashboardData {
 
 /** The archive of `records` calls, built first (and kept in BENCH_DATA_DIR) when missing. */
 export async function dashboardData(records: number, log: (s: string) => void): Promise<DashboardData> {
-  const dir = join(BENCH_DATA_DIR, dataKey(records));
+  const dir = join(BENCH_DATA_DIR, dashboardDataKey('sqlite', records));
   const done = join(dir, 'done.json');
   const file = join(dir, 'archive.db');
   if (existsSync(done) && existsSync(file)) {
@@ -85,23 +85,19 @@ export async function dashboardData(records: number, log: (s: string) => void): 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const to = new Date(Date.now() - SETTLE_MS);
-  const from = new Date(to.getTime() - STEP_DAYS * DAY_MS);
+  const window = templateWindow(records);
   log(`dashboard data: ingesting the ${TEMPLATE_CALLS.toLocaleString('en-US')}-call template into ${file}`);
-  const templateIds = await ingestTemplate(file, from);
+  const templateIds = await ingestTemplate(`sqlite:${file}`, window.from);
   log(`dashboard data: copying it to ${records.toLocaleString('en-US')} records`);
   const streams = copyTemplate(file, templateIds, records, log);
-  const oldest = new Date(
-    from.getTime() - (Math.min(STEPS, Math.ceil(records / TEMPLATE_CALLS)) - 1) * STEP_DAYS * DAY_MS,
-  );
   const data: DashboardData = {
     url: `sqlite:${file}`,
     file,
     records,
     streams,
     bytes: statSync(file).size,
-    firstDay: oldest.toISOString().slice(0, 10),
-    lastDay: new Date(to.getTime() + DAY_MS).toISOString().slice(0, 10),
+    firstDay: window.firstDay,
+    lastDay: window.lastDay,
     buildSeconds: (performance.now() - started) / 1000,
     cached: false,
   };
@@ -109,9 +105,51 @@ export async function dashboardData(records: number, log: (s: string) => void): 
   return data;
 }
 
-/** Loads the template through the ingest service (with the demo's building file); returns its record ids. */
-async function ingestTemplate(file: string, from: Date): Promise<string[]> {
-  const db = await openDatabase(`sqlite:${file}`);
+/** The template's window (it ends now, less SETTLE_MS) and the days the archive of `records` calls covers. */
+export function templateWindow(records: number): { from: Date; firstDay: string; lastDay: string } {
+  const to = new Date(Date.now() - SETTLE_MS);
+  const from = new Date(to.getTime() - STEP_DAYS * DAY_MS);
+  const oldest = new Date(
+    from.getTime() - (Math.min(STEPS, Math.ceil(records / TEMPLATE_CALLS)) - 1) * STEP_DAYS * DAY_MS,
+  );
+  return {
+    from,
+    firstDay: oldest.toISOString().slice(0, 10),
+    lastDay: new Date(to.getTime() + DAY_MS).toISOString().slice(0, 10),
+  };
+}
+
+/** One copy of the template: its number, how many template records it copies, and how far back it moves. */
+export interface TemplateCopy {
+  copy: number;
+  limit: number;
+  days: number;
+  seconds: number;
+}
+
+/**
+ * The copies that make an archive of `records` calls from a template of `templateCalls`. Copy `c` (1, 2, …) of
+ * template record `i` (in start order) exists while c × templateCalls + i < records.
+ */
+export function templateCopies(records: number, templateCalls: number): TemplateCopy[] {
+  const copies: TemplateCopy[] = [];
+  for (let c = 1; c * templateCalls < records; c++) {
+    copies.push({
+      copy: c,
+      limit: Math.min(templateCalls, records - c * templateCalls),
+      days: (c % STEPS) * STEP_DAYS,
+      seconds: Math.floor(c / STEPS) * ROUND_SECONDS,
+    });
+  }
+  return copies;
+}
+
+/**
+ * Loads the template into the empty archive at `url` through the ingest service (after the demo's building file, so
+ * its streams are mapped to buildings at write time); returns its record ids.
+ */
+export async function ingestTemplate(url: string, from: Date): Promise<string[]> {
+  const db = await openDatabase(url);
   try {
     await new StreamAnalytics(db.streams).importBuildings(generatedBuildingFile(DEMO.seed));
     const batches = new BatchIngest(new IngestService(db.records, systemClock));
@@ -134,10 +172,7 @@ async function ingestTemplate(file: string, from: Date): Promise<string[]> {
   }
 }
 
-/**
- * Adds copies of the template until the archive holds `records` calls; returns the number of stream rows. Copy `c`
- * (1, 2, …) of template record `i` exists while c × TEMPLATE_CALLS + i < records, taking the template in start order.
- */
+/** Adds copies of the template (templateCopies) until the archive holds `records` calls; returns its stream rows. */
 function copyTemplate(file: string, templateIds: readonly string[], records: number, log: (s: string) => void): number {
   const db = new BetterSqlite3(file);
   try {
@@ -159,16 +194,10 @@ function copyTemplate(file: string, templateIds: readonly string[], records: num
     const addTemplate = db.prepare('insert into temp.template (id, pos) values (?, ?)');
     db.transaction(() => byStart.forEach((id, pos) => addTemplate.run(id, pos)))();
     const statements = Object.entries(COPIED).map(([table, spec]) => copyStatement(db, table, spec));
-    const copies = Math.ceil(records / byStart.length);
-    for (let c = 1; c < copies; c++) {
-      const params = {
-        copy: c,
-        limit: Math.min(byStart.length, records - c * byStart.length),
-        days: `-${(c % STEPS) * STEP_DAYS} days`,
-        seconds: `-${Math.floor(c / STEPS) * ROUND_SECONDS} seconds`,
-      };
+    for (const { copy, limit, days, seconds } of templateCopies(records, byStart.length)) {
+      const params = { copy, limit, days: `-${days} days`, seconds: `-${seconds} seconds` };
       db.transaction(() => statements.forEach((s) => s.run(params)))();
-      if (c % 25 === 0) log(`dashboard data: ${Math.min(records, (c + 1) * byStart.length)} records`);
+      if (copy % 25 === 0) log(`dashboard data: ${copy * byStart.length + limit} records`);
     }
     log('dashboard data: indexes, rollups, statistics');
     for (const { sql } of indexes) db.exec(sql);
@@ -231,7 +260,7 @@ function copyStatement(
 }
 
 /** A name that changes with the sources the archive is made from. */
-function dataKey(records: number): string {
+export function dashboardDataKey(backend: 'sqlite' | 'postgres', records: number): string {
   const h = createHash('sha256');
   for (const f of [
     'bench/dashboard-data.ts',
@@ -243,5 +272,5 @@ function dataKey(records: number): string {
   ]) {
     h.update(readFileSync(join(import.meta.dirname, '..', f)));
   }
-  return `dashboard-n${records}-${h.digest('hex').slice(0, 8)}`;
+  return `dashboard-${backend === 'sqlite' ? '' : 'pg-'}n${records}-${h.digest('hex').slice(0, 8)}`;
 }
