@@ -9,11 +9,13 @@
  *   version) goes through the ingest service like any import, so those records are complete in every table
  *   (`call_records`, `sessions`, `participants`, `record_versions`, `streams`) — the call detail and its version
  *   history read one of them;
- * - every other record is a **copy** of a template record under a new id (the GUID's fourth group becomes `c` and the
- *   copy number in hex: generated ids have RFC 4122's variant there, 8 to b, so no copy meets an original), moved back by whole STEP_DAYS steps (newest first, so a small archive still fills the last weeks)
- *   and by a few seconds per round, with the template's own rows in `call_records` (the top-level JSON with its id
- *   and dates rewritten), `participants` and `streams` (every time column moved). Copies have no `sessions` and no
- *   `record_versions` rows: nothing the overview or the call search reads comes from those tables.
+ * - every other record is a **copy** of a template record under a new id (the GUID's fourth group becomes `c` and
+ *   the copy number in hex: generated ids have RFC 4122's variant there, 8 to b, so no copy meets an original),
+ *   moved back by whole STEP_DAYS steps (newest first, so a small archive still fills the last weeks) and by a few
+ *   seconds per round, with the template's own rows in `call_records` (the top-level JSON with its id and dates
+ *   rewritten), `participants` and `streams` (every time column moved). Copies have no `sessions` and no
+ *   `record_versions` rows: nothing the overview or the call search reads comes from those tables (a copy's call
+ *   detail shows no sessions).
  *
  * The copies are made in SQL (`insert … select` from the template's rows), with the rollup triggers and the
  * secondary indexes off; then the indexes are rebuilt, the rollups recomputed from `streams` (the state the triggers
