@@ -2,7 +2,7 @@
  * The chart library comparison of issue 13: the same chart — the daily poor stream % of audio, video and screen
  * sharing over a year (3 series × 365 points, axes with units, a legend) — drawn by uPlot and by ECharts tree-shaken
  * to a line chart, grid, tooltip, legend and canvas renderer (bench/chart-pages/). Each page is bundled by esbuild
- * (minified, as the dashboard is) and served from a tiny local server, gzip-compressed as a browser asks; Chromium
+ * (minified, as the dashboard is) and served from a tiny local server, compressed as a browser asks; Chromium
  * loads it cold (a new browser context each time: empty cache) and the page marks `chart-drawn` when the library
  * says the chart is drawn. Reported: bundle bytes, their gzip size, bytes transferred, and navigation start → drawn.
  */
@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 
@@ -27,8 +27,9 @@ export interface ChartLibraryCase {
   /** Minified bundle: script and stylesheet. */
   jsBytes: number;
   cssBytes: number;
-  /** gzip (level 6, what the local server sends) of script + stylesheet + page. */
+  /** Page + script + stylesheet compressed as the dashboard's build does: gzip level 9, brotli quality 11. */
   gzipBytes: number;
+  brotliBytes: number;
   /** Bytes transferred for the page and what it loaded (headers included), from Resource Timing; median. */
   transferredBytes: number;
   /** Navigation start → `chart-drawn` of each cold load, in milliseconds. */
@@ -49,7 +50,9 @@ export async function runChartBench(browser: Browser, loads: number): Promise<Ch
     const dir = mkdtempSync(join(tmpdir(), `callrecords-chart-${lib.packageName}-`));
     try {
       const { jsBytes, cssBytes } = await bundlePage(lib.entry, dir);
-      const gzipBytes = readdirSync(dir).reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f))).length, 0);
+      const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+      const gzipBytes = files.reduce((sum, body) => sum + gzip(body).length, 0);
+      const brotliBytes = files.reduce((sum, body) => sum + brotli(body).length, 0);
       const server = await serveFolder(dir);
       try {
         const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
@@ -62,6 +65,7 @@ export async function runChartBench(browser: Browser, loads: number): Promise<Ch
           jsBytes,
           cssBytes,
           gzipBytes,
+          brotliBytes,
           transferredBytes: median(runs.map((r) => r.transferred)),
           drawnMs,
           medianDrawnMs: median(drawnMs),
@@ -83,7 +87,9 @@ async function bundlePage(entry: string, dir: string): Promise<{ jsBytes: number
     bundle: true,
     minify: true,
     format: 'esm',
-    target: 'es2022',
+    // As scripts/build-dashboard.mjs builds the dashboard.
+    target: ['chrome110', 'firefox110', 'safari16'],
+    legalComments: 'none',
     outdir: dir,
     logLevel: 'error',
   });
@@ -98,7 +104,7 @@ async function bundlePage(entry: string, dir: string): Promise<{ jsBytes: number
   return { jsBytes: statSync(join(dir, 'page.js')).size, cssBytes: css ? statSync(join(dir, 'page.css')).size : 0 };
 }
 
-/** A server of the files in `dir` (gzip when asked), on a free loopback port. */
+/** A server of the files in `dir`, compressed as the dashboard's server sends them (brotli, else gzip, when asked). */
 async function serveFolder(dir: string): Promise<Server> {
   const server = createServer((request, response) => {
     const name = request.url === '/' ? 'index.html' : (request.url ?? '').slice(1);
@@ -107,13 +113,14 @@ async function serveFolder(dir: string): Promise<Server> {
       return;
     }
     const body = readFileSync(join(dir, name));
-    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding']));
+    const accepted = String(request.headers['accept-encoding']);
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined;
     response.writeHead(200, {
       'content-type': MIME[extname(name)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
-      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
     });
-    response.end(gzip ? gzipSync(body) : body);
+    response.end(encoding === 'br' ? brotli(body) : encoding === 'gzip' ? gzip(body) : body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
@@ -151,16 +158,16 @@ export function chartBenchMarkdown(cases: readonly ChartLibraryCase[], loads: nu
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const rows = cases.map(
     (c) =>
-      `| ${c.library} ${c.version} | ${kb(c.jsBytes)} | ${kb(c.cssBytes)} | ${kb(c.gzipBytes)} | ` +
+      `| ${c.library} ${c.version} | ${kb(c.jsBytes)} | ${kb(c.cssBytes)} | ${kb(c.gzipBytes)} | ${kb(c.brotliBytes)} | ` +
       `${kb(c.transferredBytes)} | ${c.medianDrawnMs.toFixed(1)} ms | ${c.drawnMs.join(', ')} |`,
   );
   return [
     `The same chart (3 series × 365 points, axes with units, legend; bench/chart-pages/) in each library, bundled by ` +
-      `esbuild (minified), served gzip-compressed from loopback, loaded cold in headless Chromium ${loads} times ` +
+      `esbuild as the dashboard is (minified, ES modules, no legal comments), served compressed as the dashboard's server does (brotli when the browser asks for it, else gzip) from loopback, loaded cold in headless Chromium ${loads} times ` +
       `(median; each load a new browser context).`,
     '',
-    '| Library | Script | Stylesheet | gzip (page + script + stylesheet) | Transferred | Navigation → drawn | Each load (ms) |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| Library | Script | Stylesheet | gzip -9 (all three) | brotli 11 (all three) | Transferred | Navigation → drawn | Each load (ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -168,6 +175,14 @@ export function chartBenchMarkdown(cases: readonly ChartLibraryCase[], loads: nu
 function packageVersion(name: string): string {
   const file = join(import.meta.dirname, '..', 'node_modules', name, 'package.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function gzip(body: Buffer): Buffer {
+  return gzipSync(body, { level: 9 });
+}
+
+function brotli(body: Buffer): Buffer {
+  return brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
 }
 
 function median(values: readonly number[]): number {
