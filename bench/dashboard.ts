@@ -1,0 +1,288 @@
+/**
+ * The dashboard benchmark (issue 13, "Numbers for `npm run bench`"): the time to a rendered overview and its page
+ * weight, on the demo tenant (what `npm start` loads) and on a large archive (bench/dashboard-data.ts: 1,000,000
+ * records in the full run).
+ *
+ * For each archive the built CLI serves it (`callrecords serve --db …`, dist/), and headless Chromium
+ * (test/helpers/browser.ts) opens `/overview` in a new browser context each time — its own empty cache and
+ * connections, a cold load. Measured per load: navigation start → `performance.mark('first-chart')` (the dashboard
+ * sets it when its first chart has drawn), navigation start → the last response of the page (the overview
+ * complete), the bytes transferred (Resource Timing `transferSize` of the page and everything it loaded, headers
+ * included) and the duration of each `/api` request, which says where the time goes. The first load after the server
+ * starts is reported apart (a server's first queries read a cold SQLite page cache); the figures are the median of
+ * the next `loads`.
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/clock.js';
+import { loadDemoData } from '../src/cli/demo-data.js';
+import { openDatabase } from '../src/storage/open-database.js';
+import { launchBrowser, VIEWPORTS, watchedPage } from '../test/helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { startService } from './child.js';
+import { dashboardData, type DashboardData } from './dashboard-data.js';
+import { dashboardPostgresData } from './dashboard-data-postgres.js';
+import { chartBenchMarkdown, median, round1, runChartBench, type ChartLibraryCase } from './dashboard-charts.js';
+
+/** The issue's targets. */
+export const TARGET_FIRST_CHART_MS = 1000;
+export const TARGET_TRANSFERRED_BYTES = 500 * 1000;
+
+/** What to run. */
+export interface DashboardBenchOptions {
+  /** Sizes of the generated archives besides the demo tenant, in records. */
+  records: readonly number[];
+  /** Also the largest size on PostgreSQL (its archive is built once, in the benchmark database). */
+  postgres: boolean;
+  /** Cold loads measured per archive (after one first load). */
+  loads: number;
+  workDir: string;
+  log: (s: string) => void;
+}
+
+/** One `/api` request of a load. */
+export interface ApiTiming {
+  /** Path and parameters, without the period filter. */
+  request: string;
+  ms: number;
+  bytes: number;
+}
+
+/** One cold load of the overview. */
+export interface OverviewLoad {
+  firstChartMs: number;
+  /** Navigation start → the end of the last response. */
+  completeMs: number;
+  transferredBytes: number;
+  requests: number;
+  api: ApiTiming[];
+}
+
+/** One archive's figures. */
+export interface DashboardCase {
+  name: string;
+  backend: 'sqlite' | 'postgres';
+  records: number;
+  streams: number;
+  dbBytes: number;
+  buildSeconds: number;
+  /** The page opened (path and query). */
+  path: string;
+  firstLoad: OverviewLoad;
+  loads: OverviewLoad[];
+  medianFirstChartMs: number;
+  medianCompleteMs: number;
+  medianTransferredBytes: number;
+  /** Median duration of each `/api` request over the loads, slowest first. */
+  apiMedians: { request: string; ms: number; bytes: number }[];
+}
+
+/** Everything the Dashboard section of RESULTS.md shows. */
+export interface DashboardBenchResult {
+  cases: DashboardCase[];
+  charts: ChartLibraryCase[];
+  loads: number;
+  /** 1-minute load average before and after. */
+  load: [number, number];
+}
+
+/** Runs the overview loads on every archive, then the chart library comparison, in one browser. */
+export async function runDashboardBench(options: DashboardBenchOptions): Promise<DashboardBenchResult> {
+  const loadBefore = loadavg()[0]!;
+  const archives: { name: string; backend: 'sqlite' | 'postgres'; data: () => Promise<DashboardData> }[] = [
+    { name: 'demo tenant', backend: 'sqlite', data: () => demoArchive(options.workDir, options.log) },
+    ...options.records.map((n) => ({
+      name: `${n.toLocaleString('en-US')} records`,
+      backend: 'sqlite' as const,
+      data: () => dashboardData(n, options.log),
+    })),
+  ];
+  const largest = Math.max(...options.records);
+  if (options.postgres && Number.isFinite(largest)) {
+    archives.push({
+      name: `${largest.toLocaleString('en-US')} records`,
+      backend: 'postgres',
+      data: () => dashboardPostgresData(largest, options.log),
+    });
+  }
+  const browser = await launchBrowser();
+  try {
+    const cases: DashboardCase[] = [];
+    for (const archive of archives) {
+      const data = await archive.data();
+      options.log(`dashboard: ${archive.name} (${archive.backend}), ${options.loads} cold loads of the overview`);
+      cases.push(await measureArchive(browser, archive, data, options.loads));
+    }
+    options.log(`dashboard: chart libraries, ${options.loads} cold loads each`);
+    const charts = await runChartBench(browser, options.loads);
+    return { cases, charts, loads: options.loads, load: [loadBefore, loadavg()[0]!] };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The demo tenant as `npm start` loads it (dates up to now), in a new database in `workDir`. */
+async function demoArchive(workDir: string, log: (s: string) => void): Promise<DashboardData> {
+  const file = join(workDir, 'dashboard-demo.db');
+  const started = performance.now();
+  log('dashboard: loading the demo tenant');
+  const db = await openDatabase(`sqlite:${file}`);
+  try {
+    const outcome = await loadDemoData(db, systemClock);
+    if (!outcome.loaded) throw new Error('the demo database was not empty');
+    const health = await db.meta.health();
+    return {
+      url: `sqlite:${file}`,
+      file,
+      records: health.records,
+      streams: 0,
+      bytes: 0,
+      firstDay: outcome.from.slice(0, 10),
+      lastDay: outcome.to.slice(0, 10),
+      buildSeconds: (performance.now() - started) / 1000,
+      cached: false,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+async function measureArchive(
+  browser: Browser,
+  archive: { name: string; backend: 'sqlite' | 'postgres' },
+  data: DashboardData,
+  loads: number,
+): Promise<DashboardCase> {
+  // The generated archives end on the day they were built: their last 30 days, as the overview shows by default.
+  const path =
+    archive.name === 'demo tenant' ? '/overview' : `/overview?from=${minusDays(data.lastDay, 30)}&to=${data.lastDay}`;
+  const service = await startService(data.url);
+  try {
+    const firstLoad = await loadOverview(browser, `${service.url}${path}`);
+    const measured: OverviewLoad[] = [];
+    for (let i = 0; i < loads; i++) measured.push(await loadOverview(browser, `${service.url}${path}`));
+    service.assertRunning();
+    const streams = data.streams > 0 ? data.streams : await countStreams(service.url, data);
+    return {
+      name: archive.name,
+      backend: archive.backend,
+      records: data.records,
+      streams,
+      dbBytes: data.bytes,
+      buildSeconds: data.buildSeconds,
+      path,
+      firstLoad,
+      loads: measured,
+      medianFirstChartMs: median(measured.map((l) => l.firstChartMs)),
+      medianCompleteMs: median(measured.map((l) => l.completeMs)),
+      medianTransferredBytes: median(measured.map((l) => l.transferredBytes)),
+      apiMedians: apiMedians(measured),
+    };
+  } finally {
+    await service.stop();
+  }
+}
+
+/** The demo's stream count, from the analytics API itself. */
+async function countStreams(base: string, data: DashboardData): Promise<number> {
+  const response = await fetch(`${base}/api/analytics?measures=streams&filter=date ge ${minusDays(data.firstDay, 1)}`);
+  const body = (await response.json()) as { rows?: { streams?: number }[] };
+  return body.rows?.[0]?.streams ?? 0;
+}
+
+/** One cold load: a new browser context, the page until its first chart and then until the network is idle. */
+async function loadOverview(browser: Browser, url: string): Promise<OverviewLoad> {
+  const { context, page, problems } = await watchedPage(browser, { viewport: VIEWPORTS.desktop });
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('first-chart').length > 0, undefined, {
+      timeout: 120_000,
+    });
+    await page.waitForLoadState('networkidle', { timeout: 120_000 });
+    if (problems.length > 0) throw new Error(`${url}: ${problems.join('; ')}`);
+    const figures = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const all = [...navigation, ...resources];
+      return {
+        firstChartMs: performance.getEntriesByName('first-chart')[0]!.startTime,
+        completeMs: Math.max(...all.map((e) => e.responseEnd)),
+        transferredBytes: all.reduce((sum, e) => sum + e.transferSize, 0),
+        requests: all.length,
+        api: resources
+          .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+          .map((e) => ({ url: e.name, ms: e.duration, bytes: e.transferSize })),
+      };
+    });
+    return {
+      ...figures,
+      firstChartMs: round1(figures.firstChartMs),
+      completeMs: round1(figures.completeMs),
+      api: figures.api.map((a) => ({ request: requestLabel(a.url), ms: round1(a.ms), bytes: a.bytes })),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** `/api/analytics?measures=…&by=…` without the period (every overview request has the same one). */
+function requestLabel(url: string): string {
+  const u = new URL(url);
+  const params = [...u.searchParams].filter(([k]) => k !== 'filter' && k !== 'from' && k !== 'to');
+  const filter = u.searchParams.get('filter')?.replace(/\(?date ge \S+ and date lt \S+\)?( and )?/, '');
+  if (filter !== undefined && filter !== '') params.push(['filter', filter]);
+  return `${u.pathname}${params.length === 0 ? '' : `?${params.map(([k, v]) => `${k}=${v}`).join('&')}`}`;
+}
+
+function apiMedians(loads: readonly OverviewLoad[]): { request: string; ms: number; bytes: number }[] {
+  const by = new Map<string, ApiTiming[]>();
+  for (const load of loads) for (const a of load.api) by.set(a.request, [...(by.get(a.request) ?? []), a]);
+  return [...by]
+    .map(([request, timings]) => ({
+      request,
+      ms: median(timings.map((t) => t.ms)),
+      bytes: median(timings.map((t) => t.bytes)),
+    }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+/** The "Dashboard" section of RESULTS.md (without its heading). */
+export function dashboardMarkdown(r: DashboardBenchResult, command: string): string {
+  const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const rows = r.cases.map(
+    (c) =>
+      `| ${c.name} (${c.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) | ${c.records.toLocaleString('en-US')} | ` +
+      `${c.streams.toLocaleString('en-US')} | ${c.medianFirstChartMs.toFixed(0)} ms | ${c.medianCompleteMs.toFixed(0)} ms | ` +
+      `${kb(c.medianTransferredBytes)} | ${c.firstLoad.firstChartMs.toFixed(0)} ms | ` +
+      `${c.loads.map((l) => l.firstChartMs.toFixed(0)).join(', ')} | ` +
+      `${met(c.medianFirstChartMs < TARGET_FIRST_CHART_MS)} / ${met(c.medianTransferredBytes < TARGET_TRANSFERRED_BYTES)} |`,
+  );
+  const requests = r.cases.map(
+    (c) =>
+      `**${c.name} (${c.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'})**, \`${c.path}\`:\n\n` +
+      '| Request | Median | Transferred |\n| --- | --- | --- |\n' +
+      c.apiMedians.map((a) => `| \`${a.request}\` | ${a.ms.toFixed(0)} ms | ${kb(a.bytes)} |`).join('\n'),
+  );
+  return [
+    `Command: \`${command}\`; 1-minute load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on 2 cores. ` +
+      `Each archive served by \`callrecords serve\` (dist/), \`/overview\` loaded cold in headless Chromium ` +
+      `(a new browser context each load), ${r.loads} loads after a first one; medians. Targets (issue 13): first chart ` +
+      `under ${TARGET_FIRST_CHART_MS} ms on 1M records, under ${TARGET_TRANSFERRED_BYTES / 1000} kB transferred.`,
+    '',
+    '| Archive | Records | Streams | First chart | Overview complete | Transferred | First load after start: first chart | Each load: first chart (ms) | Targets: time / weight |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    'Where the time goes: the median duration of each request of the overview (navigation start is 0; the page asks them all at once).',
+    '',
+    ...requests.flatMap((t) => [t, '']),
+    '### Chart library',
+    '',
+    chartBenchMarkdown(r.charts, r.loads),
+  ].join('\n');
+}
+
+function minusDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
