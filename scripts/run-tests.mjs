@@ -19,8 +19,9 @@ function findTests(dir) {
   });
 }
 
-// A file starts processes when it, or a file it imports from the repository, uses node:child_process.
-const SPAWNS = /from ['"](node:)?child_process['"]/;
+// A file starts processes when it, or a file it imports from the repository, uses node:child_process or drives a
+// browser (playwright-core starts Chromium).
+const SPAWNS = /from ['"]((node:)?child_process|playwright-core)['"]/;
 const RELATIVE_IMPORT = /from ['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function startsProcesses(file, seen = new Set()) {

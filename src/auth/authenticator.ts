@@ -26,6 +26,14 @@ export class Authenticator {
     this.challenge = options.challenge;
   }
 
+  /** The modes that are on, as `--auth` names them (the dashboard's sign-in offers these). */
+  get modes(): ('entra' | 'keys')[] {
+    return [
+      ...(this.options.entra === undefined ? [] : ['entra' as const]),
+      ...(this.options.keys === undefined ? [] : ['keys' as const]),
+    ];
+  }
+
   /** The identity behind an `Authorization` header, or a 401 `AppError`. */
   async identify(authorization: string | undefined): Promise<Identity> {
     const credential = bearerCredential(authorization);

@@ -41,6 +41,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/analytics/': 'CallRecords.Read.All',
   'GET /api/analytics/reports': 'CallRecords.Read.All',
   'GET /api/analytics/reports/:name': 'CallRecords.Read.All',
+  // The dashboard's call search and one call's streams (issue 13): reads of call records.
+  'GET /api/analytics/calls': 'CallRecords.Read.All',
+  'GET /api/analytics/calls/': 'CallRecords.Read.All',
+  'GET /api/analytics/calls/:id/streams': 'CallRecords.Read.All',
   // Telephony analytics over the PSTN and Direct Routing logs (issue 14): reads of call records' logs.
   'GET /api/analytics/telephony': 'CallRecords.Read.All',
   'GET /api/analytics/telephony/': 'CallRecords.Read.All',

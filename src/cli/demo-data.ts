@@ -26,20 +26,38 @@ const SETTLE_MS = 3 * 3_600_000;
 export async function loadDemoData(db: CallRecordDatabase, clock: Clock): Promise<DemoOutcome> {
   const { records } = await db.meta.health();
   if (records > 0) return { loaded: false, records };
+  return { loaded: true, ...(await loadGeneratedTenant(db, clock, DEMO)) };
+}
+
+/**
+ * Loads a generated tenant of `calls` calls over the `days` days before now (every version, through the ingest
+ * service) and the seed's building file: the demo, and the dashboard's tests (smaller).
+ */
+export async function loadGeneratedTenant(
+  db: CallRecordDatabase,
+  clock: Clock,
+  tenant: { calls: number; seed: number; days: number },
+): Promise<{ calls: number; summary: IngestSummary; from: string; to: string; seconds: number }> {
   const started = performance.now();
   const to = new Date(clock.now().getTime() - SETTLE_MS);
-  const from = new Date(to.getTime() - DEMO.days * DAY_MS);
+  const from = new Date(to.getTime() - tenant.days * DAY_MS);
   const batches = new BatchIngest(new IngestService(db.records, clock));
   let generated = 0;
-  for (const value of generateRecords({ calls: DEMO.calls, seed: DEMO.seed, from, days: DEMO.days, versions: true })) {
+  for (const value of generateRecords({
+    calls: tenant.calls,
+    seed: tenant.seed,
+    from,
+    days: tenant.days,
+    versions: true,
+  })) {
     await batches.add([{ value }]);
     // Let the event loop run now and then (signals, logs): a synchronous store would otherwise hold it throughout.
     if (++generated % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   const summary = await batches.finish();
-  // The seed's building file, so the demo shows buildings and a missing-subnet report (docs/analytics.md).
-  await new StreamAnalytics(db.streams).importBuildings(generatedBuildingFile(DEMO.seed));
+  // The seed's building file, so the tenant shows buildings and a missing-subnet report (docs/analytics.md).
+  await new StreamAnalytics(db.streams).importBuildings(generatedBuildingFile(tenant.seed));
   await db.upkeep.optimize();
   const seconds = (performance.now() - started) / 1000;
-  return { loaded: true, calls: DEMO.calls, summary, from: from.toISOString(), to: to.toISOString(), seconds };
+  return { calls: tenant.calls, summary, from: from.toISOString(), to: to.toISOString(), seconds };
 }

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AppError, ConfigError } from '../errors.js';
 import { CliError } from './cli-error.js';
 import { EXIT_TRY_AGAIN, isTemporary } from './database-options.js';
 import { optionsFor } from './options.js';
+import { packageVersion } from '../runtime/package-version.js';
 
 /** Runs the `callrecords` command line and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -175,10 +174,4 @@ function oneLine(text: string): string {
     .replace(/^error: /, '')
     .split(/\s*\n\s*/)
     .join(' ');
-}
-
-// src/cli and dist/cli are both two levels below the package root.
-function packageVersion(): string {
-  const file = join(import.meta.dirname, '../../package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }

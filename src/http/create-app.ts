@@ -18,6 +18,8 @@ import type { CallRecordDatabase } from '../storage/roles.js';
 import { apiPlugin } from './api-routes.js';
 import { analyticsQueryPlugin } from './analytics-query-routes.js';
 import { telephonyAnalyticsPlugin } from './telephony-analytics-routes.js';
+import { CALL_SEARCH_PREFIX, callSearchPlugin } from './call-search-routes.js';
+import { CallSearch } from '../analytics/call-search.js';
 import { TelephonyAnalyticsService } from '../analytics/telephony/telephony-service.js';
 import { installCors } from './cors.js';
 import { clientRequestId, installErrorHandler, sendError } from './error-handler.js';
@@ -39,6 +41,10 @@ import { subscriptionsPlugin } from './subscription-routes.js';
 import { NotificationIntake } from '../collector/notification-intake.js';
 import { webhookUrls } from '../collector/webhook-config.js';
 import { webhooksPlugin } from './webhook-routes.js';
+import { dashboardPlugin } from './dashboard-routes.js';
+import { builtDashboard } from '../dashboard/dashboard-assets.js';
+import type { DashboardEntra } from '../dashboard/dashboard-config.js';
+import { dashboardConfig } from '../dashboard/dashboard-settings.js';
 
 /** Everything the HTTP app is built from; tests pass their own database, clock and logger. */
 export interface AppDeps {
@@ -73,6 +79,8 @@ export interface AppDeps {
   fetch?: Fetch | undefined;
   /** The `--notification-url` base: when set, Graph's notifications are received under its path (webhook-routes.ts). */
   notificationUrl?: string | undefined;
+  /** The web dashboard at `/` (dashboard-routes.ts): on by default; `entra` enables its Entra sign-in; false: off. */
+  dashboard?: { entra?: DashboardEntra | undefined } | false | undefined;
 }
 
 /**
@@ -175,8 +183,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const analytics = new StreamAnalytics(db.streams, deps.qualityRules);
   await app.register(streamAnalyticsPlugin, { prefix: '/api', analytics, bodyLimit: deps.bodyLimit, auth });
-  const queries = new AnalyticsService(db.analytics, async () => (await analytics.status()).ruleSet);
+  const ruleSet = async () => (await analytics.status()).ruleSet;
+  const queries = new AnalyticsService(db.analytics, ruleSet);
   await app.register(analyticsQueryPlugin, { prefix: '/api/analytics', analytics: queries, clock, auth });
+  // The dashboard's call list and call detail (issue 13).
+  const calls = new CallSearch(db.callSearch, ruleSet);
+  await app.register(callSearchPlugin, { prefix: CALL_SEARCH_PREFIX, calls, clock, publicUrl, auth });
   await app.register(telephonyAnalyticsPlugin, {
     prefix: '/api/analytics/telephony',
     telephony: new TelephonyAnalyticsService(db.telephonyAnalytics),
@@ -185,5 +197,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(syncPlugin, { prefix: '/api/sync', status: new SyncStatus(db.sync, clock), clock, auth });
   await app.register(metricsPlugin, { metrics, auth });
+  if (deps.dashboard !== false) {
+    const config = dashboardConfig(deps.authenticator, deps.dashboard?.entra);
+    await app.register(dashboardPlugin, { bundle: builtDashboard(), config });
+  }
   return app;
 }

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type {
   AnalyticsStore,
   TelephonyAnalyticsStore,
+  CallSearchStore,
   AuditStore,
   CallLogStore,
   CallRecordDatabase,
@@ -69,6 +70,8 @@ export type EveryRole = RecordStore &
     readonly analytics: AnalyticsStore;
     /** The analytics queries over the telephony logs. */
     readonly telephonyAnalytics: TelephonyAnalyticsStore;
+    /** The dashboard's call search and one call's streams. */
+    readonly callSearch: CallSearchStore;
     /** The Graph collector's queue, cursors and leases. */
     readonly sync: SyncStateStore;
     /** Subscriptions to the archive's change notifications, and their outbox. */
@@ -96,6 +99,7 @@ export function databaseOf(store: EveryRole): CallRecordDatabase {
     subscriptions: store.subscriptions,
     analytics: store.analytics,
     telephonyAnalytics: store.telephonyAnalytics,
+    callSearch: store.callSearch,
     close: () => store.close(),
   };
 }

@@ -39,6 +39,7 @@ import type {
   StreamRebuild,
   StreamTableStatus,
 } from './stream-types.js';
+import type { CallSearchQuery, CallSummary, NamedStream } from './call-search-types.js';
 import type { ClaimedItem, EnqueueItem, FailedItem, QueueStats, SyncEvent } from './sync-state.js';
 import type { ClaimedNotification, OutboxEntry, StoredSubscription, SubscriptionPatch } from './subscription-data.js';
 
@@ -251,6 +252,23 @@ export interface AnalyticsStore {
 }
 
 /**
+ * The reads of the dashboard's call list and call detail (issue 13; docs/analytics.md, "Call search" and "One call's
+ * streams"): calls found through their stream rows, newest first in keyset pages, and one call's rows.
+ */
+export interface CallSearchStore {
+  /**
+   * Up to `query.limit` calls that have a stream row matching the query, ordered by (start key, id) descending after
+   * the cursor, each summed up from all its stream rows; one snapshot.
+   */
+  searchCalls(query: CallSearchQuery): Promise<CallSummary[]>;
+  /**
+   * Every stream row of a call record, by stream ordinal, under the documented names; undefined when the record is not
+   * archived (an archived record without streams gives []). One snapshot.
+   */
+  callStreams(id: string): Promise<NamedStream[] | undefined>;
+}
+
+/**
  * The telephony analytics reads (issue 14, point 5; docs/analytics.md "Telephony"): aggregates over the PSTN and
  * Direct Routing logs, joined to the call records by a Direct Routing row's correlationId.
  */
@@ -397,6 +415,8 @@ export interface CallRecordDatabase {
   readonly analytics: AnalyticsStore;
   /** Analytics over the telephony logs (issue 14). */
   readonly telephonyAnalytics: TelephonyAnalyticsStore;
+  /** The dashboard's call search and one call's streams (issue 13). */
+  readonly callSearch: CallSearchStore;
   readonly streams: StreamStore;
   /** The Graph collector's queue, cursors, leases and events. */
   readonly sync: SyncStateStore;

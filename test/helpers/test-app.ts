@@ -25,6 +25,8 @@ export async function createTestApp(
     authenticator?: (db: CallRecordDatabase) => Authenticator;
     clock?: Clock;
     graphStrict?: boolean;
+    /** False turns the dashboard at `/` off. */
+    dashboard?: false;
   } = {},
 ): Promise<{ app: FastifyInstance; db: CallRecordDatabase; close(): Promise<void> }> {
   const db = options.db ?? (await (options.backend ?? SQLITE_BACKEND).open());
@@ -37,6 +39,7 @@ export async function createTestApp(
       logger: false,
       authenticator: options.authenticator?.(db),
       graphStrict: options.graphStrict,
+      dashboard: options.dashboard,
     });
   } catch (error) {
     await db.close();

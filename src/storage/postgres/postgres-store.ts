@@ -56,6 +56,7 @@ import { PostgresCallLogs } from './postgres-call-logs.js';
 import { PostgresLogPrivacy } from './postgres-log-privacy.js';
 import { PostgresAnalytics } from './postgres-analytics.js';
 import { PostgresTelephonyAnalytics } from './postgres-telephony-analytics.js';
+import { PostgresCallSearch } from './postgres-call-search.js';
 import { PostgresStreams } from './postgres-streams.js';
 import { PgSubscriptions } from './pg-subscriptions.js';
 import { SchemaScopedPostgresDialect } from './schema-introspector.js';
@@ -87,6 +88,8 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
   readonly analytics: PostgresAnalytics;
   /** The telephony analytics role (postgres-telephony-analytics.ts), on the same pool. */
   readonly telephonyAnalytics: PostgresTelephonyAnalytics;
+  /** The call search role (postgres-call-search.ts), on the same pool. */
+  readonly callSearch: PostgresCallSearch;
 
   private constructor(
     private readonly db: PgQueries,
@@ -103,6 +106,7 @@ export class PostgresStore implements RecordStore, HistoryStore, MetaStore, Upke
     this.sync = new PostgresSync(db);
     this.analytics = new PostgresAnalytics(db.pool);
     this.telephonyAnalytics = new PostgresTelephonyAnalytics(db.pool);
+    this.callSearch = new PostgresCallSearch(db);
   }
 
   /** Connects, creates the schema if needed and migrates it (under Kysely's advisory migration lock). */

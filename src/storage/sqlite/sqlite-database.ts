@@ -1,5 +1,6 @@
 import type { CallRecordDatabase } from '../roles.js';
 import { SqliteCallLogs } from './sqlite-call-logs.js';
+import { SqliteCallSearch } from './sqlite-call-search.js';
 import { SqliteAnalytics } from './sqlite-analytics.js';
 import { SqliteTelephonyAnalytics } from './sqlite-telephony-analytics.js';
 import { SqliteConnection, type SqliteOpenOptions } from './sqlite-connection.js';
@@ -43,6 +44,7 @@ export async function openSqliteDatabase(path: string, options: SqliteOpenOption
     subscriptions: new SqliteSubscriptions(connection),
     analytics: new SqliteAnalytics(connection),
     telephonyAnalytics: new SqliteTelephonyAnalytics(connection),
+    callSearch: new SqliteCallSearch(connection),
     close: () => connection.close(),
   };
 }

@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Authenticator } from '../../src/auth/authenticator.js';
+import { systemClock } from '../../src/clock.js';
+import { loadGeneratedTenant } from '../../src/cli/demo-data.js';
+import type { DashboardEntra } from '../../src/dashboard/dashboard-config.js';
+import { createApp } from '../../src/http/create-app.js';
+import type { CallRecordDatabase } from '../../src/storage/roles.js';
+import { SQLITE_BACKEND, type Backend } from './databases.js';
+
+/** A real server on 127.0.0.1 for the browser: the dashboard and the API over a generated tenant. */
+export interface DashboardServer {
+  url: string;
+  app: FastifyInstance;
+  db: CallRecordDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app on a free port over a fresh database (SQLite in memory by default) holding a generated tenant of
+ * `calls` calls over the 30 days before now (every version, the seed's building file), as `npm start`'s demo does.
+ */
+export async function startDashboardServer(
+  options: {
+    calls?: number;
+    seed?: number;
+    backend?: Backend;
+    authenticator?: (db: CallRecordDatabase) => Authenticator;
+    entra?: DashboardEntra;
+    /** Extra set-up before the server listens (more records, a building file, a collector state). */
+    prepare?: (db: CallRecordDatabase) => Promise<void>;
+  } = {},
+): Promise<DashboardServer> {
+  const db = await (options.backend ?? SQLITE_BACKEND).open();
+  try {
+    if ((options.calls ?? 120) > 0) {
+      await loadGeneratedTenant(db, systemClock, { calls: options.calls ?? 120, seed: options.seed ?? 7, days: 30 });
+    }
+    await options.prepare?.(db);
+    const app = await createApp({
+      db,
+      clock: systemClock,
+      bodyLimit: 8 * 1024 * 1024,
+      logger: false,
+      authenticator: options.authenticator?.(db),
+      dashboard: { entra: options.entra },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      app,
+      db,
+      close: async () => {
+        try {
+          await app.close();
+        } finally {
+          await db.close();
+        }
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
