@@ -13,6 +13,7 @@ import { extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
+import { pageTiming } from './page-timing.js';
 
 /** The pages compared, each one entry point. */
 const LIBRARIES = [
@@ -141,13 +142,8 @@ async function coldLoad(browser: Browser, url: string): Promise<{ drawnMs: numbe
       timeout: 30_000,
     });
     if (errors.length > 0) throw new Error(`${url}: ${errors.join('; ')}`);
-    return await page.evaluate(() => {
-      const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-      return {
-        drawnMs: performance.getEntriesByName('chart-drawn')[0]!.startTime,
-        transferred: entries.reduce((sum, e) => sum + (e as PerformanceResourceTiming).transferSize, 0),
-      };
-    });
+    const { loads, markMs } = await pageTiming(page, 'chart-drawn');
+    return { drawnMs: markMs!, transferred: loads.reduce((sum, l) => sum + l.transferSize, 0) };
   } finally {
     await context.close();
   }

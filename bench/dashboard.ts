@@ -22,6 +22,7 @@ import type { Browser } from 'playwright-core';
 import { startService } from './child.js';
 import { dashboardData, type DashboardData } from './dashboard-data.js';
 import { dashboardPostgresData } from './dashboard-data-postgres.js';
+import { pageTiming } from './page-timing.js';
 import { chartBenchMarkdown, median, round1, runChartBench, type ChartLibraryCase } from './dashboard-charts.js';
 
 /** The issue's targets. */
@@ -207,20 +208,16 @@ async function loadOverview(browser: Browser, url: string): Promise<OverviewLoad
     });
     await page.waitForLoadState('networkidle', { timeout: 120_000 });
     if (problems.length > 0) throw new Error(`${url}: ${problems.join('; ')}`);
-    const figures = await page.evaluate(() => {
-      const navigation = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-      const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const all = [...navigation, ...resources];
-      return {
-        firstChartMs: performance.getEntriesByName('first-chart')[0]!.startTime,
-        completeMs: Math.max(...all.map((e) => e.responseEnd)),
-        transferredBytes: all.reduce((sum, e) => sum + e.transferSize, 0),
-        requests: all.length,
-        api: resources
-          .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
-          .map((e) => ({ url: e.name, ms: e.duration, bytes: e.transferSize })),
-      };
-    });
+    const { loads, markMs } = await pageTiming(page, 'first-chart');
+    const figures = {
+      firstChartMs: markMs!,
+      completeMs: Math.max(...loads.map((l) => l.responseEnd)),
+      transferredBytes: loads.reduce((sum, l) => sum + l.transferSize, 0),
+      requests: loads.length,
+      api: loads
+        .filter((l) => new URL(l.url).pathname.startsWith('/api/'))
+        .map((l) => ({ url: l.url, ms: l.duration, bytes: l.transferSize })),
+    };
     return {
       ...figures,
       firstChartMs: round1(figures.firstChartMs),
