@@ -19,6 +19,8 @@ import { pageTiming } from './page-timing.js';
 const LIBRARIES = [
   { library: 'uPlot', packageName: 'uplot', entry: 'uplot-chart.ts' },
   { library: 'ECharts', packageName: 'echarts', entry: 'echarts-chart.ts' },
+  // What a cold load of the page costs with no library: the figures above less this are the library's.
+  { library: 'no chart (blank page)', packageName: undefined, entry: 'blank-page.ts' },
 ] as const;
 
 /** What one library gave. */
@@ -36,6 +38,10 @@ export interface ChartLibraryCase {
   /** Navigation start → `chart-drawn` of each cold load, in milliseconds. */
   drawnMs: number[];
   medianDrawnMs: number;
+  /** Navigation start → the page's own code starts (the library loaded and evaluated); median. */
+  medianStartMs: number;
+  /** The page's own code starts → drawn (data, options, the library's drawing); median. */
+  medianDrawingMs: number;
 }
 
 const MIME: Record<string, string> = {
@@ -48,7 +54,7 @@ const MIME: Record<string, string> = {
 export async function runChartBench(browser: Browser, loads: number): Promise<ChartLibraryCase[]> {
   const cases: ChartLibraryCase[] = [];
   for (const lib of LIBRARIES) {
-    const dir = mkdtempSync(join(tmpdir(), `callrecords-chart-${lib.packageName}-`));
+    const dir = mkdtempSync(join(tmpdir(), 'callrecords-chart-'));
     try {
       const { jsBytes, cssBytes } = await bundlePage(lib.entry, dir);
       const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
@@ -57,12 +63,12 @@ export async function runChartBench(browser: Browser, loads: number): Promise<Ch
       const server = await serveFolder(dir);
       try {
         const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-        const runs: { drawnMs: number; transferred: number }[] = [];
+        const runs: { startMs: number; drawnMs: number; transferred: number }[] = [];
         for (let i = 0; i < loads; i++) runs.push(await coldLoad(browser, url));
         const drawnMs = runs.map((r) => round1(r.drawnMs));
         cases.push({
           library: lib.library,
-          version: packageVersion(lib.packageName),
+          version: lib.packageName === undefined ? '' : packageVersion(lib.packageName),
           jsBytes,
           cssBytes,
           gzipBytes,
@@ -70,6 +76,8 @@ export async function runChartBench(browser: Browser, loads: number): Promise<Ch
           transferredBytes: median(runs.map((r) => r.transferred)),
           drawnMs,
           medianDrawnMs: median(drawnMs),
+          medianStartMs: round1(median(runs.map((r) => r.startMs))),
+          medianDrawingMs: round1(median(runs.map((r) => r.drawnMs - r.startMs))),
         });
       } finally {
         await new Promise((resolve) => server.close(resolve));
@@ -128,7 +136,10 @@ async function serveFolder(dir: string): Promise<Server> {
 }
 
 /** One load in a new browser context (nothing cached): navigation start → drawn, and the bytes transferred. */
-async function coldLoad(browser: Browser, url: string): Promise<{ drawnMs: number; transferred: number }> {
+async function coldLoad(
+  browser: Browser,
+  url: string,
+): Promise<{ startMs: number; drawnMs: number; transferred: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
@@ -142,8 +153,12 @@ async function coldLoad(browser: Browser, url: string): Promise<{ drawnMs: numbe
       timeout: 30_000,
     });
     if (errors.length > 0) throw new Error(`${url}: ${errors.join('; ')}`);
-    const { loads, markMs } = await pageTiming(page, 'chart-drawn');
-    return { drawnMs: markMs!, transferred: loads.reduce((sum, l) => sum + l.transferSize, 0) };
+    const { loads, marks } = await pageTiming(page);
+    return {
+      startMs: marks['chart-start']!,
+      drawnMs: marks['chart-drawn']!,
+      transferred: loads.reduce((sum, l) => sum + l.transferSize, 0),
+    };
   } finally {
     await context.close();
   }
@@ -154,16 +169,17 @@ export function chartBenchMarkdown(cases: readonly ChartLibraryCase[], loads: nu
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const rows = cases.map(
     (c) =>
-      `| ${c.library} ${c.version} | ${kb(c.jsBytes)} | ${kb(c.cssBytes)} | ${kb(c.gzipBytes)} | ${kb(c.brotliBytes)} | ` +
-      `${kb(c.transferredBytes)} | ${c.medianDrawnMs.toFixed(1)} ms | ${c.drawnMs.join(', ')} |`,
+      `| ${c.library}${c.version === '' ? '' : ` ${c.version}`} | ${kb(c.jsBytes)} | ${kb(c.cssBytes)} | ${kb(c.gzipBytes)} | ${kb(c.brotliBytes)} | ` +
+      `${kb(c.transferredBytes)} | ${c.medianDrawnMs.toFixed(0)} ms | ${c.medianStartMs.toFixed(0)} ms | ` +
+      `${c.medianDrawingMs.toFixed(0)} ms | ${c.drawnMs.map((n) => n.toFixed(0)).join(', ')} |`,
   );
   return [
     `The same chart (3 series × 365 points, axes with units, legend; bench/chart-pages/) in each library, bundled by ` +
       `esbuild as the dashboard is (minified, ES modules, no legal comments), served compressed as the dashboard's server does (brotli when the browser asks for it, else gzip) from loopback, loaded cold in headless Chromium ${loads} times ` +
       `(median; each load a new browser context).`,
     '',
-    '| Library | Script | Stylesheet | gzip -9 (all three) | brotli 11 (all three) | Transferred | Navigation → drawn | Each load (ms) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Library | Script | Stylesheet | gzip -9 (all three) | brotli 11 (all three) | Transferred | Navigation → drawn | of which: library loaded | drawing | Each load: drawn (ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

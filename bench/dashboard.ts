@@ -208,9 +208,9 @@ async function loadOverview(browser: Browser, url: string): Promise<OverviewLoad
     });
     await page.waitForLoadState('networkidle', { timeout: 120_000 });
     if (problems.length > 0) throw new Error(`${url}: ${problems.join('; ')}`);
-    const { loads, markMs } = await pageTiming(page, 'first-chart');
+    const { loads, marks } = await pageTiming(page);
     const figures = {
-      firstChartMs: markMs!,
+      firstChartMs: marks['first-chart']!,
       completeMs: Math.max(...loads.map((l) => l.responseEnd)),
       transferredBytes: loads.reduce((sum, l) => sum + l.transferSize, 0),
       requests: loads.length,

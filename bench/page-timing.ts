@@ -15,9 +15,9 @@ export interface LoadTiming {
   transferSize: number;
 }
 
-/** The page's loads so far, and the time (from navigation start) of the mark `mark`, if it has been set. */
-export async function pageTiming(page: Page, mark: string): Promise<{ loads: LoadTiming[]; markMs?: number }> {
-  return page.evaluate((name) => {
+/** The page's loads so far, and the time (from navigation start) of each mark set so far, by name. */
+export async function pageTiming(page: Page): Promise<{ loads: LoadTiming[]; marks: Record<string, number> }> {
+  return page.evaluate(() => {
     type Entry = { entryType: string; name: string; startTime: number; duration: number };
     type Timing = Entry & { responseEnd: number; transferSize: number };
     const entries = performance.getEntries() as unknown as Entry[];
@@ -31,7 +31,8 @@ export async function pageTiming(page: Page, mark: string): Promise<{ loads: Loa
         responseEnd: e.responseEnd,
         transferSize: e.transferSize,
       }));
-    const marked = entries.find((e) => e.entryType === 'mark' && e.name === name);
-    return { loads, ...(marked === undefined ? {} : { markMs: marked.startTime }) };
-  }, mark);
+    const marks: Record<string, number> = {};
+    for (const e of entries) if (e.entryType === 'mark') marks[e.name] ??= e.startTime;
+    return { loads, marks };
+  });
 }

@@ -7,7 +7,9 @@ import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { markDrawn, poorTrend } from './series.js';
+import { markDrawn, markStart, poorTrend } from './series.js';
+
+markStart();
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 

@@ -1,7 +1,9 @@
 /** The poor % trend drawn with uPlot (its own axes, legend and cursor); marks `chart-drawn` after the first draw. */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { markDrawn, poorTrend } from './series.js';
+import { markDrawn, markStart, poorTrend } from './series.js';
+
+markStart();
 
 const trend = poorTrend();
 const root = document.getElementById('chart')!;
