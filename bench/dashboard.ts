@@ -70,6 +70,7 @@ export interface DashboardCase {
   streams: number;
   dbBytes: number;
   buildSeconds: number;
+  cached: boolean;
   /** The page opened (path and query). */
   path: string;
   firstLoad: OverviewLoad;
@@ -178,6 +179,7 @@ async function measureArchive(
       streams,
       dbBytes: data.bytes,
       buildSeconds: data.buildSeconds,
+      cached: data.cached,
       path,
       firstLoad,
       loads: measured,
@@ -290,7 +292,7 @@ export function dashboardMarkdown(r: DashboardBenchResult, command: string): str
     .map(
       (c) =>
         `${c.records.toLocaleString('en-US')} records on ${c.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: ` +
-        `${(c.dbBytes / 1e9).toFixed(1)} GB${c.buildSeconds > 0 ? `, built in ${c.buildSeconds.toFixed(0)} s` : ' (from the cache)'}`,
+        `${(c.dbBytes / 1e9).toFixed(1)} GB, built in ${c.buildSeconds.toFixed(0)} s${c.cached ? ' (by an earlier run: cached)' : ''}`,
     );
   return [
     ARCHIVE_TEXT + (archives.length > 0 ? ` This run: ${archives.join('; ')}.` : ''),
