@@ -93,6 +93,8 @@ export interface DashboardBenchResult {
   loads: number;
   /** 1-minute load average before and after. */
   load: [number, number];
+  /** When it ran (ISO). */
+  date: string;
 }
 
 /** Runs the overview loads on every archive, then the chart library comparison, in one browser. */
@@ -124,7 +126,7 @@ export async function runDashboardBench(options: DashboardBenchOptions): Promise
     }
     options.log(`dashboard: chart libraries, ${options.loads} cold loads each`);
     const charts = await runChartBench(browser, options.loads);
-    return { cases, charts, loads: options.loads, load: [loadBefore, loadavg()[0]!] };
+    return { cases, charts, loads: options.loads, load: [loadBefore, loadavg()[0]!], date: new Date().toISOString() };
   } finally {
     await browser.close();
   }
@@ -268,7 +270,7 @@ async function apiMedians(
 }
 
 /** The "Dashboard" section of RESULTS.md (without its heading). */
-export function dashboardMarkdown(r: DashboardBenchResult, command: string): string {
+export function dashboardMarkdown(r: DashboardBenchResult, run: { command: string; commit: string }): string {
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
   const rows = r.cases.map(
@@ -297,7 +299,7 @@ export function dashboardMarkdown(r: DashboardBenchResult, command: string): str
   return [
     ARCHIVE_TEXT + (archives.length > 0 ? ` This run: ${archives.join('; ')}.` : ''),
     '',
-    `Command: \`${command}\`; 1-minute load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on 2 cores. ` +
+    `Command: \`${run.command}\` (${r.date}, commit ${run.commit}); 1-minute load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after, on 2 cores. ` +
       `Each archive served by \`callrecords serve\` (dist/), \`/overview\` loaded cold in headless Chromium ` +
       `(a new browser context each load), ${r.loads} loads after a first one; medians. Targets (issue 13): first chart ` +
       `under ${TARGET_FIRST_CHART_MS} ms on 1M records, under ${TARGET_TRANSFERRED_BYTES / 1000} kB transferred.`,

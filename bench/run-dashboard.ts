@@ -3,6 +3,7 @@
  * "## Dashboard" section of bench/RESULTS.md (BENCH_QUICK=1: bench/out/RESULTS-quick.md), the rest of the file kept.
  * The full `npm run bench` runs the same cases and writes the whole file.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ try {
     log: (s) => process.stderr.write(`bench: ${s}\n`),
   });
   const command = `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench:dashboard`;
-  const section = `## Dashboard\n\n${dashboardMarkdown(result, command)}\n`;
+  const section = `## Dashboard\n\n${dashboardMarkdown(result, { command, commit: gitDescribe() })}\n`;
   const target = QUICK ? join(ROOT, 'bench/out/RESULTS-quick.md') : join(ROOT, 'bench/RESULTS.md');
   mkdirSync(join(target, '..'), { recursive: true });
   const config = (await resolveConfig(target)) ?? {};
@@ -43,4 +44,9 @@ function withSection(target: string, section: string): string {
   return history < 0
     ? `${text.trimEnd()}\n\n${section}`
     : `${text.slice(0, history + 1)}${section}${text.slice(history)}`;
+}
+
+function gitDescribe(): string {
+  const git = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8' });
+  return git.status === 0 ? git.stdout.trim() : 'unknown';
 }

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     const syncSection =
       sync === undefined ? '' : `\n## Graph collector\n\n${syncBenchMarkdown(sync, results.command)}\n`;
     const dashboardSection =
-      dashboard === undefined ? '' : `\n## Dashboard\n\n${dashboardMarkdown(dashboard, results.command)}\n`;
+      dashboard === undefined ? '' : `\n## Dashboard\n\n${dashboardMarkdown(dashboard, results)}\n`;
     const markdown = resultsMarkdown(results) + analyticsSection + syncSection + dashboardSection + keptHistory(target);
     writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
