@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: import throughput, full-expand GET throughput, list latency as the database grows, the peak
- * memory of an import and the Graph collector's backfill (bench/sync-backfill.ts), each against its baseline in the
- * same run, printed as one table and written to bench/RESULTS.md with the machine and the profiles.
+ * memory of an import, the Graph collector's backfill (bench/sync-backfill.ts) and the dashboard's overview in Chromium
+ * (bench/dashboard.ts), each against its baseline or target in the same run, printed as one table and written to bench/RESULTS.md with the machine and the profiles.
  * `BENCH_QUICK=1 npm run bench` runs smaller, shorter versions (under two minutes, and two more for the collector's
  * cases; `BENCH_SYNC=0` skips those) and writes bench/out/ instead. Generated data and the list databases are cached
  * (bench/bench-data.ts), so the first run takes longer than the next.
@@ -22,6 +22,8 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { runAuthGetBench } from './auth-get.js';
 import { analyticsMarkdown, runAnalyticsBench } from './analytics.js';
+import { dashboardMarkdown, runDashboardBench } from './dashboard.js';
+import { dashboardSettings } from './dashboard-settings.js';
 import { runGetBench } from './get-expand.js';
 import { runImportBench } from './import.js';
 import { runListBench } from './list-filter.js';
@@ -158,6 +160,11 @@ async function main(): Promise<void> {
     const analytics = process.env.BENCH_ANALYTICS === '0' ? undefined : await runAnalyticsBench(log);
     // BENCH_SYNC=0 skips the Graph collector's cases.
     const sync = process.env.BENCH_SYNC === '0' ? undefined : await runSyncBench(SETTINGS.sync, workDir, log);
+    // The demo tenant and 1M records (BENCH_QUICK: 20,000) in Chromium; BENCH_DASHBOARD=0 skips it.
+    const dashboard =
+      process.env.BENCH_DASHBOARD === '0'
+        ? undefined
+        : await runDashboardBench({ ...dashboardSettings(QUICK), workDir, log });
     const results: BenchResults = {
       date: new Date(),
       command: QUICK ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
@@ -183,7 +190,9 @@ async function main(): Promise<void> {
     const analyticsSection = analytics === undefined ? '' : `\n## Analytics\n\n${analyticsMarkdown(analytics)}\n`;
     const syncSection =
       sync === undefined ? '' : `\n## Graph collector\n\n${syncBenchMarkdown(sync, results.command)}\n`;
-    const markdown = resultsMarkdown(results) + analyticsSection + syncSection + keptHistory(target);
+    const dashboardSection =
+      dashboard === undefined ? '' : `\n## Dashboard\n\n${dashboardMarkdown(dashboard, results)}\n`;
+    const markdown = resultsMarkdown(results) + analyticsSection + syncSection + dashboardSection + keptHistory(target);
     writeFileSync(target, await format(markdown, { ...config, filepath: target }));
     process.stdout.write(`\n${resultsTable(results)}\n\nWritten to ${target}\n`);
   } finally {
