@@ -1,5 +1,5 @@
 /**
- * What the dashboard's page shell is told about this server, written into the shell as JSON (dashboard-shell.ts) and
+ * What the dashboard's page shell is told about this server, written into the shell as JSON (dashboard-assets.ts, renderShell) and
  * read by the front end (dashboard/src/config.ts imports this type). Type declarations only: the browser bundle
  * imports this file, so it must import nothing.
  */
