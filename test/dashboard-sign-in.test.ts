@@ -207,6 +207,79 @@ describe('dashboard sign-in with Entra ID (Chromium, a fake tenant)', () => {
     await context.close();
   });
 
+  /**
+   * Answers the dashboard must refuse (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow:
+   * `state` against cross-site request forgery, `nonce` against token replay). Each starts in a fresh tab, and ends
+   * on the sign-in view with the refusal, with no credential, no API request and only the token requests listed.
+   */
+  const refusals: {
+    name: string;
+    fake: Partial<Pick<FakeOidc, 'tamperState' | 'wrongNonce' | 'deny'>>;
+    /** Opened as is (an answer nobody asked for); otherwise the person starts at /calls and signs in. */
+    open?: string;
+    message: RegExp;
+    tokenRequests: number;
+  }[] = [
+    {
+      name: 'an answer opened in a tab that started no sign-in (a forged link)',
+      fake: {},
+      open: '/sign-in?code=x&state=forged',
+      message: /^This sign-in answer does not belong to a sign-in started in this tab\. Sign in again\.$/,
+      tokenRequests: 0,
+    },
+    {
+      name: 'an answer with another state than the sign-in this tab started',
+      fake: { tamperState: true },
+      message: /^This sign-in answer does not belong to a sign-in started in this tab\. Sign in again\.$/,
+      tokenRequests: 0,
+    },
+    {
+      name: 'an ID token with another nonce than this sign-in’s',
+      fake: { wrongNonce: true },
+      message: /^The ID token does not carry the nonce of this sign-in\. Sign in again\.$/,
+      tokenRequests: 1,
+    },
+    {
+      name: 'the tenant’s error, whose description is shown as text, not markup',
+      fake: { deny: { error: 'access_denied', description: 'AADSTS65004: <b>Dana</b> declined to consent.' } },
+      message: /^Signing in with Microsoft failed: AADSTS65004: <b>Dana<\/b> declined to consent\. \(access_denied\)$/,
+      tokenRequests: 0,
+    },
+  ];
+  for (const refusal of refusals) {
+    it(`refuses ${refusal.name}: nothing kept, no API request`, async () => {
+      const { page, problems, context } = await watchedPage(browser, { ignoreHTTPSErrors: true });
+      const requests = apiRequests(page);
+      const tokenRequests = fake.tokenRequests;
+      const accessTokens = fake.accessTokens.length;
+      Object.assign(fake, refusal.fake);
+      try {
+        if (refusal.open !== undefined) {
+          await page.goto(`${server.url}${refusal.open}`);
+        } else {
+          await page.goto(`${server.url}/calls`);
+          await page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+        }
+        await page.locator('#sign-in-error:not([hidden])').waitFor();
+      } finally {
+        Object.assign(fake, { tamperState: false, wrongNonce: false, deny: undefined });
+      }
+      assert.match((await page.locator('#sign-in-error').textContent()) ?? '', refusal.message);
+      assert.equal(await page.locator('#sign-in-error *').count(), 0, 'the message is text, no element in it');
+      assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/sign-in', 'the answer left the bar');
+      await showsOnlySignIn(page);
+      assert.equal(fake.tokenRequests - tokenRequests, refusal.tokenRequests, 'token requests');
+      if (refusal.tokenRequests === 0) assert.equal(fake.accessTokens.length, accessTokens, 'no token issued');
+      assert.deepEqual(requests, [], 'no API request');
+      assert.equal(await inPage(page, `sessionStorage.getItem('callrecords.credential')`), null, 'no credential');
+      // The pending sign-in is used up: its verifier cannot redeem a code that comes later.
+      assert.equal(await inPage(page, `sessionStorage.getItem('callrecords.pendingSignIn')`), null, 'nothing pending');
+      assert.equal(await inPage(page, 'localStorage.length'), 0);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
   it('shows the tenant’s error when the PKCE verifier does not match, and stays signed out', async () => {
     const { page, problems, context } = await watchedPage(browser, {
       ignoreHTTPSErrors: true,

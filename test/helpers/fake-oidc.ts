@@ -38,6 +38,14 @@ export class FakeOidc {
   redirectUri = '';
   /** When set, codes are handed out with a challenge no verifier matches: the token request fails its PKCE check. */
   breakPkce = false;
+  /** When set, authorize sends the browser back with another `state` than the one it was given (a forged answer). */
+  tamperState = false;
+  /** When set, the ID token carries another `nonce` than the authorize request's (a replayed or injected token). */
+  wrongNonce = false;
+  /** When set, authorize answers with this error instead of a code, as Entra does when the person declines. */
+  deny: { error: string; description: string } | undefined;
+  /** How many requests reached the token endpoint (preflights included). */
+  tokenRequests = 0;
   /** Each authorize request's query, in order. */
   readonly authorizeRequests: URLSearchParams[] = [];
   /** Each access token issued, in order. */
@@ -109,6 +117,7 @@ export class FakeOidc {
     }
     if (req.method === 'GET' && url.pathname === `${base}/oauth2/v2.0/authorize`) return this.authorize(url, res);
     if (url.pathname === `${base}/oauth2/v2.0/token`) {
+      this.tokenRequests += 1;
       // A form POST is a simple CORS request; a preflight is answered all the same.
       res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
       if (req.method === 'OPTIONS') {
@@ -134,9 +143,12 @@ export class FakeOidc {
     }
     const back = new URL(redirect);
     const state = query.get('state');
-    if (state !== null) back.searchParams.set('state', state);
+    if (state !== null) back.searchParams.set('state', this.tamperState ? `${state}x` : state);
     const challenge = query.get('code_challenge') ?? '';
-    if (
+    if (this.deny !== undefined) {
+      back.searchParams.set('error', this.deny.error);
+      back.searchParams.set('error_description', this.deny.description);
+    } else if (
       query.get('response_type') !== 'code' ||
       query.get('code_challenge_method') !== 'S256' ||
       !/^[A-Za-z0-9_-]{43}$/.test(challenge)
@@ -149,7 +161,7 @@ export class FakeOidc {
         clientId: this.options.clientId,
         redirectUri: redirect,
         challenge: this.breakPkce ? `${challenge.slice(0, -1)}${challenge.endsWith('A') ? 'B' : 'A'}` : challenge,
-        nonce: query.get('nonce') ?? undefined,
+        nonce: this.wrongNonce ? randomBytes(16).toString('base64url') : (query.get('nonce') ?? undefined),
         scope: query.get('scope') ?? '',
       });
       back.searchParams.set('code', code);
