@@ -106,12 +106,17 @@ export function drawVersions(context: PageContext, target: HTMLElement, id: stri
     event.preventDefault();
     const from = (form.querySelector('#diff-from') as HTMLSelectElement).value;
     const to = (form.querySelector('#diff-to') as HTMLSelectElement).value;
-    context.setParams({ diff: `${from}..${to}` });
+    // Only the diff panel changes: the record, its streams and the version list are not asked for again.
+    context.setParams({ diff: `${from}..${to}` }, { redraw: false });
+    void drawDiff(context, result, id, Number(from), Number(to));
   });
   const result = h('div', { id: 'version-diff', 'aria-live': 'polite' });
   showReady(target, history, form, result);
   void drawDiff(context, result, id, older, newer);
 }
+
+/** Which pair was asked for last, per diff panel: an older pair's answer arriving late is not drawn. */
+const latestPair = new WeakMap<HTMLElement, number>();
 
 async function drawDiff(
   context: PageContext,
@@ -120,13 +125,16 @@ async function drawDiff(
   older: number,
   newer: number,
 ): Promise<void> {
+  const asked = (latestPair.get(target) ?? 0) + 1;
+  latestPair.set(target, asked);
+  const current = (): boolean => context.isCurrent() && latestPair.get(target) === asked;
   showLoading(target, `the differences between versions ${older} and ${newer}`);
   try {
     const [a, b] = await Promise.all([
       context.api.json<unknown>(versionPath(id, older)),
       context.api.json<unknown>(versionPath(id, newer)),
     ]);
-    if (!context.isCurrent()) return;
+    if (!current()) return;
     const changes = jsonDiff(a, b);
     if (changes.length === 0) return showEmpty(target, `Versions ${older} and ${newer} are the same.`);
     const shown = changes.slice(0, SHOWN);
@@ -170,6 +178,6 @@ async function drawDiff(
       changes.length > SHOWN ? h('p', { class: 'hint' }, `… and ${changes.length - SHOWN} more differences.`) : null,
     );
   } catch (error) {
-    if (context.isCurrent()) showError(target, error, () => void drawDiff(context, target, id, older, newer));
+    if (current()) showError(target, error, () => void drawDiff(context, target, id, older, newer));
   }
 }
