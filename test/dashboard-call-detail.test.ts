@@ -220,10 +220,9 @@ describe('dashboard call detail (Chromium)', () => {
     });
     await page.goto(`${server.url}/calls`);
     await page.waitForSelector('#nav');
-    await page.evaluate((url) => {
-      history.pushState(null, '', url);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, `/calls/${versioned.id as string}`);
+    // Opened from inside the dashboard (as a click on the list does), so that Back has a page to return to.
+    const detail = JSON.stringify(`/calls/${versioned.id as string}`);
+    await inPage(page, `history.pushState(null, '', ${detail}); dispatchEvent(new PopStateEvent('popstate'))`);
     await page.waitForSelector('#call .state.error button');
     const before = await inPage<number>(page, 'history.length');
     await page.click('#call .state.error button');

@@ -137,11 +137,7 @@ export const callDetailPage: Page = {
         showReady(parts.streams.body, streamTable(record, streams));
       } catch (error) {
         if (context.isCurrent()) {
-          showError(
-            parts.streams.body,
-            error,
-            () => void drawStreams(api.json<CallStreams>(streamsPath)),
-          );
+          showError(parts.streams.body, error, () => void drawStreams(api.json<CallStreams>(streamsPath)));
         }
       }
     };

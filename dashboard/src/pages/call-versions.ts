@@ -2,20 +2,9 @@ import type { ApiClient } from '../api.js';
 import { h } from '../dom.js';
 import { dateTime } from '../format.js';
 import { jsonDiff, preview } from '../json-diff.js';
+import type { VersionList } from '../../../src/storage/version-info.js';
 import type { PageContext } from '../page.js';
 import { showEmpty, showError, showLoading, showReady } from '../states.js';
-
-/** The answer of `GET /api/callRecords/{id}/versions` (docs/api.md, "History"). */
-export interface VersionList {
-  id: string;
-  value: {
-    version: number;
-    lastModifiedDateTime: string;
-    receivedDateTime: string;
-    current: boolean;
-    partial?: string;
-  }[];
-}
 
 /** The most differences listed; the rest are counted. */
 const SHOWN = 400;

@@ -2,26 +2,12 @@ import { withQuery } from '../api.js';
 import { h } from '../dom.js';
 import { periodControls } from '../filters.js';
 import { count, dateTime } from '../format.js';
+import type {
+  CallListItem as CallSummary,
+  CallListPage as CallPage,
+} from '../../../src/analytics/call-search-answers.js';
 import type { Page, PageContext } from '../page.js';
 import { heading, showEmpty, showError, showLoading, showReady } from '../states.js';
-
-/** One call of `GET /api/analytics/calls` (docs/analytics.md, "Call search"). */
-interface CallSummary {
-  id: string;
-  startDateTime: string;
-  callType: string;
-  participants: { id: string; displayName: string | null }[];
-  streams: number;
-  poorStreams: number;
-  poor: boolean;
-  failures: number;
-}
-
-interface CallPage {
-  ruleSet: string;
-  value: CallSummary[];
-  '@odata.nextLink'?: string;
-}
 
 /** Names shown per call before "and N more". */
 const NAMES = 3;
@@ -44,7 +30,7 @@ function callRow(call: CallSummary): HTMLElement {
     'tr',
     { class: call.poor ? 'poor-row' : undefined, 'data-call': call.id },
     h('td', {}, h('a', { href: `/calls/${encodeURIComponent(call.id)}` }, dateTime(call.startDateTime))),
-    h('td', {}, call.callType),
+    h('td', {}, call.callType ?? '–'),
     h('td', {}, participants(call)),
     h('td', { class: 'num' }, count(call.streams)),
     h('td', { class: `num${call.poorStreams > 0 ? ' poor' : ''}` }, count(call.poorStreams)),

@@ -1,31 +1,10 @@
+import type { SyncStatusReport as SyncStatus } from '../../../src/collector/sync-status-report.js';
 import { h } from '../dom.js';
 import { count, dateTime, duration } from '../format.js';
 import { dataTable, panel, tile as sharedTile } from '../panels.js';
 
-/** The answer of `GET /api/sync/status` (docs/graph-sync.md, "Status"; src/collector/sync-status.ts). */
-export interface SyncStatus {
-  subscription: Record<string, unknown> | null;
-  queue: {
-    queued: number;
-    due: number;
-    inProgress: number;
-    failed: number;
-    oldest: { id: string; reason: string; queuedDateTime: string; ageSeconds: number } | null;
-  };
-  failed: {
-    id: string;
-    reason: string;
-    attempts: number;
-    queuedDateTime: string;
-    failedDateTime: string;
-    error: string;
-  }[];
-  lastSweep: Record<string, unknown> | null;
-  backfill: Record<string, unknown> | null;
-  throttledLastHour: number;
-  lag: { samples: number; p50Seconds: number | null; p95Seconds: number | null };
-  logs: { kind: string; cursor: string | null; lastPull: Record<string, unknown> | null }[];
-}
+/** The answer of `GET /api/sync/status`, as the server declares it (docs/graph-sync.md, "Status"). */
+export type { SyncStatusReport as SyncStatus } from '../../../src/collector/sync-status-report.js';
 
 /** A value of the status as text: times as UTC, counts with separators, objects as JSON. */
 export function scalar(value: unknown): string {
