@@ -4,6 +4,7 @@ import { dateTime } from '../format.js';
 import { jsonDiff, preview } from '../json-diff.js';
 import type { VersionList } from '../../../src/storage/version-info.js';
 import type { PageContext } from '../page.js';
+import { dataTable } from '../panels.js';
 import { showEmpty, showError, showLoading, showReady } from '../states.js';
 
 /** The most differences listed; the rest are counted. */
@@ -36,45 +37,17 @@ function versionSelect(id: string, label: string, versions: VersionList['value']
 export function drawVersions(context: PageContext, target: HTMLElement, id: string, list: VersionList): void {
   const versions = list.value;
   if (versions.length === 0) return showEmpty(target, 'No version history for this record.');
-  const history = h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'version-table' },
-      h('caption', {}, `${versions.length} version(s) received, oldest first`),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col', class: 'num' }, 'Version'),
-          h('th', { scope: 'col' }, 'Last modified'),
-          h('th', { scope: 'col' }, 'Received'),
-          h('th', { scope: 'col' }, 'Note'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...versions.map((v) =>
-          h(
-            'tr',
-            {},
-            h('td', { class: 'num' }, v.version),
-            h('td', {}, dateTime(v.lastModifiedDateTime)),
-            h('td', {}, dateTime(v.receivedDateTime)),
-            h(
-              'td',
-              {},
-              [v.current ? 'current' : '', v.partial ? `partial: ${v.partial}` : ''].filter(Boolean).join('; '),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
+  const history = dataTable({
+    id: 'version-table',
+    caption: `${versions.length} version(s) received, oldest first`,
+    header: [{ text: 'Version', numeric: true }, 'Last modified', 'Received', 'Note'],
+    rows: versions.map((v) => [
+      { text: String(v.version), numeric: true },
+      dateTime(v.lastModifiedDateTime),
+      dateTime(v.receivedDateTime),
+      [v.current ? 'current' : '', v.partial ? `partial: ${v.partial}` : ''].filter(Boolean).join('; '),
+    ]),
+  });
   if (versions.length < 2) {
     return showReady(target, history, h('p', { class: 'hint' }, 'Only one version: nothing to compare.'));
   }
