@@ -185,6 +185,8 @@ describe('dashboard call detail (Chromium)', () => {
       poor.reduce((n, s) => n + s.poorReasons.split(';').length, 0),
     );
     assert.equal(await page.locator('#stream-table tbody tr:not(.poor-row) td.poor').count(), 0);
+    // The picture shows a selected session's details under the timeline.
+    await page.locator('.timeline-bar').first().click();
     await screenshot(page, 'call-detail');
     await page.click('#raw summary');
     const raw = JSON.parse((await page.locator('#raw-json').textContent()) ?? '') as { id: string };
