@@ -88,10 +88,35 @@ describe('dashboard call detail (Chromium)', () => {
     );
     assert.equal(withoutSegments, 0);
     assert.match((await page.locator('#call-summary').textContent()) ?? '', /Sessions65/);
-    // Each bar can be reached from the keyboard and says who, what and when.
+    // The timeline is one Tab stop; arrow keys move between bars, and the focused bar's details show as text.
     const label = (await page.locator('.timeline-bar').first().getAttribute('aria-label')) ?? '';
     assert.match(label, /^Session \d+: .+ → .+; .*audio.*; \d{4}-\d{2}-\d{2} /);
-    assert.equal(await page.locator('.timeline-bar').first().getAttribute('tabindex'), '0');
+    assert.equal(await page.locator('.timeline-bar[tabindex="0"]').count(), 1);
+    await page.locator('.timeline-bar').first().focus();
+    const details = page.locator('#timeline-details');
+    assert.ok(((await details.textContent()) ?? '').endsWith(label), 'the focused bar is described under the timeline');
+    await page.keyboard.press('ArrowRight');
+    const second = (await page.locator('.timeline-bar').nth(1).getAttribute('aria-label')) ?? '';
+    assert.notEqual(second, label);
+    assert.equal(await inPage<string>(page, `document.activeElement.getAttribute('aria-label')`), second);
+    assert.ok(((await details.textContent()) ?? '').endsWith(second));
+    assert.equal(await page.locator('.timeline-bar[tabindex="0"]').count(), 1);
+    assert.equal(await page.locator('.timeline-bar').nth(1).getAttribute('tabindex'), '0');
+    await page.keyboard.press('End');
+    assert.equal(
+      await inPage<string | undefined>(page, `document.activeElement.dataset.session`),
+      await page.locator('.timeline-bar').last().getAttribute('data-session'),
+    );
+    // Tab leaves the timeline at once (not after 65 bars).
+    await page.keyboard.press('Tab');
+    assert.equal(await inPage<boolean>(page, `document.activeElement.classList.contains('timeline-bar')`), false);
+    // A tap (click) selects a bar too: no tooltip is needed on a phone.
+    await page.locator('.timeline-bar').nth(2).click();
+    assert.ok(
+      ((await details.textContent()) ?? '').endsWith(
+        (await page.locator('.timeline-bar').nth(2).getAttribute('aria-label')) ?? '?',
+      ),
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -110,12 +135,25 @@ describe('dashboard call detail (Chromium)', () => {
       JSON.stringify(firstVersion.sessions[0]!.endDateTime),
       JSON.stringify(lastVersion.sessions[0]!.endDateTime),
     ]);
-    // Comparing a version with itself goes into the URL and finds nothing.
+    // Comparing a version with itself goes into the URL and finds nothing; only the two versions are asked for
+    // (not the record, its streams or the version list again), and the page around the diff stays as it was.
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    await page.click('#raw summary');
+    const historyLength = await inPage<number>(page, 'history.length');
     await page.selectOption('#diff-from', '2');
     await page.click('#diff-form button[type=submit]');
     await page.waitForURL((url) => url.searchParams.get('diff') === '2..2');
-    await drawn(page);
+    await page.waitForSelector('#version-diff .state.empty');
     assert.match((await page.locator('#version-diff').textContent()) ?? '', /Versions 2 and 2 are the same/);
+    const versions = `/api/callRecords/${versioned.id as string}/versions`;
+    assert.deepEqual([...new Set(asked)], [`${versions}/2`]);
+    assert.equal(await page.locator('#raw[open]').count(), 1, 'the raw JSON stays open: the page was not redrawn');
+    assert.equal(await inPage<number>(page, 'history.length'), historyLength + 1);
+    // Back returns to the first pair (a full draw for the URL).
+    await page.goBack();
+    await page.waitForSelector('#diff-table');
+    assert.equal(await page.locator('#diff-table tr', { hasText: 'sessions[0].endDateTime' }).count(), 1);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -147,6 +185,8 @@ describe('dashboard call detail (Chromium)', () => {
       poor.reduce((n, s) => n + s.poorReasons.split(';').length, 0),
     );
     assert.equal(await page.locator('#stream-table tbody tr:not(.poor-row) td.poor').count(), 0);
+    // The picture shows a selected session's details under the timeline.
+    await page.locator('.timeline-bar').first().click();
     await screenshot(page, 'call-detail');
     await page.click('#raw summary');
     const raw = JSON.parse((await page.locator('#raw-json').textContent()) ?? '') as { id: string };
@@ -163,6 +203,36 @@ describe('dashboard call detail (Chromium)', () => {
     await page.waitForSelector('#call .not-found');
     assert.match((await page.locator('#call').textContent()) ?? '', /No call record with this id is archived/);
     assert.equal(await page.locator('#call-summary').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('retries a failed load in place: no extra history entry, so Back still leaves the page', async () => {
+    const { page, problems, context } = await watchedPage(browser, {
+      expectedStatus: [/^GET \/v1\.0\/communications\/callRecords\/[^/]+ 503$/],
+    });
+    let failed = 0;
+    await page.route(/\/v1\.0\/communications\/callRecords\/[^/?]+\?/, async (route) => {
+      if (failed++ > 0) return route.continue();
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'serviceNotAvailable', message: 'Try later.' } }),
+      });
+    });
+    await page.goto(`${server.url}/calls`);
+    await page.waitForSelector('#nav');
+    // Opened from inside the dashboard (as a click on the list does), so that Back has a page to return to.
+    const detail = JSON.stringify(`/calls/${versioned.id as string}`);
+    await inPage(page, `history.pushState(null, '', ${detail}); dispatchEvent(new PopStateEvent('popstate'))`);
+    await page.waitForSelector('#call .state.error button');
+    const before = await inPage<number>(page, 'history.length');
+    await page.click('#call .state.error button');
+    await drawn(page);
+    assert.equal(await page.locator('#call-summary').count(), 1);
+    assert.equal(await inPage<number>(page, 'history.length'), before);
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/calls');
     assert.deepEqual(problems, []);
     await context.close();
   });

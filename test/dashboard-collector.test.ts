@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, until, watchedPage } from './helpers/browser.js';
+import { inPage, launchBrowser, screenshot, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { STATE, EVENT } from '../src/collector/state-keys.js';
 import { createApiKey } from '../src/auth/api-keys.js';
@@ -159,6 +159,51 @@ describe('dashboard collector status (Chromium)', () => {
     await page.click('form.sign-in button[type=submit]');
     await page.waitForSelector('#collector-forbidden');
     assert.match((await page.locator('#collector').textContent()) ?? '', /needs the Admin role \(CallRecords\.Admin\)/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('draws the latest Refresh, even when an older answer arrives after it', async () => {
+    const { page, problems, context } = await watchedPage(browser);
+    let asked = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let staleSent: () => void = () => undefined;
+    const staleDone = new Promise<void>((resolve) => (staleSent = resolve));
+    await page.route('**/api/sync/status', async (route) => {
+      asked += 1;
+      if (asked !== 2) return route.continue();
+      // The first Refresh's answer is slow, and says something the second one does not.
+      const response = await route.fetch();
+      const body = (await response.json()) as { queue: { queued: number } };
+      body.queue.queued = 987_654;
+      await held;
+      await route.fulfill({ response, json: body });
+      staleSent();
+    });
+    await page.goto(`${busy.url}/collector`);
+    await drawn(page);
+    const fresh = await page.locator('#collector-queued').textContent();
+    await page.click('#collector-refresh');
+    await page.click('#collector-refresh');
+    await drawn(page);
+    assert.equal(asked, 3);
+    release();
+    await staleDone;
+    // Give the page time to (wrongly) draw the late answer.
+    await inPage(page, 'new Promise((resolve) => setTimeout(resolve, 300))');
+    assert.equal(await page.locator('#collector-queued').textContent(), fresh);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('fits a phone-width screen', async () => {
+    const { page, problems, context } = await watchedPage(browser, { viewport: VIEWPORTS.phone });
+    await page.goto(`${busy.url}/collector`);
+    await drawn(page);
+    const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    await screenshot(page, 'collector-phone');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -90,6 +90,8 @@ export async function loadCallRecord(api: ApiClient, id: string, signal?: AbortS
   const sessions = [...(record.sessions ?? [])];
   let next = record['sessions@odata.nextLink'];
   for (let pages = 0; typeof next === 'string' && pages < MAX_PAGES; pages++) {
+    // The person has left the page: the remaining pages of a large meeting are not asked for.
+    signal?.throwIfAborted();
     const page = await api.json<{ value: Session[]; '@odata.nextLink'?: string }>(localPath(next), signal);
     sessions.push(...page.value);
     next = page['@odata.nextLink'];

@@ -44,7 +44,8 @@ export function dataTable(options: {
   id?: string;
   caption: string;
   header: TableCell[];
-  rows: TableCell[][];
+  /** Cells, or a `<tr>` a page built itself (for a row's own class or data attributes). */
+  rows: (TableCell[] | HTMLElement)[];
 }): HTMLElement {
   const cell = (tag: 'th' | 'td', value: TableCell): HTMLElement => {
     if (typeof value === 'string' || value instanceof Node) return h(tag, tag === 'th' ? { scope: 'col' } : {}, value);

@@ -83,11 +83,13 @@ export function timeline(record: CallRecord): HTMLElement {
       const label = sessionLabel(session, index);
       const bar = h('div', {
         class: `timeline-bar${failed ? ' failed' : ''}`,
-        tabindex: 0,
+        // Roving tabindex: the whole timeline is one Tab stop (the first bar); arrow keys move between bars.
+        tabindex: row === 0 && lane.sessions[0]?.session === session ? 0 : -1,
         role: 'img',
         'aria-label': label,
         title: label,
         'data-session': session.id,
+        'data-details': `${lane.name} — ${label}`,
       });
       place(bar, at(session.startDateTime), at(session.endDateTime));
       const sessionStart = Date.parse(session.startDateTime);
@@ -105,11 +107,18 @@ export function timeline(record: CallRecord): HTMLElement {
     return h(
       'div',
       { class: 'timeline-row', role: 'listitem' },
-      h('span', { class: 'timeline-name', id: `lane-${row}` }, lane.name),
+      h('span', { class: 'timeline-name' }, lane.name),
       track,
     );
   });
 
+  const list = h('div', { class: 'timeline-rows', role: 'list' }, ...rows);
+  const details = h(
+    'p',
+    { class: 'timeline-details', id: 'timeline-details', 'aria-live': 'polite' },
+    'Select a session (tap it, or Tab to the timeline and use the arrow keys) to see who, when and on what.',
+  );
+  roveAndDescribe(list, details);
   return h(
     'figure',
     { class: 'timeline', 'aria-labelledby': 'timeline-caption' },
@@ -120,6 +129,42 @@ export function timeline(record: CallRecord): HTMLElement {
         `UTC (${duration(span)}); segments inside each bar; ✕ marks a failure`,
     ),
     h('div', { class: 'timeline-head' }, h('span', { class: 'timeline-name' }, 'Participant'), axis),
-    h('div', { class: 'timeline-rows', role: 'list' }, ...rows),
+    list,
+    details,
   );
+}
+
+/**
+ * Keyboard and touch for the bars: a tooltip shows neither on a phone nor for keyboard focus, so the focused (or
+ * tapped) bar's label is written as text under the timeline. Arrow keys, Home and End move the focus between bars,
+ * in reading order (row by row), and the focused bar becomes the timeline's one Tab stop
+ * (https://www.w3.org/WAI/ARIA/apg/practices/keyboard-interface/#kbd_roving_tabindex).
+ */
+function roveAndDescribe(list: HTMLElement, details: HTMLElement): void {
+  const bars = (): HTMLElement[] => [...list.querySelectorAll<HTMLElement>('.timeline-bar')];
+  list.addEventListener('focusin', (event) => {
+    const bar = (event.target as Element).closest<HTMLElement>('.timeline-bar');
+    if (bar === null) return;
+    for (const other of bars()) other.tabIndex = other === bar ? 0 : -1;
+    for (const other of list.querySelectorAll('.timeline-bar.selected')) other.classList.remove('selected');
+    bar.classList.add('selected');
+    details.textContent = bar.dataset.details ?? '';
+  });
+  list.addEventListener('keydown', (event) => {
+    const all = bars();
+    const at = all.indexOf(event.target as HTMLElement);
+    if (at < 0) return;
+    const moves: Record<string, number> = {
+      ArrowRight: at + 1,
+      ArrowDown: at + 1,
+      ArrowLeft: at - 1,
+      ArrowUp: at - 1,
+      Home: 0,
+      End: all.length - 1,
+    };
+    const to = moves[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    all[Math.min(all.length - 1, Math.max(0, to))]?.focus();
+  });
 }

@@ -1,7 +1,8 @@
 import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
-import type { CallSearchCursor, CallSearchQuery, CallSummary, NamedStream } from '../storage/call-search-types.js';
+import type { CallSearchCursor, CallSearchQuery, CallSummary } from '../storage/call-search-types.js';
 import type { CallSearchStore } from '../storage/roles.js';
+import type { CallListItem, CallStreamsAnswer } from './call-search-answers.js';
 
 /** The page size of the call search unless `top` says otherwise, and the largest `top` accepted. */
 export const DEFAULT_CALL_PAGE = 50;
@@ -10,17 +11,8 @@ export const MAX_CALL_PAGE = 200;
 /** The parameters the call search takes (docs/analytics.md, "Call search"). */
 const PARAMETERS = ['from', 'to', 'user', 'poorOnly', 'top', 'skiptoken'] as const;
 
-/** One call of a search answer, as the API writes it. */
-export interface CallListItem {
-  id: string;
-  startDateTime: string;
-  callType: string | null;
-  participants: { id: string; displayName: string | null }[];
-  streams: number;
-  poorStreams: number;
-  poor: boolean;
-  failures: number;
-}
+/** One call of a search answer, as the API writes it (declared apart, in a file the dashboard imports). */
+export type { CallListItem } from './call-search-answers.js';
 
 /** A page of the call search: the calls, and when more remain, the parameters of the next page's request. */
 export interface CallSearchAnswer {
@@ -64,7 +56,7 @@ export class CallSearch {
   }
 
   /** Answers `GET /api/analytics/calls/{id}/streams`; a record that is not archived is `NotFound`. */
-  async streams(id: string): Promise<{ ruleSet: string; callId: string; value: NamedStream[] }> {
+  async streams(id: string): Promise<CallStreamsAnswer> {
     // No stored id holds U+0000 (ingest refuses it), and PostgreSQL could not even compare one.
     const found = holdsNul(id) ? undefined : this.store.callStreams(id);
     const [streams, ruleSet] = await Promise.all([found, this.ruleSet()]);

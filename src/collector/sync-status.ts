@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { SyncStateStore } from '../storage/roles.js';
+import type { SyncStatusReport } from './sync-status-report.js';
 import { EVENT, STATE } from './state-keys.js';
 import { LOG_KINDS } from '../call-logs/log-kinds.js';
 import { LOG_LAST_PULL, logCursorKey } from './log-pull.js';
@@ -8,37 +9,8 @@ const HOUR_MS = 3_600_000;
 /** The most failed records the status lists. */
 const FAILED_SHOWN = 50;
 
-/** The answer of `GET /api/sync/status` (docs/graph-sync.md, "Status"). */
-export interface SyncStatusReport {
-  /** Graph's subscription as the subscription manager keeps it (`id`, `expirationDateTime`, …), or null. */
-  subscription: Record<string, unknown> | null;
-  queue: {
-    queued: number;
-    /** Of the queued, how many are due now (the rest wait for a retry). */
-    due: number;
-    /** Leased to an instance that is fetching them now. */
-    inProgress: number;
-    failed: number;
-    oldest: { id: string; reason: string; queuedDateTime: string; ageSeconds: number } | null;
-  };
-  /** Records given up on after every retry, most recent first, with the reason. */
-  failed: {
-    id: string;
-    reason: string;
-    attempts: number;
-    queuedDateTime: string;
-    failedDateTime: string;
-    error: string;
-  }[];
-  lastSweep: Record<string, unknown> | null;
-  backfill: Record<string, unknown> | null;
-  /** 429 answers from Graph in the last hour. */
-  throttledLastHour: number;
-  /** Receive time − endDateTime of the first versions stored in the last hour, in seconds. */
-  lag: { samples: number; p50Seconds: number | null; p95Seconds: number | null };
-  /** The telephony logs (log-pull.ts): per kind, the time up to which rows are stored and the last pull's findings. */
-  logs: { kind: string; cursor: string | null; lastPull: Record<string, unknown> | null }[];
-}
+/** The answer of `GET /api/sync/status` (declared apart, in a file the dashboard imports). */
+export type { SyncStatusReport } from './sync-status-report.js';
 
 /** Reads the collector's state for operators: queue, failures, sweeps, subscription, throttling and lag. */
 export class SyncStatus {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { CallListPage } from '../analytics/call-search-answers.js';
 import type { CallSearch } from '../analytics/call-search.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -35,7 +36,7 @@ export const callSearchPlugin: FastifyPluginAsync<CallSearchPluginOptions> = asy
 
   api.get('/', async (request, reply) => {
     const answer = await calls.search(rawParams(request));
-    const body: Record<string, unknown> = { ruleSet: answer.ruleSet, value: answer.value };
+    const body: CallListPage = { ruleSet: answer.ruleSet, value: answer.value };
     if (answer.next !== undefined) {
       body['@odata.nextLink'] = linkWithQuery(`${hostRoot(request, publicUrl)}${CALL_SEARCH_PREFIX}`, answer.next);
     }

@@ -1,14 +1,11 @@
 import { holdsNul } from '../domain/json-text-rules.js';
 import { AppError } from '../errors.js';
 import type { HistoryStore } from '../storage/roles.js';
-import type { VersionInfo } from '../storage/store.js';
+import type { VersionList } from '../storage/version-info.js';
 import { recordNotFound } from './record-reader.js';
 
 /** A record's history as `GET /api/callRecords/{id}/versions` answers it. */
-export interface VersionList {
-  id: string;
-  value: VersionInfo[];
-}
+export type { VersionList } from '../storage/version-info.js';
 
 /**
  * Reads a record's history for the archive API (docs/api.md, "History"): every distinct version received, and each

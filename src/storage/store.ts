@@ -117,15 +117,8 @@ export interface ListedRecord {
   hasEvolvable: boolean;
 }
 
-/** One entry of a record's history. */
-export interface VersionInfo {
-  version: number;
-  lastModifiedDateTime: string;
-  receivedDateTime: string;
-  current: boolean;
-  /** What this version lacked when received; absent when it was whole. */
-  partial?: string | undefined;
-}
+/** One entry of a record's history (declared apart, in a file the dashboard can import). */
+export type { VersionInfo } from './version-info.js';
 
 /** A record whose current version is partial: what it lacks and where its source said the rest is. */
 export interface PartialRecord {

@@ -3,21 +3,16 @@ import { h } from '../dom.js';
 import { dateTime, duration } from '../format.js';
 import { identityName, loadCallRecord, type CallRecord } from '../graph-record.js';
 import type { Page, PageContext } from '../page.js';
+import { panel as widePanel } from '../panels.js';
 import { heading, showEmpty, showError, showLoading, showReady } from '../states.js';
 import { lanesOf, timeline } from '../timeline.js';
 import { failures, feedback } from './call-failures.js';
 import { streamTable, type CallStreams } from './call-streams.js';
 import { drawVersions, loadVersions } from './call-versions.js';
 
+/** Every panel of the call detail spans the page: the timeline and the tables need the width. */
 function panel(id: string, title: string): { section: HTMLElement; body: HTMLElement } {
-  const body = h('div', { class: 'panel-body' });
-  const section = h(
-    'section',
-    { class: 'panel wide', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title` }, title),
-    body,
-  );
-  return { section, body };
+  return widePanel(id, title, { wide: true });
 }
 
 function facts(items: [string, string | Node][]): HTMLElement {
@@ -67,14 +62,15 @@ export const callDetailPage: Page = {
     const main = h('div', { id: 'call', 'aria-busy': 'true' });
     root.append(head, h('p', {}, h('a', { href: '/calls' }, '← Calls')), main);
     showLoading(main, 'the call record');
-    const streamsPromise = api.json<CallStreams>(`/api/analytics/calls/${encodeURIComponent(id)}/streams`);
+    const streamsPath = `/api/analytics/calls/${encodeURIComponent(id)}/streams`;
+    const streamsPromise = api.json<CallStreams>(streamsPath);
     const versionsPromise = loadVersions(api, id);
     // Rejections are handled where each panel is drawn; these keep an early failure from being reported unhandled.
     streamsPromise.catch(() => undefined);
     versionsPromise.catch(() => undefined);
     let record: CallRecord;
     try {
-      record = await loadCallRecord(api, id);
+      record = await loadCallRecord(api, id, context.signal);
     } catch (error) {
       if (!context.isCurrent()) return;
       if (error instanceof ApiError && error.status === 404) {
@@ -95,7 +91,8 @@ export const callDetailPage: Page = {
         );
         return;
       }
-      showError(main, error, () => context.navigate(location.pathname + location.search));
+      // A retry draws the same URL again without a history entry, so Back still leaves the page.
+      showError(main, error, () => context.redraw());
       return;
     }
     if (!context.isCurrent()) return;
@@ -140,11 +137,7 @@ export const callDetailPage: Page = {
         showReady(parts.streams.body, streamTable(record, streams));
       } catch (error) {
         if (context.isCurrent()) {
-          showError(
-            parts.streams.body,
-            error,
-            () => void drawStreams(api.json<CallStreams>(`/api/analytics/calls/${encodeURIComponent(id)}/streams`)),
-          );
+          showError(parts.streams.body, error, () => void drawStreams(api.json<CallStreams>(streamsPath)));
         }
       }
     };

@@ -1,5 +1,6 @@
 import { h } from '../dom.js';
 import { endpointName, type CallRecord, type Endpoint, type FailureInfo } from '../graph-record.js';
+import { dataTable } from '../panels.js';
 
 /*
  * The call detail's failures and feedback, read from the Graph record
@@ -44,25 +45,12 @@ export function failures(record: CallRecord): HTMLElement | null {
     });
   });
   if (rows.length === 0) return null;
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'failure-table' },
-      h('caption', {}, `${rows.length} failure(s)`),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Session', 'Segment', 'Caller → callee', 'Stage: reason'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h('tbody', {}, ...rows),
-    ),
-  );
+  return dataTable({
+    id: 'failure-table',
+    caption: `${rows.length} failure(s)`,
+    header: ['Session', 'Segment', 'Caller → callee', 'Stage: reason'],
+    rows,
+  });
 }
 
 /** The feedback participants gave at the end of the call (participantEndpoint.feedback: rating, text, tokens). */
@@ -98,15 +86,10 @@ export function feedback(record: CallRecord): HTMLElement | null {
     });
   });
   if (rows.length === 0) return null;
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'feedback-table' },
-      h('caption', {}, `Feedback from ${rows.length} participant endpoint(s)`),
-      h('thead', {}, h('tr', {}, ...['Who', 'Where', 'Rating', 'Said'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...rows),
-    ),
-  );
+  return dataTable({
+    id: 'feedback-table',
+    caption: `Feedback from ${rows.length} participant endpoint(s)`,
+    header: ['Who', 'Where', 'Rating', 'Said'],
+    rows,
+  });
 }

@@ -1,16 +1,10 @@
 import { h } from '../dom.js';
 import { decimal } from '../format.js';
+import type { CallStreamsAnswer as CallStreams, StreamRow } from '../../../src/analytics/call-search-answers.js';
 import type { CallRecord } from '../graph-record.js';
 
-/** A row of `GET /api/analytics/calls/{id}/streams` (docs/analytics.md, "Stream table"): the columns shown here. */
-export type StreamRow = Record<string, string | number | null>;
-
-/** The answer of `GET /api/analytics/calls/{id}/streams`. */
-export interface CallStreams {
-  ruleSet: string;
-  callId: string;
-  value: StreamRow[];
-}
+/** The answer of `GET /api/analytics/calls/{id}/streams`, as the server declares it. */
+export type { CallStreamsAnswer as CallStreams, StreamRow } from '../../../src/analytics/call-search-answers.js';
 
 /**
  * The metrics shown per stream, and the poor reason (docs/analytics.md, "Classification") that each one decides:

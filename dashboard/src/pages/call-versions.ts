@@ -2,20 +2,10 @@ import type { ApiClient } from '../api.js';
 import { h } from '../dom.js';
 import { dateTime } from '../format.js';
 import { jsonDiff, preview } from '../json-diff.js';
+import type { VersionList } from '../../../src/storage/version-info.js';
 import type { PageContext } from '../page.js';
+import { dataTable } from '../panels.js';
 import { showEmpty, showError, showLoading, showReady } from '../states.js';
-
-/** The answer of `GET /api/callRecords/{id}/versions` (docs/api.md, "History"). */
-export interface VersionList {
-  id: string;
-  value: {
-    version: number;
-    lastModifiedDateTime: string;
-    receivedDateTime: string;
-    current: boolean;
-    partial?: string;
-  }[];
-}
 
 /** The most differences listed; the rest are counted. */
 const SHOWN = 400;
@@ -47,45 +37,17 @@ function versionSelect(id: string, label: string, versions: VersionList['value']
 export function drawVersions(context: PageContext, target: HTMLElement, id: string, list: VersionList): void {
   const versions = list.value;
   if (versions.length === 0) return showEmpty(target, 'No version history for this record.');
-  const history = h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'version-table' },
-      h('caption', {}, `${versions.length} version(s) received, oldest first`),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col', class: 'num' }, 'Version'),
-          h('th', { scope: 'col' }, 'Last modified'),
-          h('th', { scope: 'col' }, 'Received'),
-          h('th', { scope: 'col' }, 'Note'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...versions.map((v) =>
-          h(
-            'tr',
-            {},
-            h('td', { class: 'num' }, v.version),
-            h('td', {}, dateTime(v.lastModifiedDateTime)),
-            h('td', {}, dateTime(v.receivedDateTime)),
-            h(
-              'td',
-              {},
-              [v.current ? 'current' : '', v.partial ? `partial: ${v.partial}` : ''].filter(Boolean).join('; '),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
+  const history = dataTable({
+    id: 'version-table',
+    caption: `${versions.length} version(s) received, oldest first`,
+    header: [{ text: 'Version', numeric: true }, 'Last modified', 'Received', 'Note'],
+    rows: versions.map((v) => [
+      { text: String(v.version), numeric: true },
+      dateTime(v.lastModifiedDateTime),
+      dateTime(v.receivedDateTime),
+      [v.current ? 'current' : '', v.partial ? `partial: ${v.partial}` : ''].filter(Boolean).join('; '),
+    ]),
+  });
   if (versions.length < 2) {
     return showReady(target, history, h('p', { class: 'hint' }, 'Only one version: nothing to compare.'));
   }
@@ -106,12 +68,17 @@ export function drawVersions(context: PageContext, target: HTMLElement, id: stri
     event.preventDefault();
     const from = (form.querySelector('#diff-from') as HTMLSelectElement).value;
     const to = (form.querySelector('#diff-to') as HTMLSelectElement).value;
-    context.setParams({ diff: `${from}..${to}` });
+    // Only the diff panel changes: the record, its streams and the version list are not asked for again.
+    context.setParams({ diff: `${from}..${to}` }, { redraw: false });
+    void drawDiff(context, result, id, Number(from), Number(to));
   });
   const result = h('div', { id: 'version-diff', 'aria-live': 'polite' });
   showReady(target, history, form, result);
   void drawDiff(context, result, id, older, newer);
 }
+
+/** Which pair was asked for last, per diff panel: an older pair's answer arriving late is not drawn. */
+const latestPair = new WeakMap<HTMLElement, number>();
 
 async function drawDiff(
   context: PageContext,
@@ -120,13 +87,16 @@ async function drawDiff(
   older: number,
   newer: number,
 ): Promise<void> {
+  const asked = (latestPair.get(target) ?? 0) + 1;
+  latestPair.set(target, asked);
+  const current = (): boolean => context.isCurrent() && latestPair.get(target) === asked;
   showLoading(target, `the differences between versions ${older} and ${newer}`);
   try {
     const [a, b] = await Promise.all([
       context.api.json<unknown>(versionPath(id, older)),
       context.api.json<unknown>(versionPath(id, newer)),
     ]);
-    if (!context.isCurrent()) return;
+    if (!current()) return;
     const changes = jsonDiff(a, b);
     if (changes.length === 0) return showEmpty(target, `Versions ${older} and ${newer} are the same.`);
     const shown = changes.slice(0, SHOWN);
@@ -170,6 +140,6 @@ async function drawDiff(
       changes.length > SHOWN ? h('p', { class: 'hint' }, `… and ${changes.length - SHOWN} more differences.`) : null,
     );
   } catch (error) {
-    if (context.isCurrent()) showError(target, error, () => void drawDiff(context, target, id, older, newer));
+    if (current()) showError(target, error, () => void drawDiff(context, target, id, older, newer));
   }
 }

@@ -2,26 +2,13 @@ import { withQuery } from '../api.js';
 import { h } from '../dom.js';
 import { periodControls } from '../filters.js';
 import { count, dateTime } from '../format.js';
+import type {
+  CallListItem as CallSummary,
+  CallListPage as CallPage,
+} from '../../../src/analytics/call-search-answers.js';
 import type { Page, PageContext } from '../page.js';
+import { dataTable, panel } from '../panels.js';
 import { heading, showEmpty, showError, showLoading, showReady } from '../states.js';
-
-/** One call of `GET /api/analytics/calls` (docs/analytics.md, "Call search"). */
-interface CallSummary {
-  id: string;
-  startDateTime: string;
-  callType: string;
-  participants: { id: string; displayName: string | null }[];
-  streams: number;
-  poorStreams: number;
-  poor: boolean;
-  failures: number;
-}
-
-interface CallPage {
-  ruleSet: string;
-  value: CallSummary[];
-  '@odata.nextLink'?: string;
-}
 
 /** Names shown per call before "and N more". */
 const NAMES = 3;
@@ -44,7 +31,7 @@ function callRow(call: CallSummary): HTMLElement {
     'tr',
     { class: call.poor ? 'poor-row' : undefined, 'data-call': call.id },
     h('td', {}, h('a', { href: `/calls/${encodeURIComponent(call.id)}` }, dateTime(call.startDateTime))),
-    h('td', {}, call.callType),
+    h('td', {}, call.callType ?? '–'),
     h('td', {}, participants(call)),
     h('td', { class: 'num' }, count(call.streams)),
     h('td', { class: `num${call.poorStreams > 0 ? ' poor' : ''}` }, count(call.poorStreams)),
@@ -100,10 +87,7 @@ export const callsPage: Page = {
       event.preventDefault();
       search.setParams({ user: userInput.value.trim() });
     });
-    const list = h('section', { class: 'panel wide', id: 'call-list', 'aria-labelledby': 'call-list-title' });
-    const title = h('h2', { id: 'call-list-title' }, poorOnly ? 'Poor calls' : 'Calls');
-    const body = h('div', { class: 'panel-body' });
-    list.append(title, body);
+    const { section: list, body } = panel('call-list', poorOnly ? 'Poor calls' : 'Calls', { wide: true });
     root.append(heading('Calls'), form, list);
 
     const draw = async (): Promise<void> => {
@@ -150,31 +134,20 @@ export const callsPage: Page = {
         );
         showReady(
           body,
-          h(
-            'div',
-            { class: 'table-scroll' },
-            h(
-              'table',
-              { id: 'calls-table' },
-              h('caption', {}, `${answer.value.length} calls, newest first (page ${pageNumber})`),
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'col' }, 'Start'),
-                  h('th', { scope: 'col' }, 'Type'),
-                  h('th', { scope: 'col' }, 'Participants'),
-                  h('th', { scope: 'col', class: 'num' }, 'Streams'),
-                  h('th', { scope: 'col', class: 'num' }, 'Poor streams'),
-                  h('th', { scope: 'col', class: 'num' }, 'Failures'),
-                  h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Poor call')),
-                ),
-              ),
-              h('tbody', {}, ...answer.value.map(callRow)),
-            ),
-          ),
+          dataTable({
+            id: 'calls-table',
+            caption: `${answer.value.length} calls, newest first (page ${pageNumber})`,
+            header: [
+              'Start',
+              'Type',
+              'Participants',
+              { text: 'Streams', numeric: true },
+              { text: 'Poor streams', numeric: true },
+              { text: 'Failures', numeric: true },
+              h('span', { class: 'visually-hidden' }, 'Poor call'),
+            ],
+            rows: answer.value.map(callRow),
+          }),
           pager,
         );
       } catch (error) {

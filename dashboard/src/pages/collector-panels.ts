@@ -1,30 +1,10 @@
+import type { SyncStatusReport as SyncStatus } from '../../../src/collector/sync-status-report.js';
 import { h } from '../dom.js';
 import { count, dateTime, duration } from '../format.js';
+import { dataTable, panel, tile as sharedTile } from '../panels.js';
 
-/** The answer of `GET /api/sync/status` (docs/graph-sync.md, "Status"; src/collector/sync-status.ts). */
-export interface SyncStatus {
-  subscription: Record<string, unknown> | null;
-  queue: {
-    queued: number;
-    due: number;
-    inProgress: number;
-    failed: number;
-    oldest: { id: string; reason: string; queuedDateTime: string; ageSeconds: number } | null;
-  };
-  failed: {
-    id: string;
-    reason: string;
-    attempts: number;
-    queuedDateTime: string;
-    failedDateTime: string;
-    error: string;
-  }[];
-  lastSweep: Record<string, unknown> | null;
-  backfill: Record<string, unknown> | null;
-  throttledLastHour: number;
-  lag: { samples: number; p50Seconds: number | null; p95Seconds: number | null };
-  logs: { kind: string; cursor: string | null; lastPull: Record<string, unknown> | null }[];
-}
+/** The answer of `GET /api/sync/status`, as the server declares it (docs/graph-sync.md, "Status"). */
+export type { SyncStatusReport as SyncStatus } from '../../../src/collector/sync-status-report.js';
 
 /** A value of the status as text: times as UTC, counts with separators, objects as JSON. */
 export function scalar(value: unknown): string {
@@ -48,22 +28,14 @@ export function facts(object: Record<string, unknown>, id: string): HTMLElement 
 
 /** A headline number; `warn` colours it when it asks for attention (failures, throttling). */
 export function tile(id: string, label: string, value: string, warn = false): HTMLElement {
-  return h(
-    'div',
-    { class: `tile${warn ? ' warn' : ''}` },
-    h('p', { class: 'tile-label' }, label),
-    h('p', { class: 'tile-value', id }, value),
-  );
+  return sharedTile(id, label, value, warn).element;
 }
 
-/** A titled panel of the page. */
+/** A titled panel of the page, with its content. */
 export function section(id: string, title: string, ...children: (Node | null)[]): HTMLElement {
-  return h(
-    'section',
-    { class: 'panel', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title` }, title),
-    ...children,
-  );
+  const { section: element, body } = panel(id, title);
+  body.append(...children.filter((child): child is Node => child !== null));
+  return element;
 }
 
 /** Graph's subscription as the collector keeps it, and how long until it expires; or that there is none. */
@@ -98,73 +70,35 @@ export function subscriptionPanel(subscription: Record<string, unknown> | null):
 /** The records given up on after every retry, with their error. */
 export function failedTable(failed: SyncStatus['failed']): HTMLElement {
   if (failed.length === 0) return h('p', { class: 'state empty' }, 'No record was given up on.');
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'collector-failed-table' },
-      h('caption', {}, `Records given up on after every retry (latest ${failed.length})`),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Record', 'Why queued', 'Attempts', 'Failed at', 'Error'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...failed.map((f) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, h('code', {}, f.id)),
-            h('td', {}, f.reason),
-            h('td', { class: 'num' }, count(f.attempts)),
-            h('td', {}, dateTime(f.failedDateTime)),
-            h('td', {}, f.error),
-          ),
-        ),
-      ),
-    ),
-  );
+  return dataTable({
+    id: 'collector-failed-table',
+    caption: `Records given up on after every retry (latest ${failed.length})`,
+    header: ['Record', 'Why queued', 'Attempts', 'Failed at', 'Error'],
+    rows: failed.map((f) => [
+      h('code', {}, f.id),
+      f.reason,
+      { text: count(f.attempts), numeric: true },
+      dateTime(f.failedDateTime),
+      f.error,
+    ]),
+  });
 }
 
 /** Per telephony log: the time up to which rows are stored, and what the last pull found. */
 export function logsTable(logs: SyncStatus['logs']): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id: 'collector-logs-table' },
-      h('caption', {}, 'Telephony logs: stored up to, and the last pull'),
-      h('thead', {}, h('tr', {}, ...['Log', 'Stored up to', 'Last pull'].map((t) => h('th', { scope: 'col' }, t)))),
-      h(
-        'tbody',
-        {},
-        ...logs.map((log) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, log.kind),
-            h('td', {}, scalar(log.cursor)),
-            h(
-              'td',
-              {},
-              log.lastPull === null
-                ? '–'
-                : Object.entries(log.lastPull)
-                    .filter(([name]) => name !== 'kind')
-                    .map(([name, value]) => `${name}: ${scalar(value)}`)
-                    .join(', '),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
+  return dataTable({
+    id: 'collector-logs-table',
+    caption: 'Telephony logs: stored up to, and the last pull',
+    header: ['Log', 'Stored up to', 'Last pull'],
+    rows: logs.map((log) => [
+      log.kind,
+      scalar(log.cursor),
+      log.lastPull === null
+        ? '–'
+        : Object.entries(log.lastPull)
+            .filter(([name]) => name !== 'kind')
+            .map(([name, value]) => `${name}: ${scalar(value)}`)
+            .join(', '),
+    ]),
+  });
 }

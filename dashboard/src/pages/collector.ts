@@ -105,14 +105,18 @@ export const collectorPage: Page = {
     const body = h('div', { id: 'collector' });
     const refresh = h('button', { type: 'button', id: 'collector-refresh' }, 'Refresh');
     root.append(heading('Collector status', refresh), body);
+    // Two quick Refresh clicks ask twice; only the answer to the latest one is drawn, whichever arrives last.
+    let latest = 0;
     const draw = async (): Promise<void> => {
+      const asked = ++latest;
+      const current = (): boolean => context.isCurrent() && asked === latest;
       showLoading(body, 'the collector’s status');
       try {
         const status = await api.json<SyncStatus>('/api/sync/status');
-        if (!context.isCurrent()) return;
+        if (!current()) return;
         drawStatus(body, status);
       } catch (error) {
-        if (!context.isCurrent()) return;
+        if (!current()) return;
         if (error instanceof ApiError && error.status === 403) {
           body.removeAttribute('aria-busy');
           body.replaceChildren(
