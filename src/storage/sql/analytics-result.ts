@@ -29,7 +29,7 @@ export function analyticsTable(
     });
     return cells;
   });
-  const columns = [...query.by, ...query.measures];
+  const columns: string[] = [...query.by, ...query.measures];
   const order = query.orderBy;
   const at = order === undefined ? -1 : columns.indexOf(order.column);
   rows.sort((a, b) => (at < 0 ? 0 : compareCells(a[at]!, b[at]!, order!.descending)) || compareKeys(a, b, dims));
