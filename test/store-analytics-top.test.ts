@@ -13,7 +13,9 @@ import { toRecordWrite } from '../src/service/record-fragments.js';
 import type { CallRecordDatabase } from '../src/storage/roles.js';
 import { BACKENDS } from './helpers/databases.js';
 
-const TENANT = [...generateRecords({ calls: 60, seed: 31, from: new Date('2026-01-05T00:00:00Z'), days: 20, versions: false })];
+const TENANT = [
+  ...generateRecords({ calls: 60, seed: 31, from: new Date('2026-01-05T00:00:00Z'), days: 20, versions: false }),
+];
 
 const writes = TENANT.map((record) => {
   const result = validateCallRecord(structuredClone(record));

@@ -44,7 +44,12 @@ export class AnalyticsService {
   async catalog(): Promise<AnalyticsCatalog> {
     return {
       ruleSet: await this.ruleSet(),
-      dimensions: Object.entries(DIMENSIONS).map(([name, d]) => ({ name, label: d.label, kind: d.type, about: d.about })),
+      dimensions: Object.entries(DIMENSIONS).map(([name, d]) => ({
+        name,
+        label: d.label,
+        kind: d.type,
+        about: d.about,
+      })),
       measures: Object.entries(MEASURES).map(([name, m]) => ({ name, ...m })),
       maxDimensions: MAX_DIMENSIONS,
     };

@@ -107,7 +107,10 @@ function topOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!(n >= 1 && n <= MAX_TOP)) {
-    throw new AppError('BadRequest', `Bad analytics query: top must be a whole number from 1 to ${MAX_TOP}; got '${text}'.`);
+    throw new AppError(
+      'BadRequest',
+      `Bad analytics query: top must be a whole number from 1 to ${MAX_TOP}; got '${text}'.`,
+    );
   }
   return n;
 }
