@@ -41,12 +41,13 @@ export function queryCatalog(api: ApiClient): Promise<QueryCatalog> {
 }
 
 /**
- * A measure as a heading or an axis reads it: its label, with its unit when it has one (`Avg jitter (ms)`); the API
+ * A measure as a heading or an axis reads it: its label, with its unit when it has one and does not name it (`Avg jitter (ms)`, `Poor stream %`); the API
  * name if the catalog does not list it.
  */
 export function measureLabel(measure: CatalogMeasure | undefined, name: string): string {
   const label = measure?.label ?? name;
-  return measure?.unit === undefined ? label : `${label} (${measure.unit})`;
+  // "Poor stream %" names its unit already.
+  return measure?.unit === undefined || label.endsWith(measure.unit) ? label : `${label} (${measure.unit})`;
 }
 
 /** A dimension as a heading or an axis reads it (`Capture device`); the API name if the catalog does not list it. */
