@@ -65,15 +65,13 @@ function send(request: FastifyRequest, reply: FastifyReply, params: Record<strin
     return;
   }
   const rows = answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])));
-  void reply
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({
-      ruleSet: answer.ruleSet,
-      source: answer.source,
-      columns: answer.columns,
-      rows,
-      truncated: answer.truncated,
-    });
+  void reply.header('content-type', 'application/json; charset=utf-8').send({
+    ruleSet: answer.ruleSet,
+    source: answer.source,
+    columns: answer.columns,
+    rows,
+    truncated: answer.truncated,
+  });
 }
 
 function wantsCsv(request: FastifyRequest, params: Record<string, string>): boolean {
