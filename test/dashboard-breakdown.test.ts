@@ -44,8 +44,8 @@ describe('dashboard breakdown (Chromium)', () => {
 
   it('offers exactly the dimensions and measures the API’s catalog lists, asked once, with a retry on failure', async () => {
     const catalog = (await (await fetch(`${server.url}/api/analytics/catalog`)).json()) as {
-      dimensions: { name: string; about: string }[];
-      measures: { name: string; about: string; unit?: string }[];
+      dimensions: { name: string; label: string; about: string }[];
+      measures: { name: string; label: string; about: string; unit?: string }[];
       maxDimensions: number;
     };
     const { page, problems, context } = await watchedPage(browser, {
@@ -85,6 +85,15 @@ describe('dashboard breakdown (Chromium)', () => {
       `[...document.querySelectorAll('#pivot-by-2 option')].map((o) => o.value)`,
     );
     assert.deepEqual(second, ['', ...catalog.dimensions.map((d) => d.name)]);
+    // People read the catalog's labels; the API names stay in the values.
+    const optionText = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('#pivot-by-1 option')].map((o) => o.textContent)`,
+    );
+    assert.deepEqual(
+      optionText,
+      catalog.dimensions.map((d) => d.label),
+    );
     assert.equal(await page.locator('select[id^=pivot-by-]').count(), Math.min(3, catalog.maxDimensions));
     const boxes = await inPage<string[]>(
       page,
@@ -97,11 +106,11 @@ describe('dashboard breakdown (Chromium)', () => {
     // Each measure is described by the catalog's words, and its unit heads its column.
     const jitter = catalog.measures.find((m) => m.name === 'avgJitter')!;
     assert.equal(await page.locator('#measure-avgJitter').getAttribute('aria-describedby'), 'measure-avgJitter-about');
-    assert.equal(await page.locator('#measure-avgJitter-about').textContent(), jitter.about);
-    assert.equal(await page.locator('label[for=measure-avgJitter]').textContent(), `avgJitter (${jitter.unit})`);
+    assert.equal(await page.locator('#measure-avgJitter-about').textContent(), `avgJitter: ${jitter.about}`);
+    assert.equal(await page.locator('label[for=measure-avgJitter]').textContent(), `${jitter.label} (${jitter.unit})`);
     const building = catalog.dimensions.find((d) => d.name === 'building')!;
     const described = (await page.locator('#pivot-by-about').textContent()) ?? '';
-    assert.ok(described.includes(`building: ${building.about}`), described);
+    assert.ok(described.includes(`${building.label} (building): ${building.about}`), described);
 
     // Another choice draws the page again without asking for the catalog again.
     assert.equal(asked, 2);
@@ -127,13 +136,18 @@ describe('dashboard breakdown (Chromium)', () => {
     await settled(page, 1);
 
     const query = { measures: 'poorStreamPct,streams,calls', by: 'building,platform', filter: period };
+    const columns = ['building', 'platform', 'poorStreamPct', 'streams', 'calls'];
+    const inOrder = async (orderby: string) => {
+      const body = (await (await api({ ...query, orderby, top: '500' })).json()) as { rows: Row[] };
+      return body.rows.map((r) => columns.map((c) => r[c]));
+    };
     const answer = (await (await api(query)).json()) as { rows: Row[] };
     assert.ok(answer.rows.length > 1, 'the tenant has several buildings and platforms');
-    const expected = answer.rows.map((r) =>
-      ['building', 'platform', 'poorStreamPct', 'streams', 'calls'].map((c) => r[c]),
-    );
+    const expected = answer.rows.map((r) => columns.map((c) => r[c]));
     const shown = await tableValues(page);
     assert.deepEqual(canonical(shown), canonical(expected));
+    // In the API's order for the sort shown (it orders and cuts; the page does not re-sort).
+    assert.deepEqual(shown, await inOrder('poorStreamPct desc'));
     // Sorted by the first measure, largest first, unless told otherwise.
     assert.equal(await page.locator('th:has(#sort-poorStreamPct)').getAttribute('aria-sort'), 'descending');
     const pct = shown.map((r) => r[2]).filter((v): v is number => typeof v === 'number');
@@ -149,7 +163,13 @@ describe('dashboard breakdown (Chromium)', () => {
 
     await screenshot(page, 'breakdown');
 
-    // Sort by building: a click, then Enter on the same header button reverses it.
+    // Sort by building: a click, then Enter on the same header button reverses it. Each asks the API for the first
+    // rows in the new order, and only the result panel is drawn again (the filter box below is the same element).
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) asked.push(request.url());
+    });
+    await inPage(page, `document.querySelector('#pivot-filter').dataset.kept = 'yes'`);
     await page.click('#sort-building');
     await page.waitForURL((url) => url.searchParams.get('sort') === 'building');
     await settled(page, 1);
@@ -161,6 +181,10 @@ describe('dashboard breakdown (Chromium)', () => {
       shown.map((r) => r[0]),
       'the order changed',
     );
+    assert.deepEqual(await tableValues(page), await inOrder('building'));
+    assert.equal(asked.length, 1, `one request per sort: ${asked.join(' ')}`);
+    assert.match(asked[0]!, /orderby=building&top=500/);
+    assert.equal(await inPage(page, `document.querySelector('#pivot-filter').dataset.kept`), 'yes');
     const known = ascending.filter((v) => v !== null) as string[];
     assert.deepEqual(known, [...known].sort());
     assert.equal(await inPage(page, 'document.activeElement?.id'), 'sort-building', 'the focus stays on the header');
@@ -171,17 +195,24 @@ describe('dashboard breakdown (Chromium)', () => {
     const descending = (await tableValues(page)).map((r) => r[0]).filter((v) => v !== null) as string[];
     assert.deepEqual(descending, [...known].reverse());
 
-    // The CSV download is the API's CSV for the same question.
+    assert.deepEqual(await tableValues(page), await inOrder('building desc'));
+
+    // The CSV download is the API's CSV for the same question, in the table's order, uncut.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#pivot-csv')]);
     assert.equal(download.suggestedFilename(), `callrecords-building+platform-${from}-${to}.csv`);
     const csv = await readFile((await download.path())!, 'utf8');
-    const apiCsv = await (await api({ ...query, format: 'csv' })).text();
+    const apiCsv = await (await api({ ...query, orderby: 'building desc', format: 'csv' })).text();
     assert.equal(csv, apiCsv);
     assert.match(csv, /^building,platform,poorStreamPct,streams,calls\r\n/);
-    // The URL shown to copy answers the same rows.
+    assert.equal(csv.trim().split('\r\n').length, answer.rows.length + 1);
+    // The URL shown to copy answers the same rows in the same order, and names the API's columns.
     const shownUrl = (await page.locator('#pivot-api-url').textContent()) ?? '';
+    assert.match(shownUrl, /orderby=building%20desc&top=500/);
     const viaShown = (await (await fetch(shownUrl)).json()) as { rows: Row[] };
-    assert.deepEqual(viaShown.rows, answer.rows);
+    assert.deepEqual(
+      viaShown.rows.map((r) => columns.map((c) => r[c])),
+      await inOrder('building desc'),
+    );
 
     assert.deepEqual(problems, []);
     await context.close();
@@ -244,6 +275,21 @@ describe('dashboard breakdown (Chromium)', () => {
     await page.waitForSelector('#pivot-result .state.error');
     assert.match((await page.locator('#pivot-result [role=alert]').textContent()) ?? '', /parentheses do not balance/);
     assert.deepEqual(asked, []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('asks for the first 500 rows only, and says when more exist', async () => {
+    const by = 'callId,subnet,mediaLabel';
+    const whole = (await (await api({ measures: 'streams', by, filter: period })).json()) as { rows: Row[] };
+    assert.ok(whole.rows.length > 500, `the case needs more than 500 groups (${whole.rows.length})`);
+    const { page, problems, context } = await watchedPage(browser);
+    await page.goto(`${server.url}/breakdown?from=${from}&to=${to}&by=${by}&measures=streams&sort=-streams`);
+    await settled(page, 1);
+    assert.equal(await page.locator('#pivot-rows tbody tr').count(), 500);
+    assert.match((await page.locator('#pivot-rows caption').textContent()) ?? '', /^The first 500 of more rows/);
+    const most = Math.max(...whole.rows.map((r) => r.streams as number));
+    assert.equal((await tableValues(page))[0]![3], most, 'the true top row, not the top of an arbitrary 500');
     assert.deepEqual(problems, []);
     await context.close();
   });

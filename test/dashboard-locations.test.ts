@@ -195,6 +195,46 @@ describe('dashboard locations (Chromium)', () => {
     await context.close();
   });
 
+  it('keeps the numbers of a new building file when an answer asked before the upload arrives after it', async () => {
+    const { page, problems, context } = await watchedPage(browser);
+    const oldAnswer = await getJson<unknown>(
+      `/api/analytics?measures=poorStreamPct,poorStreams,streams&by=building,network&filter=${encodeURIComponent(
+        `date ge ${from} and date lt ${to} and mediaType eq 'audio'`,
+      )}`,
+    );
+    // The first load's by-building question is held until after the upload, then answered with the old mapping.
+    let release: (() => Promise<void>) | undefined;
+    await page.route(
+      (u) => u.pathname === '/api/analytics' && u.searchParams.get('by') === 'building,network',
+      async (route) => {
+        if (release === undefined) release = () => route.fulfill({ json: oldAnswer });
+        else await route.continue();
+      },
+    );
+    await page.goto(url());
+    await until(page, `document.querySelector('#building-count') !== null`);
+    const stored = await getJson<{ value: StoredBuilding[] }>('/api/buildings');
+    await page.setInputFiles('#building-file', {
+      name: 'buildings.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(stored.value.slice(0, 1).map(fileLine).join('\r\n')),
+    });
+    await page.click('#building-upload');
+    await until(page, `document.querySelector('#building-count')?.textContent?.startsWith('1 networks') === true`);
+    await settled(page, 1);
+    const newRows = await byBuildingFromApi();
+    assert.deepEqual(await tableValues(page, 'building-rows'), newRows);
+    assert.ok(release, 'the first load asked');
+    const late = page.waitForResponse((r) => r.url().includes('by=building%2Cnetwork'));
+    await release();
+    await late;
+    // The page has the late answer; give its handler a moment to (wrongly) draw it.
+    await page.waitForTimeout(200);
+    assert.deepEqual(await tableValues(page, 'building-rows'), newRows, 'the late, older answer is not drawn');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it('fits a phone-width screen without sideways scrolling', async () => {
     const { page, problems, context } = await watchedPage(browser, { viewport: VIEWPORTS.phone });
     await page.goto(url());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { inPage, launchBrowser, screenshot, settled, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
@@ -29,6 +29,42 @@ describe('dashboard overview (Chromium)', () => {
     return body.rows[0]?.poorStreamPct ?? null;
   }
 
+  /**
+   * The trend's "Show the numbers" table as the API answers it: one row per day of the period, the poor % of audio,
+   * video and screen sharing formatted as the page does (two decimals at most, `–` for no classified stream).
+   */
+  async function apiTrend(filter: string): Promise<string[][]> {
+    const query = new URLSearchParams({
+      measures: 'poorStreamPct',
+      by: 'day,mediaType',
+      filter: `${filter} and mediaType in ('audio','video','vbss')`,
+    });
+    const body = (await (await fetch(`${server.url}/api/analytics?${query.toString()}`)).json()) as {
+      rows: { day: string; mediaType: string; poorStreamPct: number | null }[];
+    };
+    const cell = (d: string, media: string) => {
+      const v = body.rows.find((r) => r.day === d && r.mediaType === media)?.poorStreamPct ?? null;
+      return v === null ? '–' : `${Number(v.toFixed(2))} %`;
+    };
+    const rows: string[][] = [];
+    for (let ms = Date.parse(from); day(ms) < to; ms += DAY_MS) {
+      const d = day(ms);
+      rows.push([d, cell(d, 'audio'), cell(d, 'video'), cell(d, 'vbss')]);
+    }
+    return rows;
+  }
+
+  async function shownTrend(page: Page): Promise<string[][]> {
+    const header = await page.locator('#trend table.data thead th').allTextContents();
+    assert.deepEqual(header, ['Day', 'Audio', 'Video', 'Screen sharing']);
+    const json = await inPage<string>(
+      page,
+      `JSON.stringify([...document.querySelectorAll('#trend table.data tbody tr')].map((tr) =>
+         [...tr.querySelectorAll('td')].map((td) => td.textContent)))`,
+    );
+    return JSON.parse(json) as string[][];
+  }
+
   it('draws every panel with no console error or failed request, and its poor % is the API’s', async () => {
     const { page, problems, context } = await watchedPage(browser);
     await page.goto(`${server.url}/overview?from=${from}&to=${to}`);
@@ -36,6 +72,13 @@ describe('dashboard overview (Chromium)', () => {
     const expected = await apiPoorPct(`mediaType eq 'audio' and date ge ${from} and date lt ${to}`);
     assert.notEqual(expected, null, 'the generated tenant has classified audio streams');
     assert.equal(await page.locator('#kpi-poor-audio').textContent(), `${expected!.toFixed(2)} %`);
+    // The trend, day by day and media type by media type, is the API's answer.
+    const trendRows = await shownTrend(page);
+    assert.deepEqual(trendRows, await apiTrend(`date ge ${from} and date lt ${to}`));
+    assert.ok(
+      trendRows.some((r) => r.slice(1).some((c) => c !== '–')),
+      'the trend has numbers, not only empty days',
+    );
     // Every chart has a caption, axis labels and a legend with each series.
     const trend = page.locator('#trend figure.chart');
     assert.match((await trend.locator('figcaption').textContent()) ?? '', /Poor ÷ \(Poor \+ Good\)/);
@@ -64,6 +107,10 @@ describe('dashboard overview (Chromium)', () => {
     await settled(page, 1);
     const after = await page.locator('#trend figure.chart table.data').textContent();
     assert.notEqual(after, before);
+    assert.deepEqual(
+      await shownTrend(page),
+      await apiTrend(`date ge ${from} and date lt ${to} and building eq '${building.replace(/'/g, "''")}'`),
+    );
     const expected = await apiPoorPct(
       `mediaType eq 'audio' and date ge ${from} and date lt ${to} and building eq '${building.replace(/'/g, "''")}'`,
     );

@@ -13,8 +13,8 @@ import { createTestApp, ingest } from './helpers/test-app.js';
 
 interface Catalog {
   ruleSet: string;
-  dimensions: { name: string; kind: string; about: string }[];
-  measures: { name: string; about: string; unit?: string }[];
+  dimensions: { name: string; label: string; kind: string; about: string }[];
+  measures: { name: string; label: string; about: string; unit?: string }[];
   maxDimensions: number;
 }
 
@@ -54,6 +54,12 @@ for (const backend of BACKENDS) {
       assert.ok(catalog.dimensions.length > 0 && catalog.measures.length > 0);
       const names = [...catalog.dimensions, ...catalog.measures].map((n) => n.name);
       assert.equal(new Set(names).size, names.length, 'each name once, none both a dimension and a measure');
+      const labels = [...catalog.dimensions, ...catalog.measures].map((n) => n.label);
+      assert.equal(new Set(labels).size, labels.length, 'each label names one thing');
+      for (const n of [...catalog.dimensions, ...catalog.measures]) {
+        assert.match(n.label, /^[A-Z]/, `${n.name}: a label for people, not the API name`);
+        assert.notEqual(n.label, n.name);
+      }
       for (const d of catalog.dimensions) {
         assert.ok(['text', 'date', 'boolean'].includes(d.kind), `${d.name}: ${d.kind}`);
         assert.ok(d.about.length > 3, d.name);

@@ -6,6 +6,8 @@ export interface AnalyticsTable {
   source: string;
   columns: string[];
   rows: Record<string, string | number | null>[];
+  /** With `top`: whether more rows exist than the answer holds. */
+  truncated?: boolean;
 }
 
 /** One question of the query API: measures, grouped by dimensions, over the streams the filter keeps. */
@@ -13,6 +15,10 @@ export interface AnalyticsQuery {
   measures: string[];
   by?: string[];
   filter?: string;
+  /** `<column>` or `<column> desc`: the order of the rows (docs/analytics.md, "Order and top"). */
+  orderby?: string;
+  /** The most rows the answer holds. */
+  top?: number;
 }
 
 /** The query API's URL for a question: the same URL a script would use (and the dashboard shows, to copy). */
@@ -21,6 +27,8 @@ export function analyticsUrl(query: AnalyticsQuery, format?: 'csv'): string {
     measures: query.measures.join(','),
     by: query.by?.join(','),
     filter: query.filter,
+    orderby: query.orderby,
+    top: query.top,
     format,
   });
 }

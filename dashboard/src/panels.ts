@@ -33,8 +33,11 @@ export function tile(
   };
 }
 
-/** A cell of `dataTable`: text, or a node; `numeric` right-aligns it. */
-export type TableCell = string | Node | { text: string | Node; numeric?: boolean; className?: string };
+/**
+ * A cell of `dataTable`: text, or a node; `numeric` right-aligns it; `value` (any JSON value) is kept raw in
+ * `data-value`, so a test can compare the cell with the API's answer without parsing the text shown.
+ */
+export type TableCell = string | Node | { text: string | Node; numeric?: boolean; className?: string; value?: unknown };
 
 /**
  * A table in a sideways-scrolling frame (so a phone-width screen never scrolls the page): a caption, header cells
@@ -50,7 +53,15 @@ export function dataTable(options: {
   const cell = (tag: 'th' | 'td', value: TableCell): HTMLElement => {
     if (typeof value === 'string' || value instanceof Node) return h(tag, tag === 'th' ? { scope: 'col' } : {}, value);
     const classes = [value.numeric === true ? 'num' : '', value.className ?? ''].filter((c) => c !== '').join(' ');
-    return h(tag, { class: classes === '' ? undefined : classes, scope: tag === 'th' ? 'col' : undefined }, value.text);
+    return h(
+      tag,
+      {
+        class: classes === '' ? undefined : classes,
+        scope: tag === 'th' ? 'col' : undefined,
+        'data-value': 'value' in value ? JSON.stringify(value.value ?? null) : undefined,
+      },
+      value.text,
+    );
   };
   return h(
     'div',

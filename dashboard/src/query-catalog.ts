@@ -3,6 +3,8 @@ import type { ApiClient } from './api.js';
 /** A dimension of the query API: its name, the kind of its values, what it is. */
 export interface CatalogDimension {
   name: string;
+  /** The name for people: controls, headings, axes. */
+  label: string;
   kind: string;
   about: string;
 }
@@ -10,6 +12,8 @@ export interface CatalogDimension {
 /** A measure of the query API: its name, what it counts, its unit (none: a count). */
 export interface CatalogMeasure {
   name: string;
+  /** The name for people: controls, headings, axes. */
+  label: string;
   about: string;
   unit?: string;
 }
@@ -36,7 +40,17 @@ export function queryCatalog(api: ApiClient): Promise<QueryCatalog> {
   return asked;
 }
 
-/** A measure's name as a heading or an axis reads it: with its unit, when it has one (`avgJitter (ms)`). */
+/**
+ * A measure as a heading or an axis reads it: its label, with its unit when it has one and does not name it (`Avg jitter (ms)`, `Poor stream %`); the API
+ * name if the catalog does not list it.
+ */
 export function measureLabel(measure: CatalogMeasure | undefined, name: string): string {
-  return measure?.unit === undefined ? name : `${name} (${measure.unit})`;
+  const label = measure?.label ?? name;
+  // "Poor stream %" names its unit already.
+  return measure?.unit === undefined || label.endsWith(measure.unit) ? label : `${label} (${measure.unit})`;
+}
+
+/** A dimension as a heading or an axis reads it (`Capture device`); the API name if the catalog does not list it. */
+export function dimensionLabel(catalog: QueryCatalog, name: string): string {
+  return catalog.dimensions.find((d) => d.name === name)?.label ?? name;
 }

@@ -18,9 +18,12 @@ export interface AnalyticsQueryPluginOptions {
 /** The header that names the rule set on every answer, CSV included. */
 export const RULE_SET_HEADER = 'callrecords-rule-set';
 
+/** The header a CSV answer carries when `top` cut it (JSON says `"truncated": true`). */
+export const TRUNCATED_HEADER = 'callrecords-truncated';
+
 /**
  * The analytics query API, registered with the prefix `/api/analytics` (docs/api.md, "Analytics"): `GET
- * /api/analytics?measures=…&by=…&filter=…`, the names it accepts (`GET /api/analytics/catalog`), the canned reports
+ * /api/analytics?measures=…&by=…&filter=…&orderby=…&top=…`, the names it accepts (`GET /api/analytics/catalog`), the canned reports
  * (`GET /api/analytics/reports/<name>`) and their list.
  * Parameters are read from the raw query string (raw-query.ts). The answer is JSON, or CSV when `Accept` names
  * `text/csv` (or `format=csv`), for Excel's and Power BI's "From Web".
@@ -56,14 +59,19 @@ function rawParams(request: FastifyRequest): Record<string, string> {
 
 function send(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, answer: AnalyticsAnswer) {
   void reply.header(RULE_SET_HEADER, answer.ruleSet);
+  if (answer.truncated === true) void reply.header(TRUNCATED_HEADER, 'true');
   if (wantsCsv(request, params)) {
     void reply.header('content-type', 'text/csv; charset=utf-8').send(csvText(answer.columns, answer.rows));
     return;
   }
   const rows = answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, row[i]])));
-  void reply
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ ruleSet: answer.ruleSet, source: answer.source, columns: answer.columns, rows });
+  void reply.header('content-type', 'application/json; charset=utf-8').send({
+    ruleSet: answer.ruleSet,
+    source: answer.source,
+    columns: answer.columns,
+    rows,
+    truncated: answer.truncated,
+  });
 }
 
 function wantsCsv(request: FastifyRequest, params: Record<string, string>): boolean {

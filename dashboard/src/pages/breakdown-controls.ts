@@ -1,7 +1,7 @@
 import { announce, h } from '../dom.js';
 import type { PageContext } from '../page.js';
 import { pivotDimensions, type PivotState } from '../pivot.js';
-import { measureLabel, type QueryCatalog } from '../query-catalog.js';
+import { dimensionLabel, measureLabel, type QueryCatalog } from '../query-catalog.js';
 
 /**
  * The Breakdown page's choices: dimensions, measures and a filter. Every name and its description come from the
@@ -28,7 +28,7 @@ export function dimensionPickers(context: PageContext, state: PivotState, catalo
       { id: `pivot-by-${i + 1}`, 'aria-describedby': 'pivot-by-about' },
       i === 0 ? null : h('option', { value: '', selected: current === '' }, '(none)'),
       ...catalog.dimensions.map((d) =>
-        h('option', { value: d.name, selected: d.name === current, title: d.about }, d.name),
+        h('option', { value: d.name, selected: d.name === current, title: d.about }, d.label),
       ),
     );
   });
@@ -41,7 +41,15 @@ export function dimensionPickers(context: PageContext, state: PivotState, catalo
     'ul',
     { class: 'pivot-about', id: 'pivot-by-about' },
     ...state.by.map((name) =>
-      h('li', {}, h('code', {}, name), ': ', catalog.dimensions.find((d) => d.name === name)?.about ?? ''),
+      h(
+        'li',
+        {},
+        dimensionLabel(catalog, name),
+        ' (',
+        h('code', {}, name),
+        '): ',
+        catalog.dimensions.find((d) => d.name === name)?.about ?? '',
+      ),
     ),
   );
   return h(
@@ -82,7 +90,7 @@ export function measurePickers(context: PageContext, state: PivotState, catalog:
         'span',
         {},
         h('label', { for: box.id }, measureLabel(m, m.name)),
-        h('span', { class: 'pivot-about', id: `measure-${m.name}-about` }, m.about),
+        h('span', { class: 'pivot-about', id: `measure-${m.name}-about` }, h('code', {}, m.name), `: ${m.about}`),
       ),
     );
   });

@@ -7,6 +7,7 @@ import { count, percent } from '../format.js';
 import type { Page, PageContext } from '../page.js';
 import { periodFilter } from '../period.js';
 import { dimensionText, rowLabel, sortRows, type Cell, type PivotRow } from '../pivot.js';
+import { dataTable, panel, type TableCell } from '../panels.js';
 import { heading, showEmpty, showError, showLoading, showReady } from '../states.js';
 
 /** Bars in the chart: the busiest networks; the table has every one. */
@@ -28,44 +29,20 @@ interface MissingSubnets {
   value: { subnet: string; audioStreams: number }[];
 }
 
-function panel(id: string, title: string): { section: HTMLElement; body: HTMLElement } {
-  const body = h('div', { class: 'panel-body' });
-  const section = h(
-    'section',
-    { class: 'panel', id, 'aria-labelledby': `${id}-title` },
-    h('h2', { id: `${id}-title` }, title),
-    body,
-  );
-  return { section, body };
+/**
+ * Tickets for one panel's answers: a draw takes one, and draws its answer only while it holds the newest, so an
+ * answer that arrives late (the first load, outrun by the redraw after an upload) cannot cover newer numbers.
+ */
+function newestOnly(): () => () => boolean {
+  let issued = 0;
+  return () => {
+    const ticket = ++issued;
+    return () => ticket === issued;
+  };
 }
 
-function numberCell(value: Cell | undefined, text: string): HTMLElement {
-  return h('td', { class: 'num', 'data-value': JSON.stringify(value ?? null) }, text);
-}
-
-function table(id: string, caption: string, header: string[], numeric: number, rows: HTMLElement[]): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { id },
-      h('caption', {}, caption),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...header.map((c, i) =>
-            h('th', { scope: 'col', class: i >= header.length - numeric ? 'num' : undefined }, c),
-          ),
-        ),
-      ),
-      h('tbody', {}, ...rows),
-    ),
-  );
-}
+const num = (value: Cell | undefined, text: string): TableCell => ({ text, numeric: true, value: value ?? null });
+const raw = (value: Cell | undefined, text: string): TableCell => ({ text, value: value ?? null });
 
 /**
  * Locations: CQD's building view. Poor % of audio streams by building and network over the period (streams whose
@@ -88,8 +65,10 @@ export const locationsPage: Page = {
       h('div', { class: 'grid' }, missing.section, file.section),
     );
     file.body.append(stored);
+    const [byBuildingTurn, missingTurn, storedTurn] = [newestOnly(), newestOnly(), newestOnly()];
 
     const drawByBuilding = async (): Promise<void> => {
+      const newest = byBuildingTurn();
       const target = byBuilding.body;
       showLoading(target, 'poor streams by building');
       try {
@@ -98,7 +77,7 @@ export const locationsPage: Page = {
           by: ['building', 'network'],
           filter: allOf(periodFilter(period), `mediaType eq 'audio'`),
         });
-        if (!context.isCurrent()) return;
+        if (!context.isCurrent() || !newest()) return;
         if (answer.rows.length === 0) {
           return showEmpty(target, 'No audio streams in this period.', 'Choose another period.');
         }
@@ -122,39 +101,37 @@ export const locationsPage: Page = {
           ],
         });
         target.append(
-          table(
-            'building-rows',
-            'Audio streams per building and network; a subnet in no building counts as “(no building)”.',
-            ['Building', 'Network', 'Poor streams (%)', 'Poor streams', 'Streams'],
-            3,
-            rows.map((row) =>
-              h(
-                'tr',
-                {},
-                h(
-                  'td',
-                  { 'data-value': JSON.stringify(row.building ?? null) },
-                  dimensionText('building', row.building),
-                ),
-                h('td', { 'data-value': JSON.stringify(row.network ?? null) }, dimensionText('network', row.network)),
-                numberCell(row.poorStreamPct, percent(row.poorStreamPct as number | null)),
-                numberCell(row.poorStreams, count(row.poorStreams as number | null)),
-                numberCell(row.streams, count(row.streams as number | null)),
-              ),
-            ),
-          ),
+          dataTable({
+            id: 'building-rows',
+            caption: 'Audio streams per building and network; a subnet in no building counts as “(no building)”.',
+            header: [
+              'Building',
+              'Network',
+              { text: 'Poor streams (%)', numeric: true },
+              { text: 'Poor streams', numeric: true },
+              { text: 'Streams', numeric: true },
+            ],
+            rows: rows.map((row) => [
+              raw(row.building, dimensionText('building', row.building)),
+              raw(row.network, dimensionText('network', row.network)),
+              num(row.poorStreamPct, percent(row.poorStreamPct as number | null)),
+              num(row.poorStreams, count(row.poorStreams as number | null)),
+              num(row.streams, count(row.streams as number | null)),
+            ]),
+          }),
         );
       } catch (error) {
-        if (context.isCurrent()) showError(target, error, () => void drawByBuilding());
+        if (context.isCurrent() && newest()) showError(target, error, () => void drawByBuilding());
       }
     };
 
     const drawMissing = async (): Promise<void> => {
+      const newest = missingTurn();
       const target = missing.body;
       showLoading(target, 'the missing-subnet report');
       try {
         const answer = await api.json<MissingSubnets>('/api/analytics/missing-subnets');
-        if (!context.isCurrent()) return;
+        if (!context.isCurrent() || !newest()) return;
         if (answer.value.length === 0) {
           return showEmpty(
             target,
@@ -163,26 +140,24 @@ export const locationsPage: Page = {
         }
         showReady(
           target,
-          table(
-            'missing-rows',
-            `Subnets with at least ${answer.minAudioStreams} audio stream endpoints that no network of the building file contains, most first (all time): add them to the file.`,
-            ['Subnet', 'Audio streams'],
-            1,
-            answer.value.map((s) =>
-              h('tr', {}, h('td', {}, s.subnet), numberCell(s.audioStreams, count(s.audioStreams))),
-            ),
-          ),
+          dataTable({
+            id: 'missing-rows',
+            caption: `Subnets with at least ${answer.minAudioStreams} audio stream endpoints that no network of the building file contains, most first (all time): add them to the file.`,
+            header: ['Subnet', { text: 'Audio streams', numeric: true }],
+            rows: answer.value.map((s) => [s.subnet, num(s.audioStreams, count(s.audioStreams))]),
+          }),
         );
       } catch (error) {
-        if (context.isCurrent()) showError(target, error, () => void drawMissing());
+        if (context.isCurrent() && newest()) showError(target, error, () => void drawMissing());
       }
     };
 
     const drawStored = async (): Promise<void> => {
+      const newest = storedTurn();
       showLoading(stored, 'the building file');
       try {
         const answer = await api.json<{ value: StoredBuilding[] }>('/api/buildings');
-        if (!context.isCurrent()) return;
+        if (!context.isCurrent() || !newest()) return;
         const networks = answer.value;
         if (networks.length === 0) {
           return showEmpty(
@@ -199,27 +174,22 @@ export const locationsPage: Page = {
             'details',
             {},
             h('summary', {}, 'Show the networks'),
-            table(
-              'network-rows',
-              'The stored building file, in file order',
-              ['Network', 'Name', 'Building', 'City', 'Country'],
-              0,
-              networks.map((n) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, `${n.networkIp}/${n.networkRange}`),
-                  h('td', {}, n.networkName),
-                  h('td', {}, n.buildingName),
-                  h('td', {}, n.city),
-                  h('td', {}, n.country),
-                ),
-              ),
-            ),
+            dataTable({
+              id: 'network-rows',
+              caption: 'The stored building file, in file order',
+              header: ['Network', 'Name', 'Building', 'City', 'Country'],
+              rows: networks.map((n) => [
+                `${n.networkIp}/${n.networkRange}`,
+                n.networkName,
+                n.buildingName,
+                n.city,
+                n.country,
+              ]),
+            }),
           ),
         );
       } catch (error) {
-        if (context.isCurrent()) showError(stored, error, () => void drawStored());
+        if (context.isCurrent() && newest()) showError(stored, error, () => void drawStored());
       }
     };
 

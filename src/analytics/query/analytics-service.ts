@@ -16,8 +16,8 @@ export interface AnalyticsAnswer extends AnalyticsTable {
  */
 export interface AnalyticsCatalog {
   ruleSet: string;
-  dimensions: { name: string; kind: DimensionType; about: string }[];
-  measures: { name: string; about: string; unit?: MeasureUnit }[];
+  dimensions: { name: string; label: string; kind: DimensionType; about: string }[];
+  measures: { name: string; label: string; about: string; unit?: MeasureUnit }[];
   /** The most dimensions one query may group by. */
   maxDimensions: number;
 }
@@ -44,7 +44,12 @@ export class AnalyticsService {
   async catalog(): Promise<AnalyticsCatalog> {
     return {
       ruleSet: await this.ruleSet(),
-      dimensions: Object.entries(DIMENSIONS).map(([name, d]) => ({ name, kind: d.type, about: d.about })),
+      dimensions: Object.entries(DIMENSIONS).map(([name, d]) => ({
+        name,
+        label: d.label,
+        kind: d.type,
+        about: d.about,
+      })),
       measures: Object.entries(MEASURES).map(([name, m]) => ({ name, ...m })),
       maxDimensions: MAX_DIMENSIONS,
     };

@@ -10,6 +10,10 @@ export interface AnalyticsQuery {
   by: readonly DimensionName[];
   /** Its names are dimensions (aliases already resolved). */
   filter?: FilterNode | undefined;
+  /** The column (a dimension or measure of the query) rows are ordered by first; ties by the dimensions. */
+  orderBy?: { column: string; descending: boolean } | undefined;
+  /** The most rows the answer holds; more are cut and the answer says so (`truncated`). */
+  top?: number | undefined;
 }
 
 /** A cell of an answer: text, a number, a flag, or null (unknown, or no value to average). */
@@ -25,4 +29,6 @@ export interface AnalyticsTable {
    * ingest (docs/analytics.md, "How queries are answered").
    */
   source: string;
+  /** True when the query named `top` and more groups than that exist; undefined when it named no `top`. */
+  truncated?: boolean | undefined;
 }

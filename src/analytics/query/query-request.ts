@@ -17,7 +17,14 @@ export interface AnalyticsRequest {
   measures?: string | undefined;
   by?: string | undefined;
   filter?: string | undefined;
+  /** `<a column of the answer>` or `<column> desc`. */
+  orderby?: string | undefined;
+  /** 1 to MAX_TOP rows. */
+  top?: string | undefined;
 }
+
+/** The most rows `top` may ask for. */
+export const MAX_TOP = 10_000;
 
 /** The most dimensions one query may group by (a guard against answers the size of the table). */
 export const MAX_DIMENSIONS = 6;
@@ -78,7 +85,34 @@ const STREAM_CATALOG: QueryCatalog = {
 /** Checks a request of `GET /api/analytics` and returns the query it asks (checkQueryRequest, call-quality names). */
 export function analyticsQueryOf(request: AnalyticsRequest): AnalyticsQuery {
   const { measures, by, filter } = checkQueryRequest(request, STREAM_CATALOG);
-  return { measures: measures as MeasureName[], by: by as DimensionName[], filter };
+  const orderBy = orderByOf(request.orderby, [...by, ...measures]);
+  const top = topOf(request.top);
+  return { measures: measures as MeasureName[], by: by as DimensionName[], filter, orderBy, top };
+}
+
+// `orderby=<column>[ asc|desc]`: one column of the answer, so the order can be checked against what is shown.
+function orderByOf(text: string | undefined, columns: readonly string[]): AnalyticsQuery['orderBy'] {
+  if (text === undefined || text.trim() === '') return undefined;
+  const match = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(text);
+  if (match === null || !columns.includes(match[1]!)) {
+    throw new AppError(
+      'BadRequest',
+      `Bad analytics query: orderby must be one column of the answer (${columns.join(', ')}), optionally followed by asc or desc; got '${text}'.`,
+    );
+  }
+  return { column: match[1]!, descending: match[2]?.toLowerCase() === 'desc' };
+}
+
+function topOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(n >= 1 && n <= MAX_TOP)) {
+    throw new AppError(
+      'BadRequest',
+      `Bad analytics query: top must be a whole number from 1 to ${MAX_TOP}; got '${text}'.`,
+    );
+  }
+  return n;
 }
 
 function names(list: string | undefined): string[] {

@@ -8,7 +8,8 @@ export type RawRow = Record<string, unknown>;
 /**
  * Turns the rows of a plan's statements into the answer both stores give alike: flags as booleans, reals rounded to
  * six decimals (a rollup's sums and the per-stream table's averages differ only past that), each percentile joined
- * to its group, rows in byte order of their dimensions (nulls last) — the order does not depend on a collation.
+ * to its group, rows by the `orderby` column if any (nulls last), then in byte order of their dimensions (nulls
+ * last) — the order does not depend on a collation — and cut at `top`.
  */
 export function analyticsTable(
   query: AnalyticsQuery,
@@ -28,8 +29,24 @@ export function analyticsTable(
     });
     return cells;
   });
-  rows.sort((a, b) => compareKeys(a, b, dims));
-  return { columns: [...query.by, ...query.measures], rows, source: plan.source };
+  const columns: string[] = [...query.by, ...query.measures];
+  const order = query.orderBy;
+  const at = order === undefined ? -1 : columns.indexOf(order.column);
+  rows.sort((a, b) => (at < 0 ? 0 : compareCells(a[at]!, b[at]!, order!.descending)) || compareKeys(a, b, dims));
+  if (query.top === undefined) return { columns, rows, source: plan.source };
+  const truncated = rows.length > query.top;
+  return { columns, rows: truncated ? rows.slice(0, query.top) : rows, source: plan.source, truncated };
+}
+
+// One column's order: nulls last both ways, numbers by value, text in byte order, false before true.
+function compareCells(x: Cell, y: Cell, descending: boolean): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  const sign = descending ? -1 : 1;
+  if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
+  if (typeof x === 'boolean' && typeof y === 'boolean') return sign * (x ? 1 : -1);
+  return sign * Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y)));
 }
 
 function dimensionCell(type: string, value: unknown): Cell {

@@ -10,7 +10,7 @@ import {
   SqliteQueryCompiler,
   type RawBuilder,
 } from 'kysely';
-import type { DimensionName, MeasureName } from '../../analytics/query/catalog.js';
+import { DIMENSIONS, type DimensionName, type MeasureName } from '../../analytics/query/catalog.js';
 import { filterNames } from '../../analytics/query/filter.js';
 import type { AnalyticsQuery } from '../../analytics/query/model.js';
 import {
@@ -71,11 +71,41 @@ export function planAnalytics(
   const where = query.filter === undefined ? sql`1 = 1` : condition(query.filter, source, dialect);
   const groupBy =
     query.by.length === 0 ? sql`` : sql` group by ${sql.join(query.by.map((_, i) => sql.raw(String(i + 1))))}`;
-  const main = sql`select ${sql.join([...dims, ...measures])} from ${sql.table(table)} where ${where}${groupBy}`;
+  const grouped = sql`select ${sql.join([...dims, ...measures])} from ${sql.table(table)} where ${where}${groupBy}`;
+  const main = limited(grouped, query, dialect);
   const percentiles = query.measures
     .filter((m) => PERCENTILE_METRIC[m] !== undefined)
     .map((m) => ({ measure: m, statement: compile(percentile(query, m, dialect), dialect) }));
   return { source: table, main: compile(main, dialect), percentiles };
+}
+
+/**
+ * With `top`, the grouped rows ordered as the answer is (analytics-result.ts sorts the same way) and cut at `top + 1`,
+ * so the store can tell that more exist without reading them all: the order column first (nulls last either way),
+ * then the dimensions ascending, nulls last; text in byte order (PostgreSQL `collate "C"`, SQLite's default binary).
+ * A 90th percentile is computed by its own statement, so ordering by one leaves the cut to analytics-result.ts.
+ */
+function limited(grouped: RawBuilder<unknown>, query: AnalyticsQuery, dialect: AnalyticsDialect): RawBuilder<unknown> {
+  const order = query.orderBy;
+  if (query.top === undefined) return grouped;
+  if (order !== undefined && PERCENTILE_METRIC[order.column as MeasureName] !== undefined) return grouped;
+  const columnOf = (name: string) => {
+    const d = query.by.indexOf(name as DimensionName);
+    return d >= 0 ? `g${d}` : `m${query.measures.indexOf(name as MeasureName)}`;
+  };
+  const key = (column: string, descending: boolean) => {
+    const ref = sql.ref(`q.${column}`);
+    const d = query.by[Number(column.slice(1))];
+    const text = column.startsWith('g') && DIMENSIONS[d!].type !== 'boolean' && dialect === 'postgres';
+    const value = text ? sql`cast(${ref} as text) collate "C"` : ref;
+    return sql`(${ref} is null), ${value}${descending ? sql` desc` : sql``}`;
+  };
+  const keys = [
+    ...(order === undefined ? [] : [key(columnOf(order.column), order.descending)]),
+    ...query.by.map((_, i) => key(`g${i}`, false)),
+  ];
+  const orderBy = keys.length === 0 ? sql`` : sql` order by ${sql.join(keys)}`;
+  return sql`select * from (${grouped}) q${orderBy} limit ${sql.lit(query.top + 1)}`;
 }
 
 /** The smallest rollup whose dimensions cover the query's, if every measure is additive. */
