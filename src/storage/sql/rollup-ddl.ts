@@ -54,7 +54,7 @@ const SEGMENT_FAILURE = { failures: 'is not null', setup_failures: "= 'callSetup
  * The stream rows `r` a rollup aggregates, from `relation` (rows kept by `where`, unqualified column names). With
  * call counters each row also carries `segment_first` (1 on the first stream of a segment whose ids are known: the
  * distinct count of analytics-sql.ts skips a null key) and, per failed-segment counter, whether any stream of its
- * segment has that failure. Window functions over the relation see whole segments: triggers see records written and
+ * segment has that failure (the rollup's dimensions must be plain columns). Window functions over the relation see whole segments: triggers see records written and
  * removed whole (an update, such as a building re-map, subtracts and adds the same rows), a day's refresh whole days.
  */
 function rowsOf(spec: RollupSpec, relation: string, where: string): string {
@@ -67,7 +67,17 @@ function rowsOf(spec: RollupSpec, relation: string, where: string): string {
   const first =
     `case when s.session_id is not null and s.segment_id is not null and ` +
     `row_number() over (${segment} order by s.ordinal) = 1 then 1 else 0 end as segment_first`;
-  return `(select s.*, ${[first, ...flags].join(', ')} from ${relation} s where ${where}) r where true`;
+  // Only the columns the rollup reads, so the sort the windows need carries narrow rows (not all of `streams`).
+  const columns = [
+    'start_key',
+    'ordinal',
+    'call_poor',
+    'classification',
+    ...Object.values(REASON_COLUMN),
+    ...Object.values(METRIC_COLUMN),
+    ...spec.dimensions.map((d) => STREAM_DIMENSION_COLUMN[d]),
+  ].map((c) => `s.${c}`);
+  return `(select ${[...columns, first, ...flags].join(', ')} from ${relation} s where ${where}) r where true`;
 }
 
 function isReal(column: string): boolean {
