@@ -54,8 +54,9 @@ const SEGMENT_FAILURE = { failures: 'is not null', setup_failures: "= 'callSetup
  * The stream rows `r` a rollup aggregates, from `relation` (rows kept by `where`, unqualified column names). With
  * call counters each row also carries `segment_first` (1 on the first stream of a segment whose ids are known: the
  * distinct count of analytics-sql.ts skips a null key) and, per failed-segment counter, whether any stream of its
- * segment has that failure (the rollup's dimensions must be plain columns). Window functions over the relation see whole segments: triggers see records written and
- * removed whole (an update, such as a building re-map, subtracts and adds the same rows), a day's refresh whole days.
+ * segment has that failure; the rollup's dimensions must then be plain columns. The window functions see whole
+ * segments: triggers see records written and removed whole (an update, such as a building re-map, subtracts and adds
+ * the same rows, so the counts net to zero), a day's refresh sees whole days.
  */
 function rowsOf(spec: RollupSpec, relation: string, where: string): string {
   if (spec.callCounters !== true) return `${relation} r where ${where}`;
