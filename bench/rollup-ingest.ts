@@ -50,9 +50,11 @@ async function run(withTriggers: boolean): Promise<number> {
       await db.records.write(writes.slice(i, i + BATCH), '2026-02-01T00:00:00.000Z');
     const seconds = (performance.now() - started) / 1000;
     // The first rollup read recomputes the days the triggers marked, in every rollup (SQLite's share of the cost).
-    const read = performance.now();
-    if (withTriggers) await db.analytics.aggregate(analyticsQueryOf({ measures: 'calls,failures', by: 'day' }));
-    refreshMs = Math.min(refreshMs, performance.now() - read);
+    if (withTriggers) {
+      const read = performance.now();
+      await db.analytics.aggregate(analyticsQueryOf({ measures: 'calls,failures', by: 'day' }));
+      refreshMs = Math.min(refreshMs, performance.now() - read);
+    }
     await db.close();
     return writes.length / seconds;
   } finally {
