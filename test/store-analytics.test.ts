@@ -2,7 +2,8 @@
  * The analytics role's contract on every backend (src/storage/roles.ts AnalyticsStore, docs/analytics.md "Query
  * API"): every measure and every dimension once, compared with a count made in JavaScript from the stored stream rows;
  * filters; and the rollups maintained at ingest, which must answer as the per-stream table does after inserts,
- * replaced versions, a new building file and a rebuild.
+ * replaced versions (failures added and removed), a new building file, a rebuild and retention — the day rollup's
+ * calls and failed segments included.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +31,15 @@ function writesOf(records: Record<string, unknown>[]) {
 const TENANT = [
   ...generateRecords({ calls: 80, seed: 12, from: new Date('2026-01-05T00:00:00Z'), days: 40, versions: false }),
 ];
+
+// The overview's two queries of calls and failures per day (dashboard/src/pages/overview.ts) over a period.
+const PERIOD = 'date ge 2026-01-20 and date lt 2026-02-01';
+const OVERVIEW_DAY_QUERIES = [
+  { measures: 'calls,streams,failures', by: 'day', filter: PERIOD },
+  { measures: 'setupFailures,drops', by: 'day', filter: PERIOD },
+];
+const inPeriod = (r: Record<string, string | number | null>) =>
+  String(r.start_key) >= '2026-01-20' && String(r.start_key) < '2026-02-01';
 
 async function allStreams(db: CallRecordDatabase): Promise<StoredStream[]> {
   const rows: StoredStream[] = [];
@@ -105,6 +115,33 @@ for (const backend of BACKENDS) {
       assert.equal(client, 'stream_rollup_client');
     });
 
+    test('the day rollup answers the overview’s calls and failures per day as the per-stream table does', async () => {
+      const streams = await allStreams(db);
+      const stages = new Set(streams.map((s) => s.segment_failure_stage ?? s.session_failure_stage));
+      assert.ok(stages.has('callSetup') && stages.has('midcall'), `failure stages ${[...stages].join()}`);
+      for (const request of OVERVIEW_DAY_QUERIES) {
+        assert.equal(await agrees(db, request, inPeriod), 'stream_rollup_day');
+      }
+      const everything = 'calls,poorCalls,failures,setupFailures,drops,streams,poorStreams,poorStreamPct,avgJitter';
+      const byCallType = await agrees(
+        db,
+        { measures: everything, by: 'week,callType', filter: "callType ne 'peerToPeer'" },
+        (r) => r.call_type !== 'peerToPeer',
+      );
+      assert.equal(byCallType, 'stream_rollup_day');
+      assert.equal(await agrees(db, { measures: everything, by: 'month' }), 'stream_rollup_day');
+    });
+
+    test('calls and failures by a stream-level dimension or filter are counted from the stream table', async () => {
+      assert.equal(await agrees(db, { measures: 'calls,failures', by: 'day,mediaType' }), 'streams');
+      const windows = (r: Record<string, string | number | null>) => r.sender_platform === 'windows';
+      assert.equal(
+        await agrees(db, { measures: 'setupFailures,drops', by: 'day', filter: "platform eq 'windows'" }, windows),
+        'streams',
+      );
+      assert.equal(await agrees(db, { measures: 'poorCallPct', by: 'day' }), 'streams');
+    });
+
     test('filters: date ranges, ne keeps unknown values, in, not, or, flags', async () => {
       const cases: [string, (r: Record<string, string | number | null>) => boolean][] = [
         [
@@ -141,6 +178,29 @@ for (const backend of BACKENDS) {
       );
     });
 
+    test('the day rollup follows replaced versions that add or remove a failure', async () => {
+      type Part = { failureInfo?: unknown; segments?: Part[] };
+      const failed = (r: Record<string, unknown>) =>
+        (r.sessions as Part[]).some(
+          (s) => s.failureInfo != null || (s.segments ?? []).some((g) => g.failureInfo != null),
+        );
+      const request = { measures: 'calls,poorCalls,failures,setupFailures,drops,streams', by: 'day' };
+      const before = await db.analytics.aggregate(analyticsQueryOf(request));
+      // One call that had no failure drops mid-call in its first session; one that failed loses its failures.
+      const drop = structuredClone(TENANT.slice(10).find((r) => !failed(r))!);
+      (drop.sessions as Part[])[0]!.failureInfo = { stage: 'midcall', reason: 'droppedByTest' };
+      const heal = structuredClone(TENANT.slice(10).find(failed)!);
+      for (const session of heal.sessions as Part[]) {
+        session.failureInfo = null;
+        for (const segment of session.segments ?? []) segment.failureInfo = null;
+      }
+      const later = [drop, heal].map((r) => ({ ...r, version: Number(r.version ?? 1) + 1 }));
+      await db.records.write(writesOf(later), RECEIVED);
+      assert.equal(await agrees(db, request), 'stream_rollup_day');
+      const after = await db.analytics.aggregate(analyticsQueryOf(request));
+      assert.notDeepEqual(after.rows, before.rows, 'the new versions change the failures counted');
+    });
+
     test('the rollups follow replaced versions and a new building file, and a rebuild changes nothing', async () => {
       const request = { measures: 'streams,poorStreams,goodStreams,avgJitter', by: 'day,building,network,insideCorp' };
       // A later version of a few records replaces their streams (different media, another start).
@@ -161,9 +221,12 @@ for (const backend of BACKENDS) {
         byBuilding.rows.map((r) => r[0]),
         ['Branch Office', 'Headquarters', null],
       );
+      for (const day of OVERVIEW_DAY_QUERIES) assert.equal(await agrees(db, day, inPeriod), 'stream_rollup_day');
       const before = await db.analytics.aggregate(analyticsQueryOf(request));
+      const dayBefore = await db.analytics.aggregate(analyticsQueryOf(OVERVIEW_DAY_QUERIES[0]!));
       await db.analytics.rebuildRollups();
       assert.deepEqual(await db.analytics.aggregate(analyticsQueryOf(request)), before);
+      assert.deepEqual(await db.analytics.aggregate(analyticsQueryOf(OVERVIEW_DAY_QUERIES[0]!)), dayBefore);
     });
 
     test('retention empties the rollups with the streams (PostgreSQL drops whole months, which fires no trigger)', async () => {
@@ -172,6 +235,9 @@ for (const backend of BACKENDS) {
       await db.upkeep.expire('9999-01-01T00:00:00.0000000Z');
       assert.equal(await agrees(db, request), 'stream_rollup_place');
       assert.deepEqual((await db.analytics.aggregate(analyticsQueryOf(request))).rows, []);
+      const day = OVERVIEW_DAY_QUERIES[0]!;
+      assert.equal(await agrees(db, day, inPeriod), 'stream_rollup_day');
+      assert.deepEqual((await db.analytics.aggregate(analyticsQueryOf(day))).rows, []);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import { ROLLUPS } from '../sql/analytics-columns.js';
+import { PLACE_AND_CLIENT_ROLLUPS as ROLLUPS } from '../sql/analytics-columns.js';
 import { rollupDdl, rollupRebuild, SQLITE_DIRTY_DDL, SQLITE_DIRTY_TRIGGERS } from '../sql/rollup-ddl.js';
 
 /**

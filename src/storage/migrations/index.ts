@@ -10,6 +10,7 @@ import * as callLogs from './0009-call-logs.js';
 import * as streams from './0008-streams.js';
 import * as analyticsRollups from './0010-analytics-rollups.js';
 import * as callLogPrivacy from './0012-call-log-privacy.js';
+import * as streamRollupDay from './0013-stream-rollup-day.js';
 
 /**
  * The migrations, in order. Each lives in its own file; listing them here (rather than reading the folder at run
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-streams': streams,
   '0010-analytics-rollups': analyticsRollups,
   '0012-call-log-privacy': callLogPrivacy,
+  '0013-stream-rollup-day': streamRollupDay,
 };
 
 /** Hands Kysely's Migrator the migrations above. */

@@ -66,17 +66,26 @@ export const AVERAGE_METRIC: Partial<Record<MeasureName, keyof typeof METRIC_COL
 };
 
 /**
- * A rollup table maintained at ingest by triggers (migration 0010): per day and a few dimensions, the counts and
- * sums the additive measures need. A query whose dimensions and filter fit one is answered from it.
+ * A rollup table maintained at ingest by triggers (migrations 0010 and 0013): per day and a few dimensions, the counts
+ * and sums the additive measures need. A query whose dimensions and filter fit one is answered from it.
  */
 export interface RollupSpec {
   readonly table: string;
   /** Its dimensions besides `day` (week and month derive from the day); each is a column named in snake_case. */
   readonly dimensions: readonly Exclude<DimensionName, 'day' | 'week' | 'month'>[];
+  /**
+   * It also counts calls and failed segments (CALL_MEASURES): a call has one start day and call-level properties, so
+   * these counts add up over days — but not over a stream-level dimension (a call has streams of several media
+   * types), so only a rollup whose dimensions are all call-level may hold them.
+   */
+  readonly callCounters?: true;
 }
 
-/** The rollups, smallest first: CQD's two most used views, place and client/connection. */
-export const ROLLUPS: readonly RollupSpec[] = [
+/** The rollup by day (and call type) alone, which also counts calls and failures: the overview's volume and failures. */
+export const DAY_ROLLUP: RollupSpec = { table: 'stream_rollup_day', dimensions: ['callType'], callCounters: true };
+
+/** The rollups of migration 0010: CQD's two most used views, place and client/connection. */
+export const PLACE_AND_CLIENT_ROLLUPS: readonly RollupSpec[] = [
   {
     table: 'stream_rollup_place',
     dimensions: ['mediaType', 'building', 'network', 'city', 'country', 'insideCorp'],
@@ -86,6 +95,21 @@ export const ROLLUPS: readonly RollupSpec[] = [
     dimensions: ['mediaType', 'firstConnectionType', 'secondConnectionType', 'platform', 'productFamily'],
   },
 ];
+
+/** The rollups, smallest first. */
+export const ROLLUPS: readonly RollupSpec[] = [DAY_ROLLUP, ...PLACE_AND_CLIENT_ROLLUPS];
+
+/**
+ * The measures only a rollup with `callCounters` answers: counts of distinct calls and of distinct failed segments,
+ * held as counts of each call's first stream and each segment's first stream.
+ */
+export const CALL_MEASURES: ReadonlySet<MeasureName> = new Set<MeasureName>([
+  'calls',
+  'poorCalls',
+  'failures',
+  'setupFailures',
+  'drops',
+]);
 
 /** The measures a rollup can answer: sums of counts, and averages as sum / count. */
 export const ADDITIVE_MEASURES: ReadonlySet<MeasureName> = new Set<MeasureName>([

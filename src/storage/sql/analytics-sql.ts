@@ -16,6 +16,7 @@ import type { AnalyticsQuery } from '../../analytics/query/model.js';
 import {
   ADDITIVE_MEASURES,
   AVERAGE_METRIC,
+  CALL_MEASURES,
   METRIC_COLUMN,
   PERCENTILE_METRIC,
   REASON_COLUMN,
@@ -108,17 +109,23 @@ function limited(grouped: RawBuilder<unknown>, query: AnalyticsQuery, dialect: A
   return sql`select * from (${grouped}) q${orderBy} limit ${sql.lit(query.top + 1)}`;
 }
 
-/** The smallest rollup whose dimensions cover the query's, if every measure is additive. */
+/**
+ * The smallest rollup whose dimensions cover the query's and which holds every measure: additive ones are in each,
+ * distinct calls and failed segments only in one with call counters (analytics-columns.ts, CALL_MEASURES).
+ */
 function rollupFor(query: AnalyticsQuery): RollupSpec | undefined {
-  if (!query.measures.every((m) => ADDITIVE_MEASURES.has(m))) return undefined;
   const needed = new Set<DimensionName>([
     ...query.by,
     ...(query.filter ? (filterNames(query.filter) as DimensionName[]) : []),
   ]);
-  return ROLLUPS.find((r) =>
-    [...needed].every(
-      (d) => d === 'day' || d === 'week' || d === 'month' || (r.dimensions as readonly string[]).includes(d),
-    ),
+  const holds = (r: RollupSpec, m: MeasureName) =>
+    ADDITIVE_MEASURES.has(m) || (r.callCounters === true && CALL_MEASURES.has(m));
+  return ROLLUPS.find(
+    (r) =>
+      query.measures.every((m) => holds(r, m)) &&
+      [...needed].every(
+        (d) => d === 'day' || d === 'week' || d === 'month' || (r.dimensions as readonly string[]).includes(d),
+      ),
   );
 }
 
@@ -173,7 +180,7 @@ function measure(m: MeasureName, source: Source): RawBuilder<unknown> {
   }
 }
 
-/** A measure from a rollup's columns (migration 0010 names them). */
+/** A measure from a rollup's columns (migrations 0010 and 0013 name them). */
 function rollupMeasure(m: MeasureName): RawBuilder<unknown> {
   const reason = (REASON_COLUMN as Partial<Record<MeasureName, string>>)[m];
   if (reason !== undefined) return total(reason);
@@ -193,6 +200,16 @@ function rollupMeasure(m: MeasureName): RawBuilder<unknown> {
       return sql`coalesce(sum(streams - good - poor), 0)`;
     case 'poorStreamPct':
       return ratio(sql`sum(poor)`, sql`sum(poor) + sum(good)`);
+    case 'calls':
+      return total('calls');
+    case 'poorCalls':
+      return total('poor_calls');
+    case 'failures':
+      return total('failures');
+    case 'setupFailures':
+      return total('setup_failures');
+    case 'drops':
+      return total('drops');
     default:
       throw new Error(`measure ${m} is not in the rollups`);
   }

@@ -18,7 +18,7 @@ import {
 type Dialect = 'sqlite' | 'postgres';
 
 /** The counters a rollup row holds beside its key and dimensions, with how one stream row `r` adds to each. */
-function counters(r: string): [column: string, perRow: string, aggregate: string][] {
+function counters(spec: RollupSpec, r: string): [column: string, perRow: string, aggregate: string][] {
   const reasons = Object.values(REASON_COLUMN).map((c): [string, string, string] => [
     c,
     `coalesce(${r}.${c}, 0)`,
@@ -29,13 +29,56 @@ function counters(r: string): [column: string, perRow: string, aggregate: string
     [`${rollupColumn(name)}_count`, `case when ${r}.${c} is null then 0 else 1 end`, `count(${r}.${c})`],
   ]);
   const when = (v: string) => `case when ${r}.classification = '${v}' then 1 else 0 end`;
+  const summed = (column: string, perRow: string): [string, string, string] => [column, perRow, `sum(${perRow})`];
+  // Each call is counted by its first stream (ordinals start at 0 per record, stream-rows.ts), each failed segment by
+  // its first stream (rowsOf): the distinct counts of analytics-sql.ts, made additive.
+  const calls = [
+    summed('calls', `case when ${r}.ordinal = 0 then 1 else 0 end`),
+    summed('poor_calls', `case when ${r}.ordinal = 0 and ${r}.call_poor = 1 then 1 else 0 end`),
+    ...Object.keys(SEGMENT_FAILURE).map((c) => summed(c, `${r}.segment_first * ${r}.segment_${c}`)),
+  ];
   return [
     ['streams', '1', 'count(*)'],
     ['good', when('Good'), `sum(${when('Good')})`],
     ['poor', when('Poor'), `sum(${when('Poor')})`],
     ...reasons,
     ...metrics,
+    ...(spec.callCounters === true ? calls : []),
   ];
+}
+
+/** The failed-segment counters and the test of a segment's failure stage (its own `failureInfo`, else its session's). */
+const SEGMENT_FAILURE = { failures: 'is not null', setup_failures: "= 'callSetup'", drops: "= 'midcall'" };
+
+/**
+ * The stream rows `r` a rollup aggregates, from `relation` (rows kept by `where`, unqualified column names). With
+ * call counters each row also carries `segment_first` (1 on the first stream of a segment whose ids are known: the
+ * distinct count of analytics-sql.ts skips a null key) and, per failed-segment counter, whether any stream of its
+ * segment has that failure; the rollup's dimensions must then be plain columns. The window functions see whole
+ * segments: triggers see records written and removed whole (an update, such as a building re-map, subtracts and adds
+ * the same rows, so the counts net to zero), a day's refresh sees whole days.
+ */
+function rowsOf(spec: RollupSpec, relation: string, where: string): string {
+  if (spec.callCounters !== true) return `${relation} r where ${where}`;
+  const segment = 'partition by s.record_id, s.session_id, s.segment_id';
+  const stage = 'coalesce(s.segment_failure_stage, s.session_failure_stage)';
+  const flags = Object.entries(SEGMENT_FAILURE).map(
+    ([c, test]) => `max(case when ${stage} ${test} then 1 else 0 end) over (${segment}) as segment_${c}`,
+  );
+  const first =
+    `case when s.session_id is not null and s.segment_id is not null and ` +
+    `row_number() over (${segment} order by s.ordinal) = 1 then 1 else 0 end as segment_first`;
+  // Only the columns the rollup reads, so the sort the windows need carries narrow rows (not all of `streams`).
+  const columns = [
+    'start_key',
+    'ordinal',
+    'call_poor',
+    'classification',
+    ...Object.values(REASON_COLUMN),
+    ...Object.values(METRIC_COLUMN),
+    ...spec.dimensions.map((d) => STREAM_DIMENSION_COLUMN[d]),
+  ].map((c) => `s.${c}`);
+  return `(select ${[...columns, first, ...flags].join(', ')} from ${relation} s where ${where}) r where true`;
 }
 
 function isReal(column: string): boolean {
@@ -60,7 +103,7 @@ function tableDdl(spec: RollupSpec, dialect: Dialect): string[] {
   const columns = [
     'k text primary key',
     ...dims.map((d) => `${d} ${flags.has(d) ? 'integer' : 'text'}`),
-    ...counters('r').map(
+    ...counters(spec, 'r').map(
       ([c]) => `${c} ${isReal(c) ? (dialect === 'sqlite' ? 'real' : 'double precision') : 'integer'} not null`,
     ),
   ];
@@ -71,7 +114,7 @@ function tableDdl(spec: RollupSpec, dialect: Dialect): string[] {
 }
 
 function upsertTail(spec: RollupSpec): string {
-  const sets = counters('r').map(([c]) => `${c} = ${spec.table}.${c} + excluded.${c}`);
+  const sets = counters(spec, 'r').map(([c]) => `${c} = ${spec.table}.${c} + excluded.${c}`);
   return `on conflict (k) do update set ${sets.join(', ')}`;
 }
 
@@ -108,19 +151,19 @@ export const SQLITE_DIRTY_TRIGGERS = ['insert', 'delete', 'update'].map((e) => `
 export function rollupRefreshDay(spec: RollupSpec): [string, string] {
   return [
     `delete from ${spec.table} where day = ?`,
-    addAggregate(spec, 'streams', 'sqlite', 'r.start_key >= ? and r.start_key < ?'),
+    addAggregate(spec, 'streams', 'sqlite', 'start_key >= ? and start_key < ?'),
   ];
 }
 
 /** `insert … select` of the aggregate of a relation of stream rows into a rollup (adding to existing groups). */
 function addAggregate(spec: RollupSpec, relation: string, dialect: Dialect, where = 'true'): string {
   const parts = keyParts(spec, 'r', dialect);
-  const cols = [...parts.map(([c]) => c), ...counters('r').map(([c]) => c)];
-  const select = [...parts.map(([, e]) => e), ...counters('r').map(([, , a]) => a)];
+  const cols = [...parts.map(([c]) => c), ...counters(spec, 'r').map(([c]) => c)];
+  const select = [...parts.map(([, e]) => e), ...counters(spec, 'r').map(([, , a]) => a)];
   const groupBy = parts.map((_, i) => String(i + 1)).join(', ');
   // SQLite needs a where clause before an upsert's on conflict in insert … select (its parsing ambiguity).
   return (
-    `insert into ${spec.table} (${cols.join(', ')}) select ${select.join(', ')} from ${relation} r where ${where} ` +
+    `insert into ${spec.table} (${cols.join(', ')}) select ${select.join(', ')} from ${rowsOf(spec, relation, where)} ` +
     `group by ${groupBy} ${upsertTail(spec)}`
   );
 }
@@ -129,10 +172,10 @@ function addAggregate(spec: RollupSpec, relation: string, dialect: Dialect, wher
 function postgresTriggers(spec: RollupSpec): string[] {
   const key = keyParts(spec, 'r', 'postgres')[0]![1];
   const subtract = (relation: string) => {
-    const sums = counters('r').map(([c, , a]) => `${a} as ${c}`);
-    const sets = counters('r').map(([c]) => `${c} = t.${c} - d.${c}`);
+    const sums = counters(spec, 'r').map(([c, , a]) => `${a} as ${c}`);
+    const sets = counters(spec, 'r').map(([c]) => `${c} = t.${c} - d.${c}`);
     return (
-      `update ${spec.table} t set ${sets.join(', ')} from (select ${key} as k, ${sums.join(', ')} from ${relation} r group by 1) d where t.k = d.k; ` +
+      `update ${spec.table} t set ${sets.join(', ')} from (select ${key} as k, ${sums.join(', ')} from ${rowsOf(spec, relation, 'true')} group by 1) d where t.k = d.k; ` +
       `delete from ${spec.table} where streams = 0 and k in (select ${key} from ${relation} r);`
     );
   };
