@@ -3,18 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
-import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
-
-const DAY_MS = 86_400_000;
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+import { generatedPeriod, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
 type Row = Record<string, unknown>;
 
 describe('dashboard breakdown (Chromium)', () => {
   let server: DashboardServer;
   let browser: Browser;
-  const from = day(Date.now() - 31 * DAY_MS);
-  const to = day(Date.now() + DAY_MS);
+  const { from, to } = generatedPeriod();
   const period = `date ge ${from} and date lt ${to}`;
 
   before(async () => {

@@ -3,9 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generateRecords } from '../src/generate/index.js';
 import { inPage, launchBrowser, screenshot, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
-import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
 /** One generated call, shaped by `sessions` (1: two people; more: a meeting of that many sessions). */
 function generatedCall(sessions: number, seed: number, media: boolean): Record<string, unknown> {

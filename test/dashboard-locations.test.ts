@@ -5,10 +5,7 @@ import { ApiKeyVerifier, createApiKey } from '../src/auth/api-keys.js';
 import { Authenticator } from '../src/auth/authenticator.js';
 import { systemClock } from '../src/clock.js';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
-import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
-
-const DAY_MS = 86_400_000;
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+import { generatedPeriod, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
 interface StoredBuilding {
   networkIp: string;
@@ -53,8 +50,7 @@ function fileLine(b: StoredBuilding): string {
 describe('dashboard locations (Chromium)', () => {
   let server: DashboardServer;
   let browser: Browser;
-  const from = day(Date.now() - 31 * DAY_MS);
-  const to = day(Date.now() + DAY_MS);
+  const { from, to } = generatedPeriod();
   const url = (): string => `${server.url}/locations?from=${from}&to=${to}`;
 
   before(async () => {

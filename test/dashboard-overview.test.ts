@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { inPage, launchBrowser, screenshot, settled, VIEWPORTS, watchedPage } from './helpers/browser.js';
-import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
-
-const DAY_MS = 86_400_000;
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+import {
+  generatedPeriod,
+  day,
+  DAY_MS,
+  startDashboardServer,
+  type DashboardServer,
+} from './helpers/dashboard-server.js';
 
 describe('dashboard overview (Chromium)', () => {
   let server: DashboardServer;
   let browser: Browser;
-  // The whole generated month: the tenant's calls start in the 30 days before now.
-  const from = day(Date.now() - 31 * DAY_MS);
-  const to = day(Date.now() + DAY_MS);
+  const { from, to } = generatedPeriod();
 
   before(async () => {
     server = await startDashboardServer({ calls: 150 });

@@ -12,13 +12,10 @@ import { httpsJsonFetch, jsonFetchOf } from '../src/auth/json-fetch.js';
 import { systemClock } from '../src/clock.js';
 import { dashboardEntra } from '../src/dashboard/dashboard-settings.js';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
-import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
+import { generatedPeriod, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { FAKE_USER, FakeOidc } from './helpers/fake-oidc.js';
 
-const DAY_MS = 86_400_000;
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const FROM = day(Date.now() - 31 * DAY_MS);
-const TO = day(Date.now() + DAY_MS);
+const { from: FROM, to: TO } = generatedPeriod();
 const OVERVIEW = `/overview?from=${FROM}&to=${TO}`;
 
 /** The requests a page made to the API (`/api`, Graph's `/v1.0`), with their `Authorization` header. */

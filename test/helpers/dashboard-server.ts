@@ -8,6 +8,22 @@ import { createApp } from '../../src/http/create-app.js';
 import type { CallRecordDatabase } from '../../src/storage/roles.js';
 import { SQLITE_BACKEND, type Backend } from './databases.js';
 
+/** Milliseconds in a day. */
+export const DAY_MS = 86_400_000;
+
+/** The UTC day (yyyy-mm-dd) of an instant in milliseconds. */
+export function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The period that holds the whole generated tenant (its calls start in the 30 days before now), as the dashboard's
+ * `from` and `to` (exclusive) take it.
+ */
+export function generatedPeriod(): { from: string; to: string } {
+  return { from: day(Date.now() - 31 * DAY_MS), to: day(Date.now() + DAY_MS) };
+}
+
 /** A real server on 127.0.0.1 for the browser: the dashboard and the API over a generated tenant. */
 export interface DashboardServer {
   url: string;

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { colour } from './palette.js';
-import { chartFigure, markDrawn, onWidth, track, type Series } from './figure.js';
+import { chartFigure, markDrawn, mountChart, type Series } from './figure.js';
 
 /** A bar chart of values per category (a building, a platform, a dimension combination). */
 export interface CategoryChartOptions {
@@ -30,10 +30,11 @@ export function categoryChart(target: HTMLElement, options: CategoryChartOptions
     const text = categories[i] ?? '';
     return text.length > 14 ? `${text.slice(0, 13)}…` : text;
   };
-  const chart = new uPlot(
+  mountChart(
+    figure,
+    plot,
+    HEIGHT,
     {
-      width: Math.max(plot.clientWidth, 280),
-      height: HEIGHT,
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false, range: [-0.5, categories.length - 0.5] },
@@ -64,12 +65,6 @@ export function categoryChart(target: HTMLElement, options: CategoryChartOptions
       hooks: { draw: [() => markDrawn(figure)] },
     },
     [xs, ...series.map((s) => s.values)] as uPlot.AlignedData,
-    plot,
   );
-  const observer = onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
-  track(figure, () => {
-    observer.disconnect();
-    chart.destroy();
-  });
   return figure;
 }

@@ -1,3 +1,4 @@
+import uPlot from 'uplot';
 import { h } from '../dom.js';
 
 /** One series of a chart: its name (in the legend) and a value per point (null: nothing to show there). */
@@ -45,6 +46,25 @@ export function chartFigure(
     h('details', {}, h('summary', {}, 'Show the numbers'), table),
   );
   return { figure, plot };
+}
+
+/**
+ * Draws a uPlot chart of `height` into a figure's plot, follows the plot's width, and registers it so that it is
+ * destroyed when the figure leaves the page.
+ */
+export function mountChart(
+  figure: HTMLElement,
+  plot: HTMLElement,
+  height: number,
+  options: Omit<uPlot.Options, 'width' | 'height'>,
+  data: uPlot.AlignedData,
+): void {
+  const chart = new uPlot({ ...options, width: Math.max(plot.clientWidth, 280), height }, data, plot);
+  const observer = onWidth(plot, (width) => chart.setSize({ width, height }));
+  track(figure, () => {
+    observer.disconnect();
+    chart.destroy();
+  });
 }
 
 /** Charts on screen, each with what lets it go: uPlot keeps window listeners per chart until it is destroyed. */

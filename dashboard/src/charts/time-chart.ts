@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import { colour } from './palette.js';
-import { chartFigure, markDrawn, onWidth, track, type Series } from './figure.js';
+import { chartFigure, markDrawn, mountChart, type Series } from './figure.js';
 
 /** A chart of values per day. */
 export interface TimeChartOptions {
@@ -42,10 +42,11 @@ export function timeChart(target: HTMLElement, options: TimeChartOptions): HTMLE
     options.bars === true
       ? uPlot.paths.bars?.({ size: [pairs ? 0.35 : 0.7, 40], align: pairs ? (i === 0 ? -1 : 1) : 0 })
       : undefined;
-  const chart = new uPlot(
+  mountChart(
+    figure,
+    plot,
+    HEIGHT,
     {
-      width: Math.max(plot.clientWidth, 280),
-      height: HEIGHT,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
@@ -74,12 +75,6 @@ export function timeChart(target: HTMLElement, options: TimeChartOptions): HTMLE
       hooks: { draw: [() => markDrawn(figure)] },
     },
     [xs, ...series.map((s) => s.values)] as uPlot.AlignedData,
-    plot,
   );
-  const observer = onWidth(plot, (width) => chart.setSize({ width, height: HEIGHT }));
-  track(figure, () => {
-    observer.disconnect();
-    chart.destroy();
-  });
   return figure;
 }
