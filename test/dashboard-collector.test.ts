@@ -4,9 +4,6 @@ import type { Browser, Page } from 'playwright-core';
 import { inPage, launchBrowser, screenshot, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
 import { startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { STATE, EVENT } from '../src/collector/state-keys.js';
-import { createApiKey } from '../src/auth/api-keys.js';
-import { createAuthenticator } from '../src/auth/auth-config.js';
-import { systemClock } from '../src/clock.js';
 
 const MIN = 60_000;
 
@@ -63,26 +60,8 @@ describe('dashboard collector status (Chromium)', () => {
       },
     });
     // API keys on: a key of the read role may read calls but not the collector's status (CallRecords.Admin).
-    guarded = await startDashboardServer({
-      calls: 0,
-      authenticator: (db) =>
-        createAuthenticator(
-          { keys: true },
-          {
-            keys: db.keys,
-            clock: systemClock,
-            fetchJson: () => Promise.reject(new Error('no Entra here')),
-          },
-        ),
-      prepare: async (db) => {
-        const created = await createApiKey(db.keys, systemClock, {
-          role: 'CallRecords.Read.All',
-          name: 'reader',
-          expiresAt: undefined,
-        });
-        readerKey = created.key;
-      },
-    });
+    guarded = await startDashboardServer({ calls: 0, readerKey: true });
+    readerKey = guarded.readerKey ?? '';
     browser = await launchBrowser();
   });
   after(async () => {

@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ApiKeyVerifier, createApiKey } from '../src/auth/api-keys.js';
-import { Authenticator } from '../src/auth/authenticator.js';
-import { systemClock } from '../src/clock.js';
 import { inPage, launchBrowser, screenshot, settled, until, VIEWPORTS, watchedPage } from './helpers/browser.js';
+import type { Building } from '../src/analytics/building-file.js';
 import { generatedPeriod, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 
-interface StoredBuilding {
-  networkIp: string;
-  networkName: string;
-  networkRange: number;
-  buildingName: string;
-  ownershipType: string;
-  buildingType: string;
-  buildingOfficeType: string;
-  city: string;
-  zipCode: string;
-  country: string;
-  state: string;
-  region: string;
-  insideCorp: boolean;
-  expressRoute: boolean;
-  vpn: boolean;
-}
-
 /** A stored network as a line of CQD's building file (15 columns). */
-function fileLine(b: StoredBuilding): string {
+function fileLine(b: Building): string {
   const flag = (v: boolean): string => (v ? '1' : '0');
   return [
     b.networkIp,
@@ -112,7 +92,7 @@ describe('dashboard locations (Chromium)', () => {
         missing.value.map((s) => `${s.subnet}${s.audioStreams.toLocaleString('en-US')}`),
       );
     }
-    const stored = await getJson<{ value: StoredBuilding[] }>('/api/buildings');
+    const stored = await getJson<{ value: Building[] }>('/api/buildings');
     assert.match(
       (await page.locator('#building-count').textContent()) ?? '',
       new RegExp(`^${stored.value.length} networks in `),
@@ -170,7 +150,7 @@ describe('dashboard locations (Chromium)', () => {
     await settled(page, 1);
     const beforeRows = await tableValues(page, 'building-rows');
     // Keep only the first two networks of the stored file: their streams keep their building, others lose it.
-    const stored = await getJson<{ value: StoredBuilding[] }>('/api/buildings');
+    const stored = await getJson<{ value: Building[] }>('/api/buildings');
     const kept = stored.value.slice(0, 2);
     await page.setInputFiles('#building-file', {
       name: 'buildings.csv',
@@ -209,7 +189,7 @@ describe('dashboard locations (Chromium)', () => {
     );
     await page.goto(url());
     await until(page, `document.querySelector('#building-count') !== null`);
-    const stored = await getJson<{ value: StoredBuilding[] }>('/api/buildings');
+    const stored = await getJson<{ value: Building[] }>('/api/buildings');
     await page.setInputFiles('#building-file', {
       name: 'buildings.csv',
       mimeType: 'text/csv',
@@ -248,18 +228,8 @@ describe('dashboard locations with authentication on (Chromium)', () => {
   let readerKey = '';
 
   before(async () => {
-    server = await startDashboardServer({
-      calls: 0,
-      authenticator: (db) => new Authenticator({ keys: new ApiKeyVerifier(db.keys, systemClock), challenge: 'Bearer' }),
-      prepare: async (db) => {
-        const created = await createApiKey(db.keys, systemClock, {
-          role: 'CallRecords.Read.All',
-          name: 'reader',
-          expiresAt: undefined,
-        });
-        readerKey = created.key;
-      },
-    });
+    server = await startDashboardServer({ calls: 0, readerKey: true });
+    readerKey = server.readerKey ?? '';
     browser = await launchBrowser();
   });
   after(async () => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from '../../src/auth/authenticator.js';
+import { createApiKey, ApiKeyVerifier } from '../../src/auth/api-keys.js';
+import { Authenticator } from '../../src/auth/authenticator.js';
 import { systemClock } from '../../src/clock.js';
 import { loadGeneratedTenant } from '../../src/cli/demo-data.js';
 import type { DashboardEntra } from '../../src/dashboard/dashboard-config.js';
@@ -29,6 +30,8 @@ export interface DashboardServer {
   url: string;
   app: FastifyInstance;
   db: CallRecordDatabase;
+  /** With `readerKey: true`: an API key of the read role (`CallRecords.Read.All`), the server on `--auth keys`. */
+  readerKey?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export async function startDashboardServer(
     backend?: Backend;
     authenticator?: (db: CallRecordDatabase) => Authenticator;
     entra?: DashboardEntra;
+    /** Serve with `--auth keys` and make an API key of the read role (`server.readerKey`). */
+    readerKey?: boolean;
     /** Extra set-up before the server listens (more records, a building file, a collector state). */
     prepare?: (db: CallRecordDatabase) => Promise<void>;
   } = {},
@@ -53,12 +58,27 @@ export async function startDashboardServer(
       await loadGeneratedTenant(db, systemClock, { calls: options.calls ?? 120, seed: options.seed ?? 7, days: 30 });
     }
     await options.prepare?.(db);
+    const readerKey =
+      options.readerKey === true
+        ? (
+            await createApiKey(db.keys, systemClock, {
+              role: 'CallRecords.Read.All',
+              name: 'reader',
+              expiresAt: undefined,
+            })
+          ).key
+        : undefined;
+    const authenticator =
+      options.readerKey === true
+        ? (db: CallRecordDatabase) =>
+            new Authenticator({ keys: new ApiKeyVerifier(db.keys, systemClock), challenge: 'Bearer' })
+        : options.authenticator;
     const app = await createApp({
       db,
       clock: systemClock,
       bodyLimit: 8 * 1024 * 1024,
       logger: false,
-      authenticator: options.authenticator?.(db),
+      authenticator: authenticator?.(db),
       dashboard: { entra: options.entra },
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -67,6 +87,7 @@ export async function startDashboardServer(
       url: `http://127.0.0.1:${port}`,
       app,
       db,
+      readerKey,
       close: async () => {
         try {
           await app.close();
